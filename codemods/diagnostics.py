@@ -1,0 +1,145 @@
+"""Diagnostics: what a codemod tells the user about a call site, with a stable code.
+
+Codes are part of the public interface (users filter on them, CI annotations name them), so a
+code never changes meaning; retired codes are not reused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """``fixed``: rewritten, for the record. ``warning``: needs a look. ``error``: not processed."""
+
+    FIXED = "fixed"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+
+
+RULES: dict[str, Rule] = {
+    r.code: r
+    for r in (
+        Rule(
+            "CM101",
+            "hard-coded-api-key",
+            Severity.FIXED,
+            "A key literal was replaced by an environment lookup; revoke the old key.",
+        ),
+        Rule(
+            "CM102",
+            "openai-only-client-argument",
+            Severity.FIXED,
+            "`organization`/`project` mean nothing to Cerebras and were dropped.",
+        ),
+        Rule(
+            "CM103",
+            "other-provider",
+            Severity.WARNING,
+            "The client points at another provider; it was left alone.",
+        ),
+        Rule(
+            "CM104",
+            "dynamic-base-url",
+            Severity.WARNING,
+            "`base_url` comes from a variable or config; it was left alone.",
+        ),
+        Rule(
+            "CM105",
+            "dynamic-client-arguments",
+            Severity.WARNING,
+            "The client is built from `**kwargs`; set base_url and api_key where they are made.",
+        ),
+        Rule(
+            "CM106",
+            "azure-client",
+            Severity.WARNING,
+            "Azure OpenAI URLs cannot point at Cerebras; rewrite it as a plain client by hand.",
+        ),
+        Rule(
+            "CM107",
+            "dynamic-api-key",
+            Severity.WARNING,
+            "`api_key` comes from a variable or config; make sure it holds a Cerebras key.",
+        ),
+        Rule(
+            "CM108",
+            "module-client-configured",
+            Severity.FIXED,
+            "The module-level `openai` client was pointed at Cerebras.",
+        ),
+        Rule(
+            "CM201",
+            "keyword-into-extra-body",
+            Severity.FIXED,
+            "A keyword the openai client rejects was moved into `extra_body`.",
+        ),
+        Rule(
+            "CM202",
+            "keyword-into-extra-headers",
+            Severity.FIXED,
+            "A Cerebras header keyword was moved into `extra_headers`.",
+        ),
+        Rule(
+            "CM203",
+            "extra-body-conflict",
+            Severity.WARNING,
+            "The keyword is also set in `extra_body`; it was left where it is.",
+        ),
+        Rule(
+            "CM301",
+            "model-id-mapped",
+            Severity.FIXED,
+            "An OpenAI model id was mapped to a Cerebras model.",
+        ),
+        Rule(
+            "CM901",
+            "syntax-error",
+            Severity.ERROR,
+            "The file does not parse; it was skipped.",
+        ),
+        Rule(
+            "CM902",
+            "unreadable-file",
+            Severity.ERROR,
+            "The file could not be read or decoded; it was skipped.",
+        ),
+        Rule(
+            "CM903",
+            "internal-error",
+            Severity.ERROR,
+            "The rewrite failed or would not parse; nothing was written.",
+        ),
+        Rule(
+            "CM904",
+            "write-failed",
+            Severity.ERROR,
+            "The rewritten file could not be written; the original is unchanged.",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    line: int
+    column: int
+    message: str
+
+    @property
+    def rule(self) -> Rule:
+        return RULES[self.code]
+
+    @property
+    def severity(self) -> Severity:
+        return self.rule.severity

@@ -1,0 +1,28 @@
+"""What the codemods need to know about the run: the target and the user's choices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from . import sdk
+
+Target = Literal["openai", "cerebras"]
+TARGETS: tuple[Target, ...] = ("openai", "cerebras")
+
+
+@dataclass(frozen=True)
+class Options:
+    target: Target = "openai"
+    api_key_env: str = sdk.CEREBRAS_API_KEY_ENV
+    base_url: str = sdk.CEREBRAS_BASE_URL
+    # (pattern, replacement) pairs tried before the default map; patterns may be globs.
+    model_map: tuple[tuple[str, str], ...] = ()
+    keep_models: bool = False
+    # The openai release the project runs; None means the newest one we know.
+    openai_version: str | None = None
+
+    @property
+    def module_base_url(self) -> str:
+        """``openai.base_url`` is joined with paths without a slash: it needs a trailing one."""
+        return self.base_url.rstrip("/") + "/"

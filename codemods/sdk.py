@@ -1,0 +1,267 @@
+"""Facts about the two SDKs and the Cerebras API, kept as data apart from the rewrite logic.
+
+Everything here is checked by ``tests/test_sdk_facts.py`` against the installed ``openai`` and
+``cerebras-cloud-sdk`` signatures, so an SDK release that changes a fact fails a test instead of
+producing a silently wrong rewrite.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from functools import cache
+from importlib import resources
+
+CEREBRAS_BASE_URL = "https://api.cerebras.ai/v1"
+CEREBRAS_HOST = "api.cerebras.ai"
+OPENAI_HOST = "api.openai.com"
+CEREBRAS_API_KEY_ENV = "CEREBRAS_API_KEY"
+OPENAI_API_KEY_ENV = "OPENAI_API_KEY"
+
+# Client classes of the openai package, by the name the package exports them under.
+OPENAI_CLIENTS = {
+    "OpenAI": "sync",
+    "Client": "sync",
+    "AsyncOpenAI": "async",
+    "AsyncClient": "async",
+}
+OPENAI_AZURE_CLIENTS = frozenset({"AzureOpenAI", "AsyncAzureOpenAI"})
+
+CEREBRAS_MODULE = "cerebras.cloud.sdk"
+CEREBRAS_CLIENTS = {
+    "Cerebras": "sync",
+    "Client": "sync",
+    "AsyncCerebras": "async",
+    "AsyncClient": "async",
+}
+
+# Constructor keywords that have no meaning on Cerebras: the rewrite drops them.
+OPENAI_ONLY_CLIENT_KWARGS = frozenset({"organization", "project"})
+
+# Request methods, addressed by the attribute path below the client.
+CHAT_CREATE = ("chat", "completions", "create")
+REQUEST_METHODS: dict[tuple[str, ...], str] = {
+    ("chat", "completions", "create"): "chat.completions.create",
+    ("chat", "completions", "parse"): "chat.completions.parse",
+    ("chat", "completions", "stream"): "chat.completions.stream",
+    ("beta", "chat", "completions", "parse"): "beta.chat.completions.parse",
+    ("beta", "chat", "completions", "stream"): "beta.chat.completions.stream",
+    ("completions", "create"): "completions.create",
+}
+# Wrappers that may sit between a client and a resource without changing the request body.
+CLIENT_WRAPPER_CALLS = frozenset({"with_options", "copy"})
+RESPONSE_WRAPPERS = frozenset({"with_raw_response", "with_streaming_response"})
+
+# Header keywords of the Cerebras SDK and the HTTP header each one sets.
+CEREBRAS_HEADER_KWARGS = {
+    "cf_ray": "CF-RAY",
+    "x_amz_cf_id": "X-Amz-Cf-Id",
+    "x_delay_time": "X-delay-time",
+}
+
+# Body keywords that only the Cerebras API knows, per endpoint.
+CEREBRAS_ONLY_BODY = {
+    "chat.completions.create": frozenset(
+        {
+            "clear_thinking",
+            "disable_reasoning",
+            "reasoning_format",
+            "min_tokens",
+            "min_completion_tokens",
+            "model_parameters",
+        }
+    ),
+    "completions.create": frozenset(
+        {"grammar_root", "min_tokens", "reasoning_format", "return_raw_tokens", "prompt_cache_key"}
+    ),
+}
+
+# Keyword parameters of cerebras-cloud-sdk request methods (checked against the installed SDK).
+CEREBRAS_PARAMS: dict[str, frozenset[str]] = {
+    "chat.completions.create": frozenset(
+        [
+            "messages",
+            "model",
+            "clear_thinking",
+            "disable_reasoning",
+            "frequency_penalty",
+            "logit_bias",
+            "logprobs",
+            "max_completion_tokens",
+            "max_tokens",
+            "min_completion_tokens",
+            "min_tokens",
+            "model_parameters",
+            "n",
+            "parallel_tool_calls",
+            "prediction",
+            "presence_penalty",
+            "prompt_cache_key",
+            "reasoning_effort",
+            "reasoning_format",
+            "response_format",
+            "seed",
+            "service_tier",
+            "stop",
+            "stream",
+            "stream_options",
+            "temperature",
+            "tool_choice",
+            "tools",
+            "top_logprobs",
+            "top_p",
+            "user",
+            "cf_ray",
+            "x_amz_cf_id",
+            "x_delay_time",
+            "extra_headers",
+            "extra_query",
+            "extra_body",
+            "timeout",
+        ]
+    ),
+    "completions.create": frozenset(
+        [
+            "model",
+            "prompt",
+            "best_of",
+            "echo",
+            "frequency_penalty",
+            "grammar_root",
+            "logit_bias",
+            "logprobs",
+            "max_tokens",
+            "min_tokens",
+            "n",
+            "presence_penalty",
+            "prompt_cache_key",
+            "reasoning_format",
+            "return_raw_tokens",
+            "seed",
+            "stop",
+            "stream",
+            "stream_options",
+            "suffix",
+            "temperature",
+            "top_p",
+            "user",
+            "cf_ray",
+            "x_amz_cf_id",
+            "x_delay_time",
+            "extra_headers",
+            "extra_query",
+            "extra_body",
+            "timeout",
+        ]
+    ),
+}
+CEREBRAS_CLIENT_PARAMS = frozenset(
+    [
+        "api_key",
+        "base_url",
+        "timeout",
+        "max_retries",
+        "default_headers",
+        "default_query",
+        "http_client",
+        "_strict_response_validation",
+        "warm_tcp_connection",
+    ]
+)
+
+# Keywords that never move into extra_body: they are how a request reaches the wire.
+REQUEST_PLUMBING = frozenset({"extra_headers", "extra_query", "extra_body", "timeout"})
+
+# OpenAI model ids, as glob patterns: chat and legacy completion models that Cerebras does not
+# serve. Embedding, audio, image and realtime models are not listed: they have no chat
+# equivalent to map to, and their endpoints are not served at all.
+OPENAI_MODEL_PATTERNS = (
+    "gpt-3.5-turbo*",
+    "gpt-4",
+    "gpt-4-*",
+    "gpt-4o",
+    "gpt-4o-*",
+    "gpt-4.1*",
+    "gpt-4.5*",
+    "gpt-5",
+    "gpt-5-*",
+    "gpt-5.*",
+    "chatgpt-*",
+    "o1",
+    "o1-*",
+    "o3",
+    "o3-*",
+    "o4-mini",
+    "o4-mini-*",
+    "text-davinci-*",
+    "davinci-002",
+    "babbage-002",
+)
+NON_CHAT_MODEL_PATTERNS = ("*realtime*", "*audio*", "*transcribe*", "*tts*", "gpt-image*")
+DEFAULT_CEREBRAS_MODEL = "gpt-oss-120b"
+
+
+def is_openai_model(model_id: str) -> bool:
+    """True for an OpenAI chat or legacy completion model id that Cerebras does not serve."""
+    if any(fnmatch.fnmatchcase(model_id, p) for p in NON_CHAT_MODEL_PATTERNS):
+        return False
+    return any(fnmatch.fnmatchcase(model_id, p) for p in OPENAI_MODEL_PATTERNS)
+
+
+def map_model(model_id: str, user_map: tuple[tuple[str, str], ...]) -> str | None:
+    """The Cerebras id for ``model_id``, or None when it should stay.
+
+    ``user_map`` entries are ``(pattern, replacement)``; a pattern may be a glob. The first
+    matching entry wins; the default maps every OpenAI chat model to the production model.
+    """
+    for pattern, replacement in user_map:
+        if fnmatch.fnmatchcase(model_id, pattern):
+            return None if replacement == model_id else replacement
+    if is_openai_model(model_id):
+        return DEFAULT_CEREBRAS_MODEL
+    return None
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    parts = []
+    for piece in version.split("."):
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits or 0))
+    return tuple(parts)
+
+
+@cache
+def _openai_table() -> dict[str, dict[str, list[str]]]:
+    text = resources.files("codemods").joinpath("data/openai_params.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def known_openai_versions() -> list[str]:
+    return sorted(_openai_table(), key=_version_key)
+
+
+def latest_openai_version() -> str:
+    return known_openai_versions()[-1]
+
+
+@cache
+def openai_params(version: str | None = None) -> dict[str, frozenset[str]]:
+    """Keyword parameters per method for the newest recorded release not after ``version``."""
+    versions = known_openai_versions()
+    chosen = versions[-1]
+    if version is not None:
+        wanted = _version_key(version)
+        older = [v for v in versions if _version_key(v) <= wanted]
+        chosen = older[-1] if older else versions[0]
+    return {name: frozenset(params) for name, params in _openai_table()[chosen].items()}
+
+
+def openai_method_params(method: str, version: str | None = None) -> frozenset[str] | None:
+    """Keywords the openai client accepts for ``method`` (``chat.completions.create``, ...)."""
+    table = openai_params(version)
+    if method in table:
+        return table[method]
+    # Releases before 1.92 had parse/stream under beta only; ≥1.92 keep beta as an alias.
+    if method.startswith("beta."):
+        return table.get(method.removeprefix("beta."))
+    return table.get("beta." + method)

@@ -1,0 +1,172 @@
+"""The pure core (``migrate_source``) and the loop that runs it over files."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from codemods.diagnostics import Diagnostic
+
+from . import files
+from .settings import Settings
+
+# A file that cannot mention either SDK is never parsed: most files of a repository.
+_MAY_USE_SDK = re.compile(rb"openai|cerebras", re.IGNORECASE)
+_GENERATED = re.compile(rb"@generated\b")
+_GENERATED_WINDOW = 2048  # the marker counts only in a file's header, as in Meta's tooling
+
+
+class Status(str, Enum):
+    UNCHANGED = "unchanged"
+    CHANGED = "changed"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+@dataclass
+class SourceResult:
+    """What ``migrate_source`` made of one text."""
+
+    code: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    secrets: list[str] = field(default_factory=list)
+    rewritten_sites: int = 0
+    error: bool = False
+
+    def changed(self, original: str) -> bool:
+        return not self.error and self.code != original
+
+
+def may_use_sdk(data: bytes) -> bool:
+    return _MAY_USE_SDK.search(data) is not None
+
+
+def is_generated(data: bytes) -> bool:
+    return _GENERATED.search(data, 0, _GENERATED_WINDOW) is not None
+
+
+def migrate_source(text: str, settings: Settings) -> SourceResult:
+    """Rewrite ``text`` for the target; never raises for bad input, reports it instead."""
+    import libcst as cst  # lazily: a run that finds no candidate never loads libcst
+
+    from codemods import migrate_module
+
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
+        column = exc.raw_column + 1
+        return SourceResult(
+            text,
+            [Diagnostic("CM901", exc.raw_line, column, f"syntax error: {message}")],
+            error=True,
+        )
+    except RecursionError:
+        return SourceResult(
+            text, [Diagnostic("CM901", 1, 1, "too deeply nested to parse")], error=True
+        )
+    try:
+        result = migrate_module(module, settings.options)
+        new_code = result.module.code
+    except RecursionError:
+        return SourceResult(
+            text, [Diagnostic("CM903", 1, 1, "too deeply nested to rewrite")], error=True
+        )
+    except Exception as exc:  # a bug of ours: report it for this file, keep going
+        return SourceResult(
+            text,
+            [Diagnostic("CM903", 1, 1, f"internal error ({type(exc).__name__}: {exc})")],
+            error=True,
+        )
+    if new_code != text:
+        try:
+            cst.parse_module(new_code)
+        except cst.ParserSyntaxError as exc:
+            return SourceResult(
+                text,
+                [
+                    *result.diagnostics,
+                    Diagnostic(
+                        "CM903",
+                        exc.raw_line,
+                        exc.raw_column + 1,
+                        "internal error: the rewrite would not parse; nothing written",
+                    ),
+                ],
+                secrets=result.secrets,
+                error=True,
+            )
+    return SourceResult(new_code, result.diagnostics, result.secrets, result.rewritten_sites)
+
+
+@dataclass
+class FileResult:
+    path: Path
+    status: Status
+    original: str = ""
+    new: str = ""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    secrets: list[str] = field(default_factory=list)
+    rewritten_sites: int = 0
+    note: str = ""  # why a file was skipped, or what went wrong writing it
+    written: bool = False
+
+
+def process_file(path: Path, settings: Settings, *, write: bool) -> FileResult:
+    """Read, migrate and (when ``write``) atomically rewrite one file."""
+    try:
+        raw = files.read_bytes(path)
+    except OSError as exc:
+        return FileResult(
+            path, Status.ERROR, diagnostics=[Diagnostic("CM902", 1, 1, files.describe(exc))]
+        )
+    if not may_use_sdk(raw):
+        return FileResult(path, Status.SKIPPED, note="no OpenAI or Cerebras usage")
+    if is_generated(raw):
+        return FileResult(path, Status.SKIPPED, note="marked @generated")
+    try:
+        source = files.decode(path, raw)
+    except files.SourceError as exc:
+        return FileResult(
+            path, Status.ERROR, diagnostics=[Diagnostic("CM902", exc.line, 1, str(exc))]
+        )
+    result = migrate_source(source.text, settings)
+    status = Status.ERROR if result.error else Status.UNCHANGED
+    if result.changed(source.text):
+        status = Status.CHANGED
+    outcome = FileResult(
+        path,
+        status,
+        original=source.text,
+        new=result.code,
+        diagnostics=result.diagnostics,
+        secrets=result.secrets,
+        rewritten_sites=result.rewritten_sites,
+    )
+    if write and status is Status.CHANGED:
+        try:
+            files.write_atomic(source, result.code)
+            outcome.written = True
+        except (OSError, files.SourceError) as exc:
+            outcome.status = Status.ERROR
+            message = str(exc) if isinstance(exc, files.SourceError) else files.describe(exc)
+            outcome.diagnostics.append(Diagnostic("CM904", 1, 1, f"not written: {message}"))
+    return outcome
+
+
+def run(
+    paths: Iterable[Path],
+    settings: Settings,
+    *,
+    write: bool,
+    on_result: Callable[[FileResult], None] | None = None,
+) -> Iterator[FileResult]:
+    """Process ``paths`` in order, yielding each file's result as it is done."""
+    for path in paths:
+        result = process_file(path, settings, write=write)
+        if on_result is not None:
+            on_result(result)
+        yield result

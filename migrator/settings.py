@@ -1,0 +1,144 @@
+"""One frozen ``Settings`` value for a run: CLI flags over ``[tool.cerebras-migrate]``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from codemods.options import TARGETS, Options
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+DEFAULT_EXCLUDES: tuple[str, ...] = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "node_modules",
+    "site-packages",
+    "build",
+    "dist",
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+)
+CONFIG_SECTION = "cerebras-migrate"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    options: Options = field(default_factory=Options)
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDES
+    extend_exclude: tuple[str, ...] = ()
+    config_path: Path | None = None
+
+    @property
+    def excludes(self) -> tuple[str, ...]:
+        return (*self.exclude, *self.extend_exclude)
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` at or above ``start`` that has our section."""
+    current = start.resolve()
+    if current.is_file() or not current.exists():
+        current = current.parent
+    for folder in (current, *current.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(f"{candidate}: cannot read: {exc}") from exc
+            if CONFIG_SECTION in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def parse_model_map(entries: Sequence[str], where: str) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for entry in entries:
+        old, sep, new = entry.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise ConfigError(f"{where}: model map entry {entry!r} is not OLD=NEW")
+        pairs.append((old.strip(), new.strip()))
+    return tuple(pairs)
+
+
+def _config_values(path: Path) -> dict[str, Any]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    section = data.get("tool", {}).get(CONFIG_SECTION, {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [tool.{CONFIG_SECTION}] must be a table")
+    return {key.replace("-", "_"): value for key, value in section.items()}
+
+
+_KNOWN_KEYS = {
+    "target": str,
+    "api_key_env": str,
+    "base_url": str,
+    "model_map": dict,
+    "keep_models": bool,
+    "exclude": list,
+    "extend_exclude": list,
+}
+
+
+def build_settings(flags: Mapping[str, Any], config_path: Path | None) -> Settings:
+    """Merge CLI ``flags`` (None means not given) over the config file's values."""
+    values: dict[str, Any] = {}
+    where = str(config_path) if config_path else "command line"
+    if config_path is not None:
+        values = _config_values(config_path)
+        for key, value in values.items():
+            expected = _KNOWN_KEYS.get(key)
+            if expected is None:
+                raise ConfigError(f"{where}: unknown setting {key.replace('_', '-')!r}")
+            if not isinstance(value, expected):
+                raise ConfigError(f"{where}: {key.replace('_', '-')} must be a {expected.__name__}")
+    model_map: tuple[tuple[str, str], ...] = ()
+    if "model_map" in values:
+        model_map = tuple((str(k), str(v)) for k, v in values["model_map"].items())
+    if flags.get("model_map"):
+        # Flags come first: the first matching entry wins.
+        model_map = parse_model_map(flags["model_map"], "--model-map") + model_map
+
+    def pick(name: str, default: Any) -> Any:
+        flag = flags.get(name)
+        if flag is not None and flag != ():
+            return flag
+        return values.get(name, default)
+
+    target = pick("target", "openai")
+    if target not in TARGETS:
+        raise ConfigError(f"{where}: target must be one of {', '.join(TARGETS)}")
+    options = Options(
+        target=target,
+        api_key_env=pick("api_key_env", Options.api_key_env),
+        base_url=pick("base_url", Options.base_url),
+        model_map=model_map,
+        keep_models=bool(pick("keep_models", False)),
+    )
+    return Settings(
+        options=options,
+        exclude=tuple(pick("exclude", DEFAULT_EXCLUDES)),
+        extend_exclude=tuple(pick("extend_exclude", ())),
+        config_path=config_path,
+    )
+
+
+def with_options(settings: Settings, **changes: Any) -> Settings:
+    return replace(settings, options=replace(settings.options, **changes))
