@@ -40,10 +40,10 @@ class ModuleClient(Fixer):
             return updated
         attr = _module_attr(ctx, original.targets[0].target)
         if attr == "api_key" and not self.foreign:
+            self._after_key(ctx)
             replacement = rewrite_key(ctx, original.value, updated.value)
             if replacement is None:
                 return updated
-            self._after_key(ctx)
             ctx.rewrote(original)
             return updated.with_changes(value=replacement)
         if attr == "base_url":
@@ -54,8 +54,6 @@ class ModuleClient(Fixer):
                 "CM102",
                 f"openai.{attr} has no meaning on Cerebras; remove this line",
             )
-        if attr == "api_key":
-            self._after_key(ctx)
         return updated
 
     def _after_key(self, ctx: Context) -> None:

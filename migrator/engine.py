@@ -115,24 +115,19 @@ class FileResult:
     written: bool = False
 
 
-def process_file(path: Path, settings: Settings, *, write: bool) -> FileResult:
-    """Read, migrate and (when ``write``) atomically rewrite one file."""
-    try:
-        raw = files.read_bytes(path)
-    except OSError as exc:
-        return FileResult(
-            path, Status.ERROR, diagnostics=[Diagnostic("CM902", 1, 1, files.describe(exc))]
-        )
+def migrate_bytes(
+    path: Path, raw: bytes, settings: Settings
+) -> tuple[FileResult, files.Source | None]:
+    """Migrate one file's bytes; the Source is returned when they could be decoded."""
     if not may_use_sdk(raw):
-        return FileResult(path, Status.SKIPPED, note="no OpenAI or Cerebras usage")
+        return FileResult(path, Status.SKIPPED, note="no OpenAI or Cerebras usage"), None
     if is_generated(raw):
-        return FileResult(path, Status.SKIPPED, note="marked @generated")
+        return FileResult(path, Status.SKIPPED, note="marked @generated"), None
     try:
         source = files.decode(path, raw)
     except files.SourceError as exc:
-        return FileResult(
-            path, Status.ERROR, diagnostics=[Diagnostic("CM902", exc.line, 1, str(exc))]
-        )
+        diagnostic = Diagnostic("CM902", exc.line, 1, str(exc))
+        return FileResult(path, Status.ERROR, diagnostics=[diagnostic]), None
     result = migrate_source(source.text, settings)
     status = Status.ERROR if result.error else Status.UNCHANGED
     if result.changed(source.text):
@@ -146,9 +141,20 @@ def process_file(path: Path, settings: Settings, *, write: bool) -> FileResult:
         secrets=result.secrets,
         rewritten_sites=result.rewritten_sites,
     )
-    if write and status is Status.CHANGED:
+    return outcome, source
+
+
+def process_file(path: Path, settings: Settings, *, write: bool) -> FileResult:
+    """Read, migrate and (when ``write``) atomically rewrite one file."""
+    try:
+        raw = files.read_bytes(path)
+    except OSError as exc:
+        diagnostic = Diagnostic("CM902", 1, 1, files.describe(exc))
+        return FileResult(path, Status.ERROR, diagnostics=[diagnostic])
+    outcome, source = migrate_bytes(path, raw, settings)
+    if write and outcome.status is Status.CHANGED and source is not None:
         try:
-            files.write_atomic(source, result.code)
+            files.write_atomic(source, outcome.new)
             outcome.written = True
         except (OSError, files.SourceError) as exc:
             outcome.status = Status.ERROR

@@ -8,9 +8,11 @@ and renamed over it. A file that changed on disk since it was read is not overwr
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import os
+import re
 import stat
 import tempfile
 import tokenize
@@ -44,18 +46,33 @@ def describe(exc: OSError) -> str:
     return f"cannot access file: {reason}"
 
 
-def decode(path: Path, raw: bytes) -> Source:
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+
+
+def _detect_encoding(raw: bytes) -> str:
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
-    except SyntaxError as exc:  # unknown codec in the cookie, or BOM/cookie conflict
-        raise SourceError(f"bad encoding declaration: {exc.msg}", exc.lineno or 1) from exc
+        return tokenize.detect_encoding(io.BytesIO(raw).readline)[0]
+    except SyntaxError as exc:
+        if "invalid or missing encoding declaration" in str(exc.msg):
+            # No cookie and the first lines are not UTF-8: the decode below names the byte.
+            return "utf-8"
+        # An unknown codec in the cookie, or a cookie that contradicts a BOM. The error
+        # carries no line; the cookie is on line 1 or 2.
+        head = raw.split(b"\n", 2)
+        line = next((i + 1 for i, text in enumerate(head[:2]) if _COOKIE.match(text)), 1)
+        raise SourceError(f"bad encoding declaration: {exc.msg}", line) from exc
+
+
+def decode(path: Path, raw: bytes) -> Source:
+    encoding = _detect_encoding(raw)
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+        # The codec counts from after a BOM it consumed; report offsets in the file's bytes.
+        start = exc.start + (len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0)
+        line = raw.count(b"\n", 0, start) + 1
         raise SourceError(
-            f"cannot decode as {encoding} (byte {raw[exc.start]:#04x} at offset {exc.start})",
-            line,
+            f"cannot decode as {encoding} (byte {raw[start]:#04x} at offset {start})", line
         ) from exc
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
@@ -76,18 +93,23 @@ def encode(source: Source, text: str) -> bytes:
 def write_atomic(source: Source, text: str) -> None:
     """Replace ``source.path`` with ``text``, or leave it exactly as it was."""
     data = encode(source, text)
-    path = source.path
+    # Write through a symlink to its target, so the link stays a link.
+    path = Path(os.path.realpath(source.path))
     current = path.read_bytes()
     if current != source.raw:
         raise SourceError("the file changed on disk while it was being migrated; rerun")
-    mode = stat.S_IMODE(os.stat(path).st_mode)
+    info = os.stat(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
+        os.chmod(tmp_name, stat.S_IMODE(info.st_mode))
+        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+            # Root migrating someone's tree must not take their files over.
+            with contextlib.suppress(PermissionError):
+                os.chown(tmp_name, info.st_uid, info.st_gid)
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -1,0 +1,166 @@
+"""The command line: click options in, a ``Settings`` value and an exit code out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from codemods import sdk
+
+from . import __version__
+from .discover import DiscoveryError, discover
+from .engine import FileResult, Status, migrate_bytes, process_file
+from .files import encode
+from .report import Mode, Reporter
+from .settings import ConfigError, Settings, build_settings, find_pyproject
+
+EXIT_CLEAN, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
+
+EPILOG = """\b
+Exit codes:
+  0  nothing to change
+  1  files were rewritten (or would be, with --diff / --check)
+  2  a file could not be processed (the others still were), or bad usage
+
+Settings can also live under [tool.cerebras-migrate] in pyproject.toml; flags win.
+"""
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--exclude a,b --exclude c`` → ``("a", "b", "c")``, as ruff reads its lists."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+@click.command(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EPILOG,
+)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--diff", "diff", is_flag=True, help="Write nothing; print a unified diff.")
+@click.option("--check", is_flag=True, help="Write nothing; list the files that would change.")
+@click.option(
+    "--target",
+    type=click.Choice(["openai"]),
+    default=None,
+    help="What the code should run on: the openai client pointed at Cerebras.  [default: openai]",
+)
+@click.option(
+    "--api-key-env",
+    metavar="NAME",
+    default=None,
+    help=f"Environment variable holding the Cerebras key.  [default: {sdk.CEREBRAS_API_KEY_ENV}]",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    default=None,
+    help=f"Cerebras API base URL.  [default: {sdk.CEREBRAS_BASE_URL}]",
+)
+@click.option(
+    "--model-map",
+    metavar="OLD=NEW",
+    multiple=True,
+    help=f"Map a model id (OLD may be a glob); repeatable. "
+    f"Default: OpenAI chat models → {sdk.DEFAULT_CEREBRAS_MODEL}.",
+)
+@click.option("--keep-models", is_flag=True, default=None, help="Leave model ids as they are.")
+@click.option(
+    "--exclude",
+    metavar="PATTERNS",
+    multiple=True,
+    help="Gitignore-style patterns to skip, replacing the defaults (.git, .venv, build, ...).",
+)
+@click.option(
+    "--extend-exclude",
+    metavar="PATTERNS",
+    multiple=True,
+    help="Patterns to skip in addition to the defaults.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print diagnostics and diffs only.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list skipped files and why.")
+@click.option("--no-color", is_flag=True, help="Plain output even on a terminal.")
+@click.version_option(__version__, "--version", prog_name="cerebras-migrate")
+def main(
+    paths: tuple[str, ...],
+    diff: bool,
+    check: bool,
+    target: str | None,
+    api_key_env: str | None,
+    base_url: str | None,
+    model_map: tuple[str, ...],
+    keep_models: bool | None,
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
+    quiet: bool,
+    verbose: bool,
+    no_color: bool,
+) -> None:
+    """Rewrite OpenAI SDK code in PATHS (default: .) to run on Cerebras Inference.
+
+    Files are rewritten in place unless --diff or --check is given. PATHS may be files or
+    directories; "-" reads source from stdin and writes the result to stdout.
+    """
+    if diff and check:
+        raise click.UsageError("--diff and --check cannot be combined")
+    paths = paths or (".",)
+    mode = Mode.DIFF if diff else Mode.CHECK if check else Mode.WRITE
+    flags = {
+        "target": target,
+        "api_key_env": api_key_env,
+        "base_url": base_url,
+        "model_map": model_map,
+        "keep_models": keep_models,
+        "exclude": _split(exclude) or None,
+        "extend_exclude": _split(extend_exclude) or None,
+    }
+    start = Path(paths[0]) if paths[0] != "-" else Path.cwd()
+    try:
+        settings = build_settings(flags, find_pyproject(start))
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+    reporter = Reporter(mode, quiet=quiet, verbose=verbose, no_color=no_color)
+    if "-" in paths:
+        if len(paths) > 1:
+            raise click.UsageError('"-" (stdin) cannot be combined with other paths')
+        sys.exit(_run_stdin(settings, mode, reporter))
+    sys.exit(_run_paths(paths, settings, mode, reporter))
+
+
+def _run_paths(paths: tuple[str, ...], settings: Settings, mode: Mode, reporter: Reporter) -> int:
+    try:
+        candidates = discover([Path(p) for p in paths], settings.excludes)
+    except DiscoveryError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return EXIT_ERROR
+    exit_code = EXIT_CLEAN
+    for candidate in candidates:
+        result = process_file(candidate.path, settings, write=mode is Mode.WRITE)
+        reporter.file_done(result, candidate.path.as_posix())
+        exit_code = max(exit_code, _exit_code(result))
+    reporter.finish()
+    return exit_code
+
+
+def _run_stdin(settings: Settings, mode: Mode, reporter: Reporter) -> int:
+    raw = sys.stdin.buffer.read()
+    result, source = migrate_bytes(Path("-"), raw, settings)
+    if mode is Mode.WRITE:
+        # The code goes to stdout as it is, even unchanged: this is a filter.
+        stdout = sys.stdout.buffer
+        changed = result.status is Status.CHANGED and source is not None
+        stdout.write(encode(source, result.new) if changed else raw)  # type: ignore[arg-type]
+        stdout.flush()
+    reporter.file_done(result, "-")
+    reporter.finish()
+    return _exit_code(result)
+
+
+def _exit_code(result: FileResult) -> int:
+    if result.status is Status.ERROR:
+        return EXIT_ERROR
+    if result.status is Status.CHANGED:
+        return EXIT_CHANGED
+    return EXIT_CLEAN

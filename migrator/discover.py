@@ -1,0 +1,248 @@
+"""Finding the files to migrate: named files as they are, directories walked like git would.
+
+A file named on the command line is always a candidate (pre-commit passes staged files, and a
+user who names a file means it). A directory is walked without following directory symlinks;
+``excludes`` (gitignore-style, relative to the walked directory) and the ``.gitignore`` files
+of the tree and of its repository prune the walk. Only ignore files are ever read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+
+class DiscoveryError(Exception):
+    """A path from the command line that cannot be used; the message starts with the path."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: Path  # as the user would refer to it: relative to cwd when given relative
+    explicit: bool  # named on the command line (not found by a directory walk)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """One compiled ignore file, and how to turn a walk-relative path into its own terms.
+
+    The path matched is ``prefix + rel[strip:]``: a nested ``.gitignore`` strips its folder
+    from the front, one above the walked directory prepends the way down to it.
+    """
+
+    spec: pathspec.GitIgnoreSpec
+    prefix: str = ""
+    strip: int = 0
+
+    def decide(self, rel: str) -> bool | None:
+        """True ignored, False re-included by a negation, None if no pattern matches."""
+        return self.spec.check_file(self.prefix + rel[self.strip :]).include
+
+
+_IGNORE_FILE = ".gitignore"
+_GIT = ".git"
+
+
+def discover(
+    paths: Sequence[Path],
+    excludes: Sequence[str],
+    *,
+    suffixes: tuple[str, ...] = (".py", ".pyi"),
+) -> list[Candidate]:
+    """The files to migrate, de-duplicated, named files in order and each walk sorted."""
+    exclude_spec = _compile(excludes)
+    cache: dict[str, pathspec.GitIgnoreSpec | None] = {}
+    found: dict[str, int] = {}  # identity -> index in ``result``
+    result: list[Candidate] = []
+
+    def add(path: Path, explicit: bool) -> None:
+        # The key is lexical, not resolved: a symlink and its target stay two candidates,
+        # but ``src/a.py`` named and ``src/a.py`` walked (or given absolute) are one.
+        key = os.path.normcase(os.path.abspath(path))
+        index = found.get(key)
+        if index is None:
+            found[key] = len(result)
+            result.append(Candidate(path, explicit))
+        elif explicit and not result[index].explicit:
+            result[index] = Candidate(result[index].path, True)
+
+    for path in paths:
+        if path.is_dir():
+            for rel in _walk(path, exclude_spec, suffixes, cache):
+                add(path / rel, False)
+        elif path.is_file():
+            add(path, True)
+        elif path.exists() or path.is_symlink():
+            # A broken symlink lands here too: "no such file" would puzzle whoever sees the link.
+            reason = "broken symbolic link" if path.is_symlink() else "not a file or directory"
+            raise DiscoveryError(f"{path}: {reason}")
+        else:
+            raise DiscoveryError(f"{path}: no such file or directory")
+    return result
+
+
+def _compile(lines: Iterable[str]) -> pathspec.GitIgnoreSpec | None:
+    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    # A spec of only blanks and comments would cost a regex run per path for nothing.
+    return spec if any(p.include is not None for p in spec.patterns) else None
+
+
+def _load(
+    path: Path, cache: dict[str, pathspec.GitIgnoreSpec | None]
+) -> pathspec.GitIgnoreSpec | None:
+    """The compiled ignore file at ``path`` (None if absent, empty or unreadable), once."""
+    key = os.path.abspath(path)
+    if key not in cache:
+        try:
+            text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        except OSError:
+            # Git itself skips an ignore file it cannot read; so do we.
+            cache[key] = None
+        else:
+            cache[key] = _compile(text.splitlines())
+    return cache[key]
+
+
+def _ignored(rules: Sequence[_Rules], rel: str) -> bool:
+    # Git's precedence: the deepest ignore file that has an opinion wins, and within a file
+    # the last matching pattern (which GitIgnoreSpec.check_file already applies).
+    for rule in reversed(rules):
+        decision = rule.decide(rel)
+        if decision is not None:
+            return decision
+    return False
+
+
+def _repo_rules(root: Path, cache: dict[str, pathspec.GitIgnoreSpec | None]) -> list[_Rules]:
+    """Rules from outside the walk: the repository's info/exclude and the parents' .gitignore.
+
+    Ordered lowest precedence first. Nothing is looked up outside a git repository, so a
+    stray ``~/.gitignore`` does not leak into a walk of a folder that is not under git.
+    """
+    real = root.resolve()
+    repo = next((f for f in (real, *real.parents) if (f / _GIT).exists()), None)
+    if repo is None:
+        return []
+    base = real.relative_to(repo).as_posix()
+    base = "" if base == "." else base + "/"  # the walked folder, relative to the repository
+    # (folder relative to the repository, spec), lowest precedence first: info/exclude, then
+    # the .gitignore files of the strict ancestors of the walked folder, outermost first.
+    # The walked folder's own .gitignore is read by the walk.
+    sources: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+    spec = _load(repo / _GIT / "info" / "exclude", cache)
+    if spec is not None:
+        sources.append(("", spec))
+    parts = base.split("/")[:-1]
+    for depth in range(len(parts)):
+        own = "".join(part + "/" for part in parts[:depth])
+        spec = _load(repo.joinpath(*parts[:depth], _IGNORE_FILE), cache)
+        if spec is not None:
+            sources.append((own, spec))
+    chain = ["".join(part + "/" for part in parts[: depth + 1]) for depth in range(len(parts))]
+    if _chain_ignored(sources, chain):
+        sources = _forgive(sources, chain)
+    return [_Rules(spec, prefix=base[len(own) :]) for own, spec in sources]
+
+
+def _chain_ignored(sources: Sequence[tuple[str, pathspec.GitIgnoreSpec]], chain: list[str]) -> bool:
+    """Whether a folder on the way from the repository down to the walked one is ignored."""
+    for folder in chain:  # top down, as git decides: an ignored folder hides all below it
+        for own, spec in reversed(sources):
+            if folder.startswith(own) and folder != own:
+                decision = spec.check_file(folder[len(own) :]).include
+                if decision is not None:
+                    if decision:
+                        return True
+                    break
+    return False
+
+
+def _forgive(
+    sources: Sequence[tuple[str, pathspec.GitIgnoreSpec]], chain: list[str]
+) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
+    """Drop the patterns that match the walked folder or one of its parents.
+
+    The user named this folder, so it is walked even when git ignores it (as ripgrep does);
+    the other patterns of those files (``*.gen.py``) still apply inside it.
+    """
+    kept_sources: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+    for own, spec in sources:
+        folders = [f[len(own) :] for f in chain if f.startswith(own) and f != own]
+        kept = [
+            p
+            for p in spec.patterns
+            if p.include is not None and not any(p.match_file(f) for f in folders)
+        ]
+        if kept:
+            kept_sources.append((own, pathspec.GitIgnoreSpec(kept)))
+    return kept_sources
+
+
+def _walk(
+    root: Path,
+    exclude_spec: pathspec.GitIgnoreSpec | None,
+    suffixes: tuple[str, ...],
+    cache: dict[str, pathspec.GitIgnoreSpec | None],
+) -> list[str]:
+    """The walk-relative posix paths of the wanted files under ``root``, sorted."""
+    real_root = os.path.realpath(root)
+    found: list[str] = []
+    # Each pending folder carries the rules in force there; tuples are shared, not copied.
+    pending: list[tuple[str, str, tuple[_Rules, ...]]] = [
+        (os.fspath(root), "", tuple(_repo_rules(root, cache)))
+    ]
+    while pending:
+        folder, rel_folder, inherited = pending.pop()
+        rules = inherited
+        own = _load(Path(folder, _IGNORE_FILE), cache)
+        if own is not None:
+            rules = (*rules, _Rules(own, strip=len(rel_folder)))
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            # Loud rather than silently short: the user can exclude the folder.
+            raise DiscoveryError(f"{folder}: cannot read directory: {exc.strerror}") from exc
+        for entry in entries:
+            if entry.name == _GIT:
+                continue  # git's own data, never source, whatever the excludes say
+            rel = rel_folder + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                rel_dir = rel + "/"  # the slash lets dir-only patterns (``build/``) match
+                if _excluded(exclude_spec, rules, rel_dir):
+                    continue  # pruned: nothing below an excluded folder is even listed
+                pending.append((entry.path, rel_dir, rules))
+            elif (
+                entry.name.endswith(suffixes)  # cheapest test first: most files fail it
+                and not _excluded(exclude_spec, rules, rel)
+                and _wanted_file(entry, real_root)
+            ):
+                found.append(rel)
+    found.sort()
+    return found
+
+
+def _excluded(
+    exclude_spec: pathspec.GitIgnoreSpec | None, rules: Sequence[_Rules], rel: str
+) -> bool:
+    if exclude_spec is not None and exclude_spec.match_file(rel):
+        return True
+    return _ignored(rules, rel)
+
+
+def _wanted_file(entry: os.DirEntry[str], real_root: str) -> bool:
+    """A regular file, or a symlink to one inside the walked folder."""
+    if not entry.is_symlink():
+        return entry.is_file(follow_symlinks=False)
+    target = os.path.realpath(entry.path)
+    # A broken link, a link to a folder (not followed) or to a special file is skipped, and
+    # so is one leaving the tree: a rewrite through it would edit a file nobody asked about.
+    if not os.path.isfile(target):
+        return False
+    try:
+        return os.path.commonpath([real_root, target]) == real_root
+    except ValueError:  # another drive, on Windows
+        return False

@@ -1,0 +1,96 @@
+"""Shared helpers for tests that run the migration on source text.
+
+Import them as ``from helpers import check_transformed, check_noop`` (pytest puts this folder
+on ``sys.path``). Options are given as keyword arguments named like the fields of
+``codemods.options.Options``; ``target`` defaults to ``"openai"``. Source strings are used
+as given: dedent them yourself (``textwrap.dedent``) when writing them indented.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+from pathlib import Path
+from typing import Any
+
+from codemods.diagnostics import Severity
+from codemods.options import Options
+from migrator.engine import SourceResult, migrate_source
+from migrator.settings import Settings
+
+OPTION_FIELDS = frozenset(f.name for f in dataclasses.fields(Options))
+
+
+def _frozen(value: Any) -> Any:
+    """JSON lists become tuples, nested too: ``[["a", "b"]]`` -> ``(("a", "b"),)``."""
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    return value
+
+
+def make_options(**options: Any) -> Options:
+    unknown = set(options) - OPTION_FIELDS
+    if unknown:
+        raise TypeError(f"unknown option(s) {sorted(unknown)}; Options has {sorted(OPTION_FIELDS)}")
+    options.setdefault("target", "openai")
+    return Options(**{name: _frozen(value) for name, value in options.items()})
+
+
+def load_options(path: Path) -> dict[str, Any]:
+    """The option overrides stored in a fixture's ``options.json`` (none when it is absent)."""
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise TypeError(f"{path.name}: expected a JSON object of Options fields")
+    make_options(**data)  # fail early, naming the file, on an unknown field
+    return data
+
+
+def migrate(src: str, **options: Any) -> SourceResult:
+    return migrate_source(src, Settings(options=make_options(**options)))
+
+
+def _visible_lines(text: str) -> list[str]:
+    """Lines for a diff, with a ``\\r`` shown as ``\\r`` and a missing final newline marked."""
+    lines = []
+    for line in text.splitlines(keepends=True):
+        body = line.removesuffix("\n")
+        lines.append(
+            body.replace("\r", "\\r") + ("\n" if line.endswith("\n") else "  <no newline at end>\n")
+        )
+    return lines
+
+
+def text_diff(expected: str, actual: str, names: tuple[str, str] = ("expected", "actual")) -> str:
+    """A unified diff that shows line endings, so a lost ``\\r`` is visible."""
+    diff = difflib.unified_diff(_visible_lines(expected), _visible_lines(actual), *names)
+    return "".join(diff)
+
+
+def assert_no_errors(result: SourceResult, what: str = "migration") -> None:
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    assert not result.error and not errors, f"{what} reported errors: {result.diagnostics}"
+
+
+def check_transformed(src: str, expected: str, **options: Any) -> SourceResult:
+    """Migrating ``src`` gives exactly ``expected``, without errors, and a second run of the
+    migration over ``expected`` changes nothing. Returns the first run's result."""
+    result = migrate(src, **options)
+    assert_no_errors(result)
+    assert result.code == expected, "output differs from expected:\n" + text_diff(
+        expected, result.code
+    )
+    check_noop(expected, **options)
+    return result
+
+
+def check_noop(src: str, **options: Any) -> SourceResult:
+    """Migrating ``src`` changes nothing and reports no error."""
+    result = migrate(src, **options)
+    assert_no_errors(result)
+    assert result.code == src, "the migration changed code it should leave alone:\n" + text_diff(
+        src, result.code, ("before", "after")
+    )
+    return result

@@ -1,0 +1,150 @@
+"""The facts in ``codemods/sdk.py`` and its data file, checked against the installed SDKs.
+
+A new SDK release that adds or removes a keyword fails here, not as a wrong rewrite.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import cerebras.cloud.sdk as cerebras_sdk
+import openai
+import pytest
+from cerebras.cloud.sdk import Cerebras
+
+from codemods import sdk
+
+
+def _keywords(func: object) -> set[str]:
+    return {
+        name
+        for name, p in inspect.signature(func).parameters.items()  # type: ignore[arg-type]
+        if name != "self" and p.kind is not inspect.Parameter.VAR_KEYWORD
+    }
+
+
+@pytest.fixture(scope="module")
+def openai_client() -> openai.OpenAI:
+    return openai.OpenAI(api_key="test", base_url="http://127.0.0.1:9/v1")
+
+
+@pytest.fixture(scope="module")
+def cerebras_client() -> Cerebras:
+    return Cerebras(api_key="test", base_url="http://127.0.0.1:9", warm_tcp_connection=False)
+
+
+def test_installed_openai_release_is_in_the_table() -> None:
+    assert openai.__version__ in sdk.known_openai_versions()
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("chat.completions.create", ("chat", "completions", "create")),
+        ("chat.completions.parse", ("chat", "completions", "parse")),
+        ("chat.completions.stream", ("chat", "completions", "stream")),
+        ("completions.create", ("completions", "create")),
+    ],
+)
+def test_openai_method_params_match_signature(
+    openai_client: openai.OpenAI, method: str, path: tuple[str, ...]
+) -> None:
+    target: object = openai_client
+    for attr in path:
+        target = getattr(target, attr)
+    assert sdk.openai_method_params(method, openai.__version__) == _keywords(target)
+
+
+def test_openai_client_params_match_signature() -> None:
+    table = sdk.openai_params(openai.__version__)["client"]
+    assert table == _keywords(openai.OpenAI.__init__)
+    assert sdk.OPENAI_ONLY_CLIENT_KWARGS <= table
+
+
+def test_openai_client_classes_exist() -> None:
+    for name in (*sdk.OPENAI_CLIENTS, *sdk.OPENAI_AZURE_CLIENTS):
+        assert inspect.isclass(getattr(openai, name)), name
+
+
+def test_cerebras_client_classes_exist() -> None:
+    for name in sdk.CEREBRAS_CLIENTS:
+        assert inspect.isclass(getattr(cerebras_sdk, name)), name
+    assert _keywords(Cerebras.__init__) == sdk.CEREBRAS_CLIENT_PARAMS
+
+
+@pytest.mark.parametrize("method", sorted(sdk.CEREBRAS_PARAMS))
+def test_cerebras_method_params_match_signature(cerebras_client: Cerebras, method: str) -> None:
+    target: object = cerebras_client
+    for attr in method.split("."):
+        target = getattr(target, attr)
+    assert sdk.CEREBRAS_PARAMS[method] == _keywords(target)
+
+
+@pytest.mark.parametrize("method", sorted(sdk.CEREBRAS_ONLY_BODY))
+def test_cerebras_only_fields_are_cerebras_keywords_the_openai_client_lacks(method: str) -> None:
+    cerebras_only = sdk.CEREBRAS_ONLY_BODY[method]
+    assert cerebras_only <= sdk.CEREBRAS_PARAMS[method]
+    # prompt_cache_key is standard in chat but Cerebras-only for legacy completions.
+    assert not cerebras_only & sdk.openai_method_params(method)  # type: ignore[operator]
+
+
+def test_header_keywords_are_cerebras_keywords() -> None:
+    for method in sdk.CEREBRAS_PARAMS:
+        assert set(sdk.CEREBRAS_HEADER_KWARGS) <= sdk.CEREBRAS_PARAMS[method]
+
+
+@pytest.mark.parametrize(
+    ("version", "keyword", "accepted"),
+    [
+        ("1.57.0", "reasoning_effort", False),
+        ("1.58.0", "reasoning_effort", True),
+        ("1.44.0", "max_completion_tokens", False),
+        ("1.45.0", "max_completion_tokens", True),
+        ("1.97.0", "prompt_cache_key", False),
+        ("1.98.0", "prompt_cache_key", True),
+        ("1.0.0", "tools", False),
+    ],
+)
+def test_keyword_history_follows_reference(version: str, keyword: str, accepted: bool) -> None:
+    params = sdk.openai_method_params("chat.completions.create", version)
+    assert params is not None
+    assert (keyword in params) is accepted
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        ("gpt-4o", "gpt-oss-120b"),
+        ("gpt-4o-mini-2024-07-18", "gpt-oss-120b"),
+        ("gpt-3.5-turbo-instruct", "gpt-oss-120b"),
+        ("o3-mini", "gpt-oss-120b"),
+        ("gpt-5.1", "gpt-oss-120b"),
+        ("text-embedding-3-small", None),
+        ("gpt-4o-realtime-preview", None),
+        ("gpt-4o-mini-tts", None),
+        ("gpt-oss-120b", None),
+        ("zai-glm-4.7", None),
+        ("llama-3.3-70b", None),
+    ],
+)
+def test_default_model_map(model: str, expected: str | None) -> None:
+    assert sdk.map_model(model, ()) == expected
+
+
+def test_user_model_map_wins_and_globs() -> None:
+    user = (("gpt-4o-mini", "zai-glm-4.7"), ("gpt-4*", "gemma-4-31b"))
+    assert sdk.map_model("gpt-4o-mini", user) == "zai-glm-4.7"
+    assert sdk.map_model("gpt-4.1", user) == "gemma-4-31b"
+    assert sdk.map_model("o1", user) == "gpt-oss-120b"
+    assert sdk.map_model("gpt-4o", (("gpt-4o", "gpt-4o"),)) is None
+
+
+@pytest.mark.parametrize("method", sorted(sdk.KEYWORD_INTRODUCED))
+def test_keyword_introduced_agrees_with_every_recorded_release(method: str) -> None:
+    for version in sdk.known_openai_versions():
+        params = sdk.openai_params(version).get(method, frozenset())
+        for keyword, since in sdk.KEYWORD_INTRODUCED[method].items():
+            if sdk._version_key(since) <= sdk._version_key(version):
+                # Present from its first release on, unless a later release removed it.
+                continue
+            assert keyword not in params, (version, keyword, since)
