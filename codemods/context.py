@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from .importing import ImportSpec
 from .options import Options
 from .resolve import RequestCall, Resolver, Scope
 
@@ -29,7 +30,7 @@ class Context:
     # Statements to add after an original statement, and modules to import at the top.
     after: dict[cst.CSTNode, list[cst.BaseStatement]] = field(default_factory=dict)
     imports: dict[str, str] = field(default_factory=dict)  # module -> local name
-    needed_imports: dict[str, str] = field(default_factory=dict)  # the ones to add
+    needed_imports: dict[str, ImportSpec] = field(default_factory=dict)  # the ones to add
     _requests: dict[int, RequestCall | None] = field(default_factory=dict)
 
     @property
@@ -68,7 +69,7 @@ class Context:
         while local in taken:
             local = "_" + local
         self.imports[module] = local
-        self.needed_imports[module] = local
+        self.needed_imports[module] = ImportSpec(module, alias=local if local != module else None)
         return local
 
     def request(self, call: cst.Call) -> RequestCall | None:

@@ -35,9 +35,32 @@ def _separator(items: Sequence[Item], open_ws: Whitespace) -> Whitespace:
     return ONE_SPACE
 
 
+def _comment_line(comment: cst.Comment) -> cst.TrailingWhitespace:
+    return cst.TrailingWhitespace(whitespace=cst.SimpleWhitespace("  "), comment=comment)
+
+
+def trailing_comment(item: cst.Arg | cst.BaseDictElement) -> cst.Comment | None:
+    """The comment at the end of an item's line (``a=1,  # why``), if it has one."""
+    comma = item.comma
+    ws = comma.whitespace_after if isinstance(comma, cst.Comma) else None
+    if ws is None and isinstance(item, cst.Arg):
+        ws = item.whitespace_after_arg
+    if isinstance(ws, PW):
+        return ws.first_line.comment
+    return None
+
+
 def _with_comma(item: Item, ws_after: Whitespace) -> Item:
     comma = item.comma
     before = comma.whitespace_before if isinstance(comma, cst.Comma) else NO_SPACE
+    comment = trailing_comment(item)
+    if comment is not None and isinstance(ws_after, PW):
+        # An item that arrives with a comment keeps it at the end of its line.
+        ws_after = ws_after.with_changes(
+            first_line=cst.TrailingWhitespace(
+                whitespace=cst.SimpleWhitespace("  "), comment=comment
+            )
+        )
     return item.with_changes(comma=cst.Comma(whitespace_before=before, whitespace_after=ws_after))
 
 
@@ -74,7 +97,10 @@ def append_items(
             head = _with_comma(last, sep)
             final_comma = trailing
         tail = [_with_comma(n, sep) for n in new[:-1]]
-        tail.append(new[-1].with_changes(comma=final_comma))
+        if isinstance(final_comma.whitespace_after, PW):
+            tail.append(_with_comma(new[-1], final_comma.whitespace_after))
+        else:
+            tail.append(new[-1].with_changes(comma=final_comma))
         return [*items[:-1], head, *tail], close_ws
     if isinstance(close_ws, PW) and isinstance(sep, PW):
         # ``f(\n    a  # note\n)``: the comment stays with ``a``.
@@ -83,44 +109,122 @@ def append_items(
     else:
         head = _with_comma(last, sep)
     tail = [_with_comma(n, sep) for n in new[:-1]]
+    comment = trailing_comment(new[-1])
+    if comment is not None and isinstance(close_ws, PW):
+        close_ws = close_ws.with_changes(
+            first_line=cst.TrailingWhitespace(
+                whitespace=cst.SimpleWhitespace("  "), comment=comment
+            )
+        )
     tail.append(new[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT))
     return [*items[:-1], head, *tail], close_ws
 
 
+def _merge(before: Whitespace, after: Whitespace) -> Whitespace:
+    """The whitespace left where an item stood between ``before`` and ``after``: the line
+    before keeps its comment, and comment lines on either side of the item are kept."""
+    if isinstance(before, PW) and isinstance(after, PW):
+        return after.with_changes(
+            first_line=before.first_line, empty_lines=[*before.empty_lines, *after.empty_lines]
+        )
+    return before
+
+
 def remove_items(
-    items: Sequence[Item], drop: set[int], close_ws: Whitespace
-) -> tuple[list[Item], Whitespace]:
-    """Remove the items at the indexes in ``drop``, keeping the closing layout."""
-    if not drop:
-        return list(items), close_ws
-    kept = [item for i, item in enumerate(items) if i not in drop]
-    if not kept:
-        return [], NO_SPACE if not isinstance(close_ws, PW) else close_ws
-    last_index = len(items) - 1
-    if last_index in drop:
-        # The new last item takes over the old last item's trailing comma (or lack of one).
-        old_last = items[last_index]
-        new_last = kept[-1]
-        trailing = old_last.comma
-        if isinstance(trailing, cst.Comma):
-            ws = trailing.whitespace_after
-            mine = new_last.comma
-            if (
-                isinstance(mine, cst.Comma)
-                and isinstance(mine.whitespace_after, PW)
-                and isinstance(ws, PW)
-            ):
-                ws = ws.with_changes(first_line=mine.whitespace_after.first_line)
-            kept[-1] = new_last.with_changes(comma=trailing.with_changes(whitespace_after=ws))
+    items: Sequence[Item], drop: set[int], open_ws: Whitespace, close_ws: Whitespace
+) -> tuple[list[Item], Whitespace, Whitespace]:
+    """Remove the items at the indexes in ``drop``; returns items, opening and closing
+    whitespace. Comment lines around a removed item stay where they were."""
+    kept = list(items)
+    for i in sorted(drop, reverse=True):
+        item = kept[i]
+        last = i == len(kept) - 1
+        if i == 0 and last:
+            return [], NO_SPACE, NO_SPACE
+        after = item.comma.whitespace_after if isinstance(item.comma, cst.Comma) else close_ws
+        if i == 0:
+            open_ws = _merge(open_ws, after)
         else:
-            mine = new_last.comma
-            if isinstance(mine, cst.Comma) and isinstance(mine.whitespace_after, PW):
-                if isinstance(close_ws, PW):
-                    close_ws = close_ws.with_changes(first_line=mine.whitespace_after.first_line)
-                else:
-                    close_ws = mine.whitespace_after.with_changes(last_line=NO_SPACE)
-            kept[-1] = new_last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    return kept, close_ws
+            prev = kept[i - 1]
+            assert isinstance(prev.comma, cst.Comma)
+            before = prev.comma.whitespace_after
+            if last and not isinstance(item.comma, cst.Comma):
+                # The previous item becomes the last one, without a trailing comma.
+                kept[i - 1] = prev.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                if isinstance(before, PW):
+                    close_ws = _merge(before, close_ws)
+            else:
+                kept[i - 1] = prev.with_changes(
+                    comma=prev.comma.with_changes(whitespace_after=_merge(before, after))
+                )
+        del kept[i]
+    return kept, open_ws, close_ws
+
+
+def take_leading_comments(call: cst.Call, index: int) -> tuple[cst.Call, list[cst.EmptyLine]]:
+    """Detach the comment lines written just above argument ``index``."""
+    if index == 0:
+        ws = call.whitespace_before_args
+        if not isinstance(ws, PW) or not ws.empty_lines:
+            return call, []
+        return call.with_changes(whitespace_before_args=ws.with_changes(empty_lines=())), list(
+            ws.empty_lines
+        )
+    prev = call.args[index - 1]
+    comma = prev.comma
+    if not isinstance(comma, cst.Comma) or not isinstance(comma.whitespace_after, PW):
+        return call, []
+    ws = comma.whitespace_after
+    if not ws.empty_lines:
+        return call, []
+    args = list(call.args)
+    args[index - 1] = prev.with_changes(
+        comma=comma.with_changes(whitespace_after=ws.with_changes(empty_lines=()))
+    )
+    return call.with_changes(args=args), list(ws.empty_lines)
+
+
+def with_comment(element: Item, comment: cst.Comment | None) -> Item:
+    """``element`` carrying ``comment``, for ``append_items`` to place on its line."""
+    if comment is None:
+        return element
+    ws = PW(first_line=_comment_line(comment))
+    return element.with_changes(comma=cst.Comma(whitespace_after=ws))
+
+
+def arg_indent(call: cst.Call) -> str | None:
+    """The indent of the arguments of a call written one argument per line, else None."""
+    sep = _separator(call.args, call.whitespace_before_args) if call.args else None
+    if isinstance(sep, PW) and isinstance(sep.last_line, cst.SimpleWhitespace):
+        return sep.last_line.value
+    return None
+
+
+def multiline_dict(
+    elements: Sequence[cst.BaseDictElement],
+    indent: str,
+    leading: Sequence[Sequence[cst.EmptyLine]] = (),
+) -> cst.Dict:
+    """A dict literal with one element per line, closed at ``indent``; ``leading[i]`` are
+    comment lines to write above element ``i``, and trailing comments are kept."""
+    inner_indent = cst.SimpleWhitespace(indent + "    ")
+    inner = PW(indent=True, last_line=inner_indent)
+    outer = PW(indent=True, last_line=cst.SimpleWhitespace(indent))
+
+    def above(i: int) -> list[cst.EmptyLine]:
+        lines = leading[i] if i < len(leading) else ()
+        return [
+            line.with_changes(whitespace=inner_indent) if line.comment else line for line in lines
+        ]
+
+    items = []
+    for i, element in enumerate(elements):
+        ws = inner if i < len(elements) - 1 else outer
+        if i + 1 < len(elements):
+            ws = ws.with_changes(empty_lines=above(i + 1))
+        items.append(_with_comma(element, ws))
+    lbrace = cst.LeftCurlyBrace(whitespace_after=inner.with_changes(empty_lines=above(0)))
+    return cst.Dict(items, lbrace=lbrace)
 
 
 def _call_close_ws(call: cst.Call) -> Whitespace:
@@ -148,8 +252,10 @@ def append_args(call: cst.Call, new: Sequence[cst.Arg]) -> cst.Call:
 
 
 def remove_args(call: cst.Call, drop: set[int]) -> cst.Call:
-    args, close_ws = remove_items(call.args, drop, _call_close_ws(call))
-    return _set_call_args(call, args, close_ws)
+    args, open_ws, close_ws = remove_items(
+        call.args, drop, call.whitespace_before_args, _call_close_ws(call)
+    )
+    return _set_call_args(call, args, close_ws).with_changes(whitespace_before_args=open_ws)
 
 
 def find_keyword(call: cst.Call, name: str) -> int | None:

@@ -78,6 +78,12 @@ RULES: dict[str, Rule] = {
             "The module-level `openai` client was pointed at Cerebras.",
         ),
         Rule(
+            "CM109",
+            "openai-only-module-setting",
+            Severity.WARNING,
+            "`openai.organization`/`openai.project` mean nothing to Cerebras; remove the line.",
+        ),
+        Rule(
             "CM201",
             "keyword-into-extra-body",
             Severity.FIXED,

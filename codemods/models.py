@@ -35,7 +35,7 @@ class MapModelIds(Fixer):
         if not self.active:
             return updated
         request = ctx.request(original)
-        if request is None or request.client.provider == "other":
+        if request is None or not request.client.migrated:
             return updated
         index = find_keyword(original, "model")
         new_index = find_keyword(updated, "model")

@@ -51,7 +51,7 @@ class ModuleClient(Fixer):
         if attr in ("organization", "project"):
             ctx.report(
                 original,
-                "CM102",
+                "CM109",
                 f"openai.{attr} has no meaning on Cerebras; remove this line",
             )
         return updated

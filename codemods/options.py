@@ -21,6 +21,8 @@ class Options:
     keep_models: bool = False
     # The openai release the project runs; None means the newest one we know.
     openai_version: str | None = None
+    # Rewritten statements that grow past this are wrapped one argument per line.
+    line_length: int = 88
 
     @property
     def module_base_url(self) -> str:

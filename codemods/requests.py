@@ -10,6 +10,8 @@ An existing ``extra_body`` dict literal is extended; any other expression is spr
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import libcst as cst
 
 from . import sdk
@@ -17,14 +19,19 @@ from .base import Fixer
 from .context import Context
 from .cst_util import (
     append_args,
+    arg_indent,
     dict_append,
     find_keyword,
     keyword_arg,
     keyword_node,
     make_string,
+    multiline_dict,
     remove_args,
     replace_arg_value,
     string_value,
+    take_leading_comments,
+    trailing_comment,
+    with_comment,
 )
 
 
@@ -40,22 +47,56 @@ def _dict_keys(node: cst.BaseExpression) -> set[str] | None:
     return keys
 
 
-def merge_into_dict_arg(
-    call: cst.Call, name: str, entries: list[tuple[str, cst.BaseExpression]]
-) -> cst.Call:
-    """Add ``entries`` to the dict passed as keyword ``name``, creating or spreading it."""
-    new_elements = [cst.DictElement(make_string(key), value) for key, value in entries]
+def _as_header_value(value: cst.BaseExpression) -> cst.BaseExpression:
+    """``1.5`` → ``"1.5"``; ``delay`` → ``str(delay)``: header values must be strings."""
+    if string_value(value) is not None:
+        return value
+    if isinstance(value, (cst.Integer, cst.Float)):
+        return make_string(value.value)
+    return cst.Call(cst.Name("str"), [cst.Arg(value)])
+
+
+@dataclass
+class Moved:
+    """A keyword on its way into a dict, with the comments written beside and above it."""
+
+    key: str
+    value: cst.BaseExpression
+    comment: cst.Comment | None = None
+    leading: list[cst.EmptyLine] = field(default_factory=list)
+
+
+def _fresh_dict_is_multiline(call: cst.Call, name: str, moved: list[Moved]) -> bool:
+    """A new dict is written one entry per line when the call is and comments come along."""
     index = find_keyword(call, name)
-    if index is None:
-        return append_args(call, [keyword_arg(name, cst.Dict(new_elements))])
-    current = call.args[index].value
+    current = call.args[index].value if index is not None else None
+    fresh = current is None or (isinstance(current, cst.Name) and current.value == "None")
+    return fresh and arg_indent(call) is not None and any(m.comment or m.leading for m in moved)
+
+
+def merge_into_dict_arg(call: cst.Call, name: str, moved: list[Moved]) -> cst.Call:
+    """Add ``moved`` to the dict passed as keyword ``name``, creating or spreading it."""
+    elements = [
+        with_comment(cst.DictElement(make_string(m.key), m.value), m.comment) for m in moved
+    ]
+    plain = [e.with_changes(comma=cst.MaybeSentinel.DEFAULT) for e in elements]
+    index = find_keyword(call, name)
+    current = call.args[index].value if index is not None else None
     if isinstance(current, cst.Dict):
-        merged: cst.BaseExpression = dict_append(current, new_elements)
-    elif isinstance(current, cst.Name) and current.value == "None":
-        merged = cst.Dict(new_elements)
+        multiline = isinstance(current.lbrace.whitespace_after, cst.ParenthesizedWhitespace)
+        merged = dict_append(current, elements if multiline else plain)
+        return replace_arg_value(call, index, merged)  # type: ignore[arg-type]
+    indent = arg_indent(call)
+    if _fresh_dict_is_multiline(call, name, moved) and indent is not None:
+        fresh: cst.BaseExpression = multiline_dict(elements, indent, [m.leading for m in moved])
     else:
-        merged = cst.Dict([cst.StarredDictElement(current), *new_elements])
-    return replace_arg_value(call, index, merged)
+        fresh = cst.Dict(plain)
+    if current is None:
+        return append_args(call, [keyword_arg(name, fresh)])
+    if isinstance(current, cst.Name) and current.value == "None":
+        return replace_arg_value(call, index, fresh)  # type: ignore[arg-type]
+    spread = cst.Dict([cst.StarredDictElement(current), *plain])
+    return replace_arg_value(call, index, spread)  # type: ignore[arg-type]
 
 
 class NestRejectedKeywords(Fixer):
@@ -63,22 +104,26 @@ class NestRejectedKeywords(Fixer):
 
     def leave_Call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
         request = ctx.request(original)
-        if request is None or request.client.sdk != "openai" or request.client.provider == "other":
+        if request is None or request.client.sdk != "openai" or not request.client.migrated:
             return updated
         accepted = sdk.openai_method_params(request.method, ctx.options.openai_version)
         if accepted is None:
             return updated
         body_index = find_keyword(updated, "extra_body")
         existing = _dict_keys(updated.args[body_index].value) if body_index is not None else None
-        body: list[tuple[str, cst.BaseExpression]] = []
-        headers: list[tuple[str, cst.BaseExpression]] = []
-        drop: set[int] = set()
+        body: list[Moved] = []
+        headers: list[Moved] = []
+        drop: dict[int, Moved] = {}
         for i, arg in enumerate(updated.args):
             if arg.keyword is None or arg.keyword.value in accepted:
                 continue
             name = arg.keyword.value
             if name in sdk.CEREBRAS_HEADER_KWARGS:
-                headers.append((sdk.CEREBRAS_HEADER_KWARGS[name], arg.value))
+                value = arg.value
+                if name in sdk.CEREBRAS_HEADER_STR_CONVERSION:
+                    value = _as_header_value(value)
+                entry = Moved(sdk.CEREBRAS_HEADER_KWARGS[name], value, trailing_comment(arg))
+                headers.append(entry)
                 ctx.report(
                     keyword_node(original, name),
                     "CM202",
@@ -92,16 +137,30 @@ class NestRejectedKeywords(Fixer):
                 )
                 continue
             else:
-                body.append((name, arg.value))
+                entry = Moved(name, arg.value, trailing_comment(arg))
+                body.append(entry)
                 ctx.report(
                     keyword_node(original, name),
                     "CM201",
                     f"`{name}` is not a keyword of the openai client; moved into extra_body",
                 )
-            drop.add(i)
+            drop[i] = entry
         if not drop:
             return updated
-        new = remove_args(updated, drop)
+        new = updated
+        for name, entries in (("extra_body", body), ("extra_headers", headers)):
+            for i, entry in drop.items():
+                if entry in entries:
+                    entry.leading = take_leading_comments(new, i)[1]
+            if _fresh_dict_is_multiline(new, name, entries):
+                # The comments above each moved keyword travel with it into the new dict.
+                for i, entry in drop.items():
+                    if entry in entries:
+                        new, entry.leading = take_leading_comments(new, i)
+            else:
+                for entry in entries:
+                    entry.leading = []
+        new = remove_args(new, set(drop))
         if body:
             new = merge_into_dict_arg(new, "extra_body", body)
         if headers:

@@ -25,7 +25,11 @@ from .cst_util import dotted_name, find_keyword, string_value
 Sdk = Literal["openai", "cerebras", "azure"]
 REQUEST_VERBS = frozenset(verb for path in sdk.REQUEST_METHODS for verb in path[-1:])
 RESOURCE_NAMES = frozenset(name for path in sdk.REQUEST_METHODS for name in path[:-1])
-Provider = Literal["openai", "cerebras", "other", "dynamic"]
+# Where a client sends its requests, as far as the code shows. "dynamic": its constructor is
+# in view but its URL or arguments are only known at run time (the rewrite leaves it alone);
+# "unknown": only its type is in view (a parameter annotated ``client: OpenAI``), so it is
+# taken to be a client the migration points at Cerebras where it is made.
+Provider = Literal["openai", "cerebras", "other", "dynamic", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,11 @@ class ClientRef:
     @property
     def is_module(self) -> bool:
         return self.cls is None
+
+    @property
+    def migrated(self) -> bool:
+        """Whether its requests follow the migration: clients left alone keep theirs."""
+        return self.sdk != "azure" and self.provider not in ("other", "dynamic")
 
 
 @dataclass(frozen=True)
@@ -415,9 +424,9 @@ class Resolver:
                 for expr in _annotation_exprs(binding.node):  # type: ignore[arg-type]
                     cls = self.client_class(expr, binding.scope)
                     if cls is not None:
-                        ref = ClientRef(cls, "dynamic")
+                        ref = ClientRef(cls, "unknown")
                         break
-            if ref is not None and (found is None or found.provider == "dynamic"):
+            if ref is not None and (found is None or found.provider == "unknown"):
                 found = ref
         return found
 
@@ -438,7 +447,7 @@ class Resolver:
                 for expr in _annotation_exprs(definition.returns.annotation):
                     cls = self.client_class(expr, binding.scope)
                     if cls is not None:
-                        return ClientRef(cls, "dynamic")
+                        return ClientRef(cls, "unknown")
         return None
 
     def module_provider(self) -> Provider:

@@ -12,6 +12,8 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from .base import Fixer
 from .context import Context
 from .diagnostics import Diagnostic
+from .importing import add_imports
+from .layout import fit_statement
 from .options import Options
 from .resolve import Resolver
 
@@ -36,7 +38,17 @@ class _Traversal(cst.CSTTransformer):
                 if attr.startswith("leave_"):
                     self.hooks.setdefault(attr[6:], []).append(getattr(fixer, attr))
 
+        # Calls the fixers changed, by the id of the node they returned, per open statement.
+        self.changed_calls: list[set[int]] = []
+        self.indents: list[str] = []
+
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Module):
+            self.unit = node.default_indent
+        elif isinstance(node, cst.IndentedBlock):
+            self.indents.append(node.indent if node.indent is not None else self.unit)
+        if isinstance(node, cst.SimpleStatementLine):
+            self.changed_calls.append(set())
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             self.ctx.scopes.append(self.ctx.resolver.scopes[node])
         if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
@@ -49,6 +61,17 @@ class _Traversal(cst.CSTTransformer):
             updated = hook(self.ctx, original_node, updated)
             if not isinstance(updated, type(original_node)):
                 break
+        if isinstance(original_node, cst.IndentedBlock):
+            self.indents.pop()
+        elif isinstance(original_node, cst.Call) and updated is not updated_node:
+            if self.changed_calls:
+                self.changed_calls[-1].add(id(updated))
+        elif isinstance(original_node, cst.SimpleStatementLine):
+            changed = self.changed_calls.pop()
+            if changed and isinstance(updated, cst.SimpleStatementLine):
+                indent = sum(len(i) for i in self.indents)
+                limit = self.ctx.options.line_length
+                updated = fit_statement(original_node, updated, changed, indent, self.unit, limit)
         if isinstance(original_node, (cst.FunctionDef, cst.ClassDef)):
             self.ctx.scopes.pop()
         if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
@@ -59,58 +82,6 @@ class _Traversal(cst.CSTTransformer):
         return updated
 
 
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
-
-
-def _import_sort_key(statement: cst.BaseStatement) -> tuple[int, str] | None:
-    """Where an import sits in isort's order (plain imports first), or None if not one."""
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        return None
-    small = statement.body[0]
-    if isinstance(small, cst.Import):
-        return (0, cst.Module([]).code_for_node(small.names[0].name))
-    if isinstance(small, cst.ImportFrom):
-        module = small.module
-        name = cst.Module([]).code_for_node(module) if module is not None else ""
-        return (1, "." * len(small.relative) + name)
-    return None
-
-
-def add_imports(module: cst.Module, imports: dict[str, str]) -> cst.Module:
-    """Add ``import m`` (or ``import m as alias``) into the module's top import block."""
-    body = list(module.body)
-    start = 0
-    if body and _is_docstring(body[0]):
-        start = 1
-    while start < len(body) and _import_sort_key(body[start]) == (1, "__future__"):
-        start += 1
-    for name in sorted(imports):
-        alias = imports[name]
-        text = f"import {name}" if alias == name else f"import {name} as {alias}"
-        statement = cst.parse_statement(text)
-        index = start
-        # Inside the first run of imports, keep isort's order where it already holds.
-        while index < len(body):
-            key = _import_sort_key(body[index])
-            if key is None or key > (0, name):
-                break
-            index += 1
-        if index == start and index < len(body):
-            # First in its block: take over the blank lines and comments that lead it.
-            following = body[index]
-            statement = statement.with_changes(leading_lines=following.leading_lines)
-            gap = () if _import_sort_key(following) is not None else (cst.EmptyLine(),)
-            body[index] = following.with_changes(leading_lines=gap)
-        body.insert(index, statement)
-    return module.with_changes(body=body)
-
-
 def run_fixers(module: cst.Module, options: Options, fixers: Sequence[Fixer]) -> ModuleResult:
     """Apply ``fixers`` to ``module`` in one traversal; diagnostics carry 1-based positions."""
     ctx = Context(options=options, resolver=Resolver(module))
@@ -119,7 +90,7 @@ def run_fixers(module: cst.Module, options: Options, fixers: Sequence[Fixer]) ->
         fixer.begin(ctx)
     new_module = module.visit(_Traversal(ctx, active))
     if ctx.needed_imports:
-        new_module = add_imports(new_module, ctx.needed_imports)
+        new_module = add_imports(new_module, list(ctx.needed_imports.values()))
     for fixer in active:
         new_module = fixer.finish(ctx, new_module)
     diagnostics: list[Diagnostic] = []

@@ -59,6 +59,10 @@ CEREBRAS_HEADER_KWARGS = {
     "x_delay_time": "X-delay-time",
 }
 
+# Header keywords whose value is not a string: headers must be ``str`` in ``extra_headers``,
+# and the Cerebras SDK itself sends ``str(value)``.
+CEREBRAS_HEADER_STR_CONVERSION = frozenset({"x_delay_time"})
+
 # Body keywords that only the Cerebras API knows, per endpoint.
 CEREBRAS_ONLY_BODY = {
     "chat.completions.create": frozenset(

@@ -14,7 +14,13 @@ from .discover import DiscoveryError, discover
 from .engine import FileResult, Status, migrate_bytes, process_file
 from .files import encode
 from .report import Mode, Reporter
-from .settings import ConfigError, Settings, build_settings, find_pyproject
+from .settings import (
+    ConfigError,
+    Settings,
+    build_settings,
+    find_pyproject,
+    formatter_line_length,
+)
 
 EXIT_CLEAN, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 
@@ -117,7 +123,7 @@ def main(
     }
     start = Path(paths[0]) if paths[0] != "-" else Path.cwd()
     try:
-        settings = build_settings(flags, find_pyproject(start))
+        settings = build_settings(flags, find_pyproject(start), formatter_line_length(start))
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
 

@@ -51,20 +51,39 @@ class Settings:
         return (*self.exclude, *self.extend_exclude)
 
 
-def find_pyproject(start: Path) -> Path | None:
-    """The nearest ``pyproject.toml`` at or above ``start`` that has our section."""
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+
+
+def _pyprojects(start: Path) -> list[Path]:
     current = start.resolve()
     if current.is_file() or not current.exists():
         current = current.parent
-    for folder in (current, *current.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-                raise ConfigError(f"{candidate}: cannot read: {exc}") from exc
-            if CONFIG_SECTION in data.get("tool", {}):
-                return candidate
+    found = [folder / "pyproject.toml" for folder in (current, *current.parents)]
+    return [p for p in found if p.is_file()]
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` at or above ``start`` that has our section."""
+    for candidate in _pyprojects(start):
+        if CONFIG_SECTION in _read_toml(candidate).get("tool", {}):
+            return candidate
+    return None
+
+
+def formatter_line_length(start: Path) -> int | None:
+    """The line length ruff or black use for the project, from its nearest pyproject.toml."""
+    projects = _pyprojects(start)
+    if not projects:
+        return None
+    tools = _read_toml(projects[0]).get("tool", {})
+    for tool in ("ruff", "black"):
+        value = tools.get(tool, {}).get("line-length")
+        if isinstance(value, int) and value > 0:
+            return value
     return None
 
 
@@ -79,7 +98,7 @@ def parse_model_map(entries: Sequence[str], where: str) -> tuple[tuple[str, str]
 
 
 def _config_values(path: Path) -> dict[str, Any]:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = _read_toml(path)
     section = data.get("tool", {}).get(CONFIG_SECTION, {})
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: [tool.{CONFIG_SECTION}] must be a table")
@@ -92,13 +111,19 @@ _KNOWN_KEYS = {
     "base_url": str,
     "model_map": dict,
     "keep_models": bool,
+    "line_length": int,
     "exclude": list,
     "extend_exclude": list,
 }
 
 
-def build_settings(flags: Mapping[str, Any], config_path: Path | None) -> Settings:
-    """Merge CLI ``flags`` (None means not given) over the config file's values."""
+def build_settings(
+    flags: Mapping[str, Any], config_path: Path | None, line_length: int | None = None
+) -> Settings:
+    """Merge CLI ``flags`` (None means not given) over the config file's values.
+
+    ``line_length`` is the project formatter's, used when our own setting is absent.
+    """
     values: dict[str, Any] = {}
     where = str(config_path) if config_path else "command line"
     if config_path is not None:
@@ -131,6 +156,7 @@ def build_settings(flags: Mapping[str, Any], config_path: Path | None) -> Settin
         base_url=pick("base_url", Options.base_url),
         model_map=model_map,
         keep_models=bool(pick("keep_models", False)),
+        line_length=pick("line_length", line_length or Options.line_length),
     )
     return Settings(
         options=options,

@@ -1,0 +1,70 @@
+"""Keep rewritten lines within the project's line length, as a formatter would.
+
+Adding ``base_url=...`` and ``api_key=...`` to ``OpenAI()`` written on one line can push it far
+past the limit. When a statement that a fixer changed ends up with a line over the limit (and
+longer than it was), the calls the fixers changed in it are written one argument per line,
+with a trailing comma, the way black and ruff format them.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+PW = cst.ParenthesizedWhitespace
+
+
+def _one_line(call: cst.Call) -> bool:
+    if isinstance(call.whitespace_before_args, PW):
+        return False
+    return not any(
+        isinstance(arg.comma, cst.Comma) and isinstance(arg.comma.whitespace_after, PW)
+        for arg in call.args
+    )
+
+
+def longest_line(node: cst.CSTNode, indent: int) -> int:
+    code = cst.Module([]).code_for_node(node)
+    return indent + max((len(line) for line in code.splitlines()), default=0)
+
+
+def explode(call: cst.Call, unit: str) -> cst.Call:
+    """``f(a, b)`` → ``f(\\n    a,\\n    b,\\n)`` relative to the statement's indentation."""
+    if not call.args:
+        return call
+    inner = PW(indent=True, last_line=cst.SimpleWhitespace(unit))
+    closing = PW(indent=True, last_line=cst.SimpleWhitespace(""))
+    args = [
+        arg.with_changes(
+            comma=cst.Comma(whitespace_after=inner if i < len(call.args) - 1 else closing),
+            whitespace_after_arg=cst.SimpleWhitespace(""),
+        )
+        for i, arg in enumerate(call.args)
+    ]
+    return call.with_changes(whitespace_before_args=inner, args=args)
+
+
+class _Exploder(cst.CSTTransformer):
+    def __init__(self, targets: set[int], unit: str) -> None:
+        super().__init__()
+        self.targets = targets
+        self.unit = unit
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if id(original_node) in self.targets and _one_line(original_node):
+            return explode(updated_node, self.unit)
+        return updated_node
+
+
+def fit_statement(
+    original: cst.BaseStatement,
+    updated: cst.BaseStatement,
+    changed_calls: set[int],
+    indent: int,
+    unit: str,
+    limit: int,
+) -> cst.BaseStatement:
+    """``updated`` with its changed calls wrapped when it grew past ``limit``."""
+    new_length = longest_line(updated, indent)
+    if new_length <= limit or new_length <= longest_line(original, indent):
+        return updated
+    return updated.visit(_Exploder(changed_calls, unit))  # type: ignore[return-value]
