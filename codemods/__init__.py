@@ -7,19 +7,25 @@ import libcst as cst
 from .base import Fixer
 from .clients import ClientConstructors
 from .diagnostics import RULES, Diagnostic, Rule, Severity
+from .imports import SwitchSdk
 from .models import MapModelIds
-from .module_client import ModuleClient
+from .module_client import ModuleClient, ModuleClientToInstance
 from .options import TARGETS, Options, Target
 from .requests import NestRejectedKeywords
 from .runner import ModuleResult, run_fixers
+from .unnest import UnnestExtraBody
 
-# Order matters only where two fixers touch the same node: model ids are mapped before the
-# keywords of the same call are moved around.
+# Order matters only where two fixers touch the same node: a constructor gets its class
+# before its arguments are looked at, and model ids are mapped before the keywords of the
+# same call are moved around.
 FIXERS: tuple[type[Fixer], ...] = (
+    SwitchSdk,
     ClientConstructors,
     ModuleClient,
+    ModuleClientToInstance,
     MapModelIds,
     NestRejectedKeywords,
+    UnnestExtraBody,
 )
 
 

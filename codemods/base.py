@@ -16,7 +16,8 @@ class Fixer:
         def leave_Call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call
 
     Each hook receives the original node (for resolution and positions) and the node as the
-    fixers before it left it. ``targets`` says for which ``--target`` the fixer runs.
+    fixers before it left it. ``visit_<NodeType>(self, ctx, node)`` hooks see a node before
+    its children. ``targets`` says for which ``--target`` the fixer runs.
     """
 
     targets: ClassVar[frozenset[Target]] = frozenset({"openai", "cerebras"})

@@ -29,8 +29,15 @@ class Context:
     statements: list[cst.BaseStatement] = field(default_factory=list)
     # Statements to add after an original statement, and modules to import at the top.
     after: dict[cst.CSTNode, list[cst.BaseStatement]] = field(default_factory=dict)
-    imports: dict[str, str] = field(default_factory=dict)  # module -> local name
+    # Qualified name -> (scope, local name) of bindings that exist or that a fixer plans.
+    bound: dict[str, list[tuple[Scope, str]]] = field(default_factory=dict)
     needed_imports: dict[str, ImportSpec] = field(default_factory=dict)  # the ones to add
+    # Names to rename: (local name, the qualified name it resolves to) -> new local name.
+    renames: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Imported names whose import statement moves to the target SDK: (local, qualname).
+    moved: set[tuple[str, str]] = field(default_factory=set)
+    # Names that are not references (attribute names, keywords, import names): never renamed.
+    not_references: set[int] = field(default_factory=set)
     _requests: dict[int, RequestCall | None] = field(default_factory=dict)
 
     @property
@@ -51,26 +58,61 @@ class Context:
     def insert_after(self, statement: cst.CSTNode, new: list[cst.BaseStatement]) -> None:
         self.after.setdefault(statement, []).extend(new)
 
-    def module_name(self, module: str) -> str:
-        """A local name bound to ``module``, importing it at the top when none is."""
-        if module in self.imports:
-            return self.imports[module]
-        top = self.resolver.module_scope
-        for name, bindings in top.bindings.items():
-            if (
-                len(bindings) == 1
-                and bindings[0].kind == "import"
-                and bindings[0].qualname == module
-            ):
-                self.imports[module] = name
-                return name
-        local = module
-        taken = {*top.bindings, *self.scope.bindings}
+    def plan_binding(self, qualname: str, scope: Scope, local: str) -> None:
+        """Record that ``local`` will name ``qualname`` in ``scope`` after the rewrite."""
+        self.bound.setdefault(qualname, []).append((scope, local))
+
+    def _visible(self, scope: Scope) -> set[int]:
+        chain, current = set(), scope
+        while current is not None:
+            chain.add(id(current))
+            current = current.parent
+        return chain
+
+    def taken_names(self) -> set[str]:
+        names = {name for scope in self.resolver.scopes.values() for name in scope.bindings}
+        names.update(local for entries in self.bound.values() for _, local in entries)
+        return names
+
+    def bind(self, qualname: str) -> str:
+        """A local name for ``qualname`` usable here, importing it at the top when needed.
+
+        ``os`` gives ``import os``; ``cerebras.cloud.sdk.Cerebras`` gives
+        ``from cerebras.cloud.sdk import Cerebras``. A name already bound to something else
+        gets a fresh alias instead; nothing already imported is imported twice.
+        """
+        module, _, name = qualname.rpartition(".")
+        is_module = "." not in qualname
+        wanted = qualname if is_module else name
+        visible = self._visible(self.scope)
+        found = [local for scope, local in self.bound.get(qualname, ()) if id(scope) in visible]
+        for scope in self.resolver.scopes.values():
+            if id(scope) not in visible:
+                continue
+            for local, bindings in scope.bindings.items():
+                if (
+                    len(bindings) == 1
+                    and bindings[0].kind == "import"
+                    and bindings[0].qualname == qualname
+                    and (local, qualname) not in self.renames
+                ):
+                    found.append(local)
+        if found:
+            return wanted if wanted in found else found[0]
+        taken = self.taken_names()
+        local = wanted
         while local in taken:
             local = "_" + local
-        self.imports[module] = local
-        self.needed_imports[module] = ImportSpec(module, alias=local if local != module else None)
+        self.plan_binding(qualname, self.resolver.module_scope, local)
+        if is_module:
+            spec = ImportSpec(qualname, alias=local if local != qualname else None)
+        else:
+            spec = ImportSpec(module, name, alias=local if local != name else None)
+        self.needed_imports[qualname] = spec
         return local
+
+    def module_name(self, module: str) -> str:
+        return self.bind(module)
 
     def request(self, call: cst.Call) -> RequestCall | None:
         """The request this original call makes, if it is one on a resolved client."""

@@ -316,5 +316,15 @@ def dotted_name(node: cst.CSTNode) -> str | None:
     return None
 
 
+def replace_chain_base(node: cst.BaseExpression, base: cst.BaseExpression) -> cst.BaseExpression:
+    """``openai.chat.completions.create`` with its first name replaced by ``base``; the
+    chain may pass through calls (``x.with_options(...).chat``)."""
+    if isinstance(node, cst.Attribute):
+        return node.with_changes(value=replace_chain_base(node.value, base))
+    if isinstance(node, cst.Call):
+        return node.with_changes(func=replace_chain_base(node.func, base))
+    return base
+
+
 def parse_expr(code: str) -> cst.BaseExpression:
     return cst.parse_expression(code)

@@ -37,9 +37,9 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "CM102",
-            "openai-only-client-argument",
+            "dropped-client-argument",
             Severity.FIXED,
-            "`organization`/`project` mean nothing to Cerebras and were dropped.",
+            "A client argument with no meaning on the target (`organization`, ...) was dropped.",
         ),
         Rule(
             "CM103",
@@ -84,6 +84,24 @@ RULES: dict[str, Rule] = {
             "`openai.organization`/`openai.project` mean nothing to Cerebras; remove the line.",
         ),
         Rule(
+            "CM110",
+            "http-client-kept",
+            Severity.WARNING,
+            "`http_client` is passed as it is; check the target SDK accepts that client.",
+        ),
+        Rule(
+            "CM111",
+            "no-counterpart",
+            Severity.WARNING,
+            "The name has no exact counterpart in the target SDK; its import was kept.",
+        ),
+        Rule(
+            "CM112",
+            "module-client-instance",
+            Severity.FIXED,
+            "Module-level `openai` calls now go through a Cerebras client object.",
+        ),
+        Rule(
             "CM201",
             "keyword-into-extra-body",
             Severity.FIXED,
@@ -100,6 +118,31 @@ RULES: dict[str, Rule] = {
             "extra-body-conflict",
             Severity.WARNING,
             "The keyword is also set in `extra_body`; it was left where it is.",
+        ),
+        Rule(
+            "CM204",
+            "unsupported-keyword",
+            Severity.WARNING,
+            "The Cerebras SDK does not take this keyword (a TypeError); remove it or pass "
+            "--drop-unsupported.",
+        ),
+        Rule(
+            "CM205",
+            "unsupported-method",
+            Severity.WARNING,
+            "The Cerebras SDK has no such method; the message says what to write instead.",
+        ),
+        Rule(
+            "CM206",
+            "keyword-from-extra-body",
+            Severity.FIXED,
+            "An `extra_body` entry the Cerebras SDK takes as a keyword became one.",
+        ),
+        Rule(
+            "CM207",
+            "unsupported-keyword-dropped",
+            Severity.FIXED,
+            "A keyword the Cerebras SDK does not take was dropped (--drop-unsupported).",
         ),
         Rule(
             "CM301",

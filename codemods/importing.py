@@ -131,3 +131,112 @@ def _insert(body: list[cst.BaseStatement], start: int, spec: ImportSpec) -> list
         body[start] = following.with_changes(leading_lines=_gap_after_imports(following))
     body.insert(start, new)
     return body
+
+
+class _References(cst.CSTVisitor):
+    """Counts the uses of some names, leaving out attribute names, keywords and imports."""
+
+    def __init__(self, names: set[str]) -> None:
+        super().__init__()
+        self.names = names
+        self.used: set[str] = set()
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self.names:
+            self.used.add(node.value)
+
+
+class _DropImports(cst.CSTTransformer):
+    """Removes unused imports; a removed line hands its blank lines and comments on to
+    the next statement, so the spacing of the module stays as it was."""
+
+    def __init__(self, unused: set[tuple[str, str]]) -> None:
+        super().__init__()
+        self.unused = unused
+
+    def _key(self, alias: cst.ImportAlias, module: str | None) -> tuple[str, str]:
+        full = cst.Module([]).code_for_node(alias.name)
+        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            return alias.asname.name.value, f"{module}.{full}" if module else full
+        if module:
+            return full, f"{module}.{full}"
+        top = full.split(".")[0]
+        return top, top
+
+    def _filter(self, small: cst.BaseSmallStatement) -> cst.BaseSmallStatement | None:
+        if isinstance(small, cst.Import):
+            module = None
+        elif isinstance(small, cst.ImportFrom) and not small.relative and small.module:
+            module = cst.Module([]).code_for_node(small.module)
+        else:
+            return small
+        if isinstance(small.names, cst.ImportStar):
+            return small
+        names = list(small.names)
+        kept = [a for a in names if self._key(a, module) not in self.unused]
+        if len(kept) == len(names):
+            return small
+        if not kept:
+            return None
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return small.with_changes(names=kept)
+
+    def _body(self, body: tuple[cst.BaseStatement, ...], in_block: bool) -> list:
+        out: list[cst.BaseStatement] = []
+        carried: list[cst.EmptyLine] | None = None
+        for statement in body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                smalls = [self._filter(s) for s in statement.body]
+                kept = [s for s in smalls if s is not None]
+                if not kept:
+                    if carried is None:
+                        carried = list(statement.leading_lines)
+                    continue
+                statement = statement.with_changes(body=kept)
+            if carried is not None:
+                own = list(statement.leading_lines)
+                if not out and in_block:
+                    # Now first in its block: no blank line between it and the block's header.
+                    carried = [line for line in carried if line.comment]
+                    own = [line for line in own if line.comment]
+                lines = own if own else carried
+                comments = [line for line in carried if line.comment and own]
+                statement = statement.with_changes(leading_lines=[*comments, *lines])
+                carried = None
+            out.append(statement)
+        if not out and in_block:
+            out.append(cst.SimpleStatementLine([cst.Pass()]))
+        return out
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return updated_node.with_changes(body=self._body(updated_node.body, False))
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        return updated_node.with_changes(body=self._body(updated_node.body, True))
+
+
+def remove_unused_imports(module: cst.Module, candidates: set[tuple[str, str]]) -> cst.Module:
+    """Remove the imports in ``candidates`` ((local name, qualified name) pairs) that nothing
+    in ``module`` refers to any more."""
+    counter = _References({local for local, _ in candidates})
+    module.visit(counter)
+    unused = {(local, q) for local, q in candidates if local not in counter.used}
+    if not unused:
+        return module
+    return module.visit(_DropImports(unused))

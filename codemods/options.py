@@ -21,8 +21,16 @@ class Options:
     keep_models: bool = False
     # The openai release the project runs; None means the newest one we know.
     openai_version: str | None = None
+    # Remove request keywords the Cerebras SDK does not take, instead of only reporting them.
+    drop_unsupported: bool = False
     # Rewritten statements that grow past this are wrapped one argument per line.
     line_length: int = 88
+
+    @property
+    def own_urls(self) -> frozenset[str]:
+        """The base URL given, with and without ``/v1``: what the two SDKs are pointed at."""
+        url = self.base_url.rstrip("/")
+        return frozenset({url, url.removesuffix("/v1")})
 
     @property
     def module_base_url(self) -> str:

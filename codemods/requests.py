@@ -104,7 +104,7 @@ class NestRejectedKeywords(Fixer):
 
     def leave_Call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
         request = ctx.request(original)
-        if request is None or request.client.sdk != "openai" or not request.client.migrated:
+        if request is None or request.client.sdk == "azure" or not request.client.migrated:
             return updated
         accepted = sdk.openai_method_params(request.method, ctx.options.openai_version)
         if accepted is None:

@@ -143,7 +143,9 @@ class _Collector(cst.CSTVisitor):
         self.stack: list[Scope] = [self.module_scope]
         self.has_openai_import = False
         self.attribute_assignments: list[tuple[cst.Attribute, cst.BaseExpression, Scope]] = []
-        self.request_candidates: list[tuple[cst.Call, Scope]] = []
+        self.calls: list[tuple[cst.Call, Scope]] = []
+        # Every imported name: (statement, scope, local name, qualified name).
+        self.import_aliases: list[tuple[cst.SimpleStatementLine | None, Scope, str, str]] = []
         # Statements that bind the ``openai`` module itself, with the scope and local name.
         self.module_imports: list[tuple[cst.SimpleStatementLine, Scope, str]] = []
         self.statement: cst.SimpleStatementLine | None = None
@@ -152,9 +154,7 @@ class _Collector(cst.CSTVisitor):
         self.statement = node
 
     def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in REQUEST_VERBS:
-            self.request_candidates.append((node, self.scope))
+        self.calls.append((node, self.scope))
 
     @property
     def scope(self) -> Scope:
@@ -216,6 +216,7 @@ class _Collector(cst.CSTVisitor):
             else:
                 local, qualname = top, top
             self.scope.add(local, Binding("import", qualname=qualname))
+            self.import_aliases.append((self.statement, self.scope, local, qualname))
             if qualname == "openai" and self.statement is not None:
                 self.module_imports.append((self.statement, self.scope, local))
 
@@ -231,6 +232,7 @@ class _Collector(cst.CSTVisitor):
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
             self.scope.add(local, Binding("import", qualname=f"{module}.{name}"))
+            self.import_aliases.append((self.statement, self.scope, local, f"{module}.{name}"))
 
     # Assignments ------------------------------------------------------------------------
     def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
@@ -298,18 +300,26 @@ class _Collector(cst.CSTVisitor):
 class Resolver:
     """Answers "what is this expression?" for the module it was built from."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, own_urls: frozenset[str] = frozenset()) -> None:
+        # URLs the user named as Cerebras (``--base-url``): a loopback test server, a proxy.
+        self.own_urls = own_urls
         collector = _Collector(module)
         module.visit(collector)
         self.module_scope = collector.module_scope
         self.scopes = collector.scopes
         self.mentions_sdk = collector.has_openai_import
         self._attribute_assignments = collector.attribute_assignments
-        self._request_candidates = collector.request_candidates
+        self.calls = collector.calls
+        self.import_aliases = collector.import_aliases
         self._module_imports = collector.module_imports
         self._module = module
         self._module_config: dict[str, list[cst.BaseExpression]] | None = None
         self._busy: set[int] = set()
+
+    def classify(self, url: str) -> Provider:
+        if url.rstrip("/") in self.own_urls:
+            return "cerebras"
+        return classify_url(url)
 
     # Names ------------------------------------------------------------------------------
     def lookup(self, name: str, scope: Scope) -> list[Binding]:
@@ -368,7 +378,7 @@ class Resolver:
         url = string_value(call.args[index].value)
         if url is None:
             return "dynamic"
-        return classify_url(url)
+        return self.classify(url)
 
     def client(self, node: cst.CSTNode, scope: Scope) -> ClientRef | None:
         """What client ``node`` evaluates to, if the code shows it is one."""
@@ -455,7 +465,7 @@ class Resolver:
         provider: Provider = "openai"
         for url in self.module_base_urls():
             value = string_value(url)
-            provider = classify_url(value) if value is not None else "dynamic"
+            provider = self.classify(value) if value is not None else "dynamic"
         return provider
 
     def module_base_urls(self) -> list[cst.BaseExpression]:
@@ -498,7 +508,7 @@ class Resolver:
     def module_requests(self) -> list[cst.Call]:
         """Request calls made on the ``openai`` module itself."""
         found = []
-        for call, scope in self._request_candidates:
+        for call, scope in self.calls:
             request = self.request(call, scope)
             if request is not None and request.client.is_module:
                 found.append(call)

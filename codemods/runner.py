@@ -33,16 +33,23 @@ class _Traversal(cst.CSTTransformer):
         super().__init__()
         self.ctx = ctx
         self.hooks: dict[str, list[Hook]] = {}
+        self.visit_hooks: dict[str, list[Callable[[Context, Any], None]]] = {}
         for fixer in fixers:
             for attr in dir(type(fixer)):
                 if attr.startswith("leave_"):
                     self.hooks.setdefault(attr[6:], []).append(getattr(fixer, attr))
+                elif attr.startswith("visit_"):
+                    self.visit_hooks.setdefault(attr[6:], []).append(getattr(fixer, attr))
 
         # Calls the fixers changed, by the id of the node they returned, per open statement.
         self.changed_calls: list[set[int]] = []
         self.indents: list[str] = []
+        # Blank lines and comments of a removed statement, for the next one at that depth.
+        self.carried: tuple[int, Sequence[cst.EmptyLine]] | None = None
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        for visit_hook in self.visit_hooks.get(type(node).__name__, ()):
+            visit_hook(self.ctx, node)
         if isinstance(node, cst.Module):
             self.unit = node.default_indent
         elif isinstance(node, cst.IndentedBlock):
@@ -61,8 +68,13 @@ class _Traversal(cst.CSTTransformer):
             updated = hook(self.ctx, original_node, updated)
             if not isinstance(updated, type(original_node)):
                 break
+        if isinstance(original_node, (cst.IndentedBlock, cst.Module)):
+            self.carried = None
         if isinstance(original_node, cst.IndentedBlock):
             self.indents.pop()
+            if isinstance(updated, cst.IndentedBlock) and not updated.body:
+                # Every statement of the block was removed: Python needs one.
+                updated = updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
         elif isinstance(original_node, cst.Call) and updated is not updated_node:
             if self.changed_calls:
                 self.changed_calls[-1].add(id(updated))
@@ -76,15 +88,29 @@ class _Traversal(cst.CSTTransformer):
             self.ctx.scopes.pop()
         if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             self.ctx.statements.pop()
+            updated = self._carry_leading_lines(original_node, updated)
             extra = self.ctx.after.pop(original_node, None)
             if extra and isinstance(updated, cst.CSTNode):
                 return cst.FlattenSentinel([updated, *extra])
         return updated
 
+    def _carry_leading_lines(self, original: cst.BaseStatement, updated: Any) -> Any:
+        depth = len(self.indents)
+        if isinstance(updated, cst.RemovalSentinel):
+            if self.carried is None and original.leading_lines:
+                self.carried = (depth, original.leading_lines)
+            return updated
+        if self.carried is not None and self.carried[0] == depth:
+            lines = self.carried[1]
+            self.carried = None
+            if isinstance(updated, cst.BaseStatement) and not updated.leading_lines:
+                return updated.with_changes(leading_lines=lines)
+        return updated
+
 
 def run_fixers(module: cst.Module, options: Options, fixers: Sequence[Fixer]) -> ModuleResult:
     """Apply ``fixers`` to ``module`` in one traversal; diagnostics carry 1-based positions."""
-    ctx = Context(options=options, resolver=Resolver(module))
+    ctx = Context(options=options, resolver=Resolver(module, options.own_urls))
     active = [f for f in fixers if options.target in f.targets]
     for fixer in active:
         fixer.begin(ctx)

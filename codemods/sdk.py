@@ -37,6 +37,70 @@ CEREBRAS_CLIENTS = {
 
 # Constructor keywords that have no meaning on Cerebras: the rewrite drops them.
 OPENAI_ONLY_CLIENT_KWARGS = frozenset({"organization", "project"})
+# ... and those the Cerebras SDK does not take at all (a TypeError there).
+OPENAI_CLIENT_KWARGS_WITHOUT_CEREBRAS_EQUIVALENT = frozenset(
+    {
+        "organization",
+        "project",
+        "websocket_base_url",
+        "webhook_secret",
+        "workload_identity",
+        "admin_api_key",
+        "provider",
+        "data_residency",
+    }
+)
+CEREBRAS_ONLY_CLIENT_KWARGS = frozenset({"warm_tcp_connection"})
+
+# Top-level names of the two packages that stand for the same thing. The exception
+# hierarchy matches name for name except its base class.
+RENAMED_EXPORTS = {
+    "OpenAI": "Cerebras",
+    "AsyncOpenAI": "AsyncCerebras",
+    "OpenAIError": "CerebrasError",
+}
+SHARED_EXPORTS = frozenset(
+    {
+        "Client",
+        "AsyncClient",
+        "APIError",
+        "APIStatusError",
+        "APIConnectionError",
+        "APITimeoutError",
+        "APIResponseValidationError",
+        "BadRequestError",
+        "AuthenticationError",
+        "PermissionDeniedError",
+        "NotFoundError",
+        "ConflictError",
+        "UnprocessableEntityError",
+        "RateLimitError",
+        "InternalServerError",
+        "NOT_GIVEN",
+        "NotGiven",
+        "not_given",
+        "Omit",
+        "omit",
+        "Timeout",
+        "Stream",
+        "AsyncStream",
+        "APIResponse",
+        "AsyncAPIResponse",
+        "RequestOptions",
+        "DefaultHttpxClient",
+        "DefaultAsyncHttpxClient",
+        "DefaultAioHttpClient",
+        "DEFAULT_TIMEOUT",
+        "DEFAULT_MAX_RETRIES",
+        "DEFAULT_CONNECTION_LIMITS",
+    }
+)
+# Types with an exact counterpart, by qualified name (REFERENCE: anything else is reported).
+TYPE_COUNTERPARTS = {
+    "openai.types.chat.ChatCompletionMessageParam": (
+        "cerebras.cloud.sdk.types.chat.completion_create_params.Message"
+    ),
+}
 
 # Request methods, addressed by the attribute path below the client.
 CHAT_CREATE = ("chat", "completions", "create")
@@ -203,6 +267,33 @@ OPENAI_MODEL_PATTERNS = (
 )
 NON_CHAT_MODEL_PATTERNS = ("*realtime*", "*audio*", "*transcribe*", "*tts*", "gpt-image*")
 DEFAULT_CEREBRAS_MODEL = "gpt-oss-120b"
+
+
+SDK_MODULES = {"openai": "openai", "cerebras": CEREBRAS_MODULE}
+
+
+def counterpart(qualname: str, target: str) -> str | None:
+    """The qualified name in the ``target`` SDK for ``qualname`` of the other SDK, or None."""
+    source = SDK_MODULES["cerebras" if target == "openai" else "openai"]
+    module, _, name = qualname.rpartition(".")
+    if module == source:
+        if target == "cerebras":
+            mapped = RENAMED_EXPORTS.get(name, name if name in SHARED_EXPORTS else None)
+        else:
+            back = {v: k for k, v in RENAMED_EXPORTS.items()}
+            mapped = back.get(name, name if name in SHARED_EXPORTS else None)
+        return f"{SDK_MODULES[target]}.{mapped}" if mapped else None
+    pairs = TYPE_COUNTERPARTS if target == "cerebras" else _REVERSE_TYPES
+    return pairs.get(qualname)
+
+
+_REVERSE_TYPES = {v: k for k, v in TYPE_COUNTERPARTS.items()}
+
+
+def in_sdk(qualname: str, sdk_name: str) -> bool:
+    """Whether ``qualname`` names something inside the package of ``sdk_name``."""
+    module = SDK_MODULES[sdk_name]
+    return qualname == module or qualname.startswith(module + ".")
 
 
 def is_openai_model(model_id: str) -> bool:

@@ -48,9 +48,10 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--check", is_flag=True, help="Write nothing; list the files that would change.")
 @click.option(
     "--target",
-    type=click.Choice(["openai"]),
+    type=click.Choice(["openai", "cerebras"]),
     default=None,
-    help="What the code should run on: the openai client pointed at Cerebras.  [default: openai]",
+    help="What the code should run on: the openai client pointed at Cerebras, or the "
+    "Cerebras SDK (cerebras-cloud-sdk).  [default: openai]",
 )
 @click.option(
     "--api-key-env",
@@ -72,6 +73,13 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     f"Default: OpenAI chat models → {sdk.DEFAULT_CEREBRAS_MODEL}.",
 )
 @click.option("--keep-models", is_flag=True, default=None, help="Leave model ids as they are.")
+@click.option(
+    "--drop-unsupported",
+    is_flag=True,
+    default=None,
+    help="With --target cerebras: remove request keywords the Cerebras SDK does not take "
+    "(store, metadata, ...) instead of only reporting them.",
+)
 @click.option(
     "--exclude",
     metavar="PATTERNS",
@@ -97,6 +105,7 @@ def main(
     base_url: str | None,
     model_map: tuple[str, ...],
     keep_models: bool | None,
+    drop_unsupported: bool | None,
     exclude: tuple[str, ...],
     extend_exclude: tuple[str, ...],
     quiet: bool,
@@ -118,6 +127,7 @@ def main(
         "base_url": base_url,
         "model_map": model_map,
         "keep_models": keep_models,
+        "drop_unsupported": drop_unsupported,
         "exclude": _split(exclude) or None,
         "extend_exclude": _split(extend_exclude) or None,
     }

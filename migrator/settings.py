@@ -111,6 +111,7 @@ _KNOWN_KEYS = {
     "base_url": str,
     "model_map": dict,
     "keep_models": bool,
+    "drop_unsupported": bool,
     "line_length": int,
     "exclude": list,
     "extend_exclude": list,
@@ -156,6 +157,7 @@ def build_settings(
         base_url=pick("base_url", Options.base_url),
         model_map=model_map,
         keep_models=bool(pick("keep_models", False)),
+        drop_unsupported=bool(pick("drop_unsupported", False)),
         line_length=pick("line_length", line_length or Options.line_length),
     )
     return Settings(

@@ -1,0 +1,122 @@
+"""Requests on the Cerebras SDK: ``extra_body`` entries it takes as keywords become keywords.
+
+``create(..., extra_body={"clear_thinking": False})`` sends the same request as the Cerebras
+SDK's ``create(..., clear_thinking=False)``, which its type hints check. Only entries of a dict
+literal whose key the method declares move; ``extra_body`` goes away when emptied.
+
+What the Cerebras SDK cannot do is reported: keywords it does not declare (``store``,
+``metadata``, ``audio``, ... raise ``TypeError`` there; ``--drop-unsupported`` removes them)
+and methods it lacks (``chat.completions.parse``/``stream``, ``beta.chat.completions.*``).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from . import sdk
+from .base import Fixer
+from .context import Context
+from .cst_util import (
+    append_args,
+    find_keyword,
+    keyword_arg,
+    keyword_node,
+    remove_args,
+    remove_items,
+    replace_arg_value,
+    string_value,
+)
+
+INSTEAD = {
+    "stream": "use create(..., stream=True) and iterate over the chunks",
+    "parse": "use create(..., response_format={'type': 'json_schema', 'json_schema': ...}) "
+    "and validate the JSON of the reply yourself",
+}
+
+
+class UnnestExtraBody(Fixer):
+    targets = frozenset({"cerebras"})
+
+    def leave_Call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
+        request = ctx.request(original)
+        if request is None or not request.client.migrated or request.client.sdk == "azure":
+            return updated
+        accepted = sdk.CEREBRAS_PARAMS.get(request.method)
+        if accepted is None:
+            verb = request.method.rpartition(".")[2]
+            ctx.report(
+                original,
+                "CM205",
+                f"{request.method}() has no Cerebras SDK equivalent: {INSTEAD[verb]}",
+            )
+            return updated
+        new = self._unsupported(ctx, original, updated, accepted)
+        new = self._unnest(ctx, original, new, accepted)
+        if new is not updated:
+            ctx.rewrote(original)
+        return new
+
+    def _unsupported(
+        self, ctx: Context, original: cst.Call, call: cst.Call, accepted: frozenset[str]
+    ) -> cst.Call:
+        drop = set()
+        for i, arg in enumerate(call.args):
+            if arg.keyword is None or arg.keyword.value in accepted:
+                continue
+            name = arg.keyword.value
+            if ctx.options.drop_unsupported:
+                drop.add(i)
+                ctx.report(keyword_node(original, name), "CM207", f"`{name}` dropped")
+            else:
+                ctx.report(
+                    keyword_node(original, name),
+                    "CM204",
+                    f"`{name}` is not a keyword of the Cerebras SDK (TypeError); remove it, "
+                    "or rerun with --drop-unsupported",
+                )
+        return remove_args(call, drop) if drop else call
+
+    def _unnest(
+        self, ctx: Context, original: cst.Call, call: cst.Call, accepted: frozenset[str]
+    ) -> cst.Call:
+        index = find_keyword(call, "extra_body")
+        if index is None or not isinstance(call.args[index].value, cst.Dict):
+            return call
+        body = call.args[index].value
+        assert isinstance(body, cst.Dict)
+        present = {a.keyword.value for a in call.args if a.keyword is not None}
+        moved: list[cst.Arg] = []
+        drop: set[int] = set()
+        for i, element in enumerate(body.elements):
+            if not isinstance(element, cst.DictElement):
+                continue
+            key = string_value(element.key)
+            if (
+                key is None
+                or not key.isidentifier()
+                or key not in accepted
+                or key in sdk.REQUEST_PLUMBING
+                or key in present
+            ):
+                continue
+            moved.append(keyword_arg(key, element.value))
+            drop.add(i)
+            present.add(key)
+            ctx.report(
+                keyword_node(original, "extra_body"),
+                "CM206",
+                f'extra_body["{key}"] is a keyword of the Cerebras SDK; passed as {key}=',
+            )
+        if not moved:
+            return call
+        if len(drop) == len(body.elements):
+            call = remove_args(call, {index})
+        else:
+            elements, _, close_ws = remove_items(
+                body.elements, drop, body.lbrace.whitespace_after, body.rbrace.whitespace_before
+            )
+            new_body = body.with_changes(
+                elements=elements, rbrace=body.rbrace.with_changes(whitespace_before=close_ws)
+            )
+            call = replace_arg_value(call, index, new_body)
+        return append_args(call, moved)
