@@ -315,3 +315,59 @@ def test_quiet_prints_no_summary(repo: Path) -> None:
     _, _, err = invoke("-q", "--check", cwd=repo)
     assert "scanned" not in err
     assert "CM301" in err
+
+
+CEREBRAS_APP = """\
+from cerebras.cloud.sdk import Cerebras
+
+client = Cerebras()
+
+
+def ask(question: str) -> str:
+    reply = client.chat.completions.create(
+        model="gpt-oss-120b",
+        messages=[{"role": "user", "content": question}],
+    )
+    return reply.choices[0].message.content
+"""
+
+
+def test_target_cerebras_from_flag_and_from_config(repo: Path) -> None:
+    code, _, _ = invoke("--target", "cerebras", "app.py", cwd=repo)
+    assert code == 1
+    assert (repo / "app.py").read_text() == CEREBRAS_APP
+    (repo / "app.py").write_text(OPENAI_APP)
+    (repo / "pyproject.toml").write_text('[tool.cerebras-migrate]\ntarget = "cerebras"\n')
+    invoke("app.py", cwd=repo)
+    assert (repo / "app.py").read_text() == CEREBRAS_APP
+
+
+def test_way_back_to_the_openai_client(repo: Path) -> None:
+    (repo / "app.py").write_text(CEREBRAS_APP)
+    code, _, _ = invoke("app.py", cwd=repo)
+    assert code == 1
+    assert (repo / "app.py").read_text() == MIGRATED_APP
+
+
+def test_drop_unsupported_flag(tmp_path: Path) -> None:
+    src = (
+        "from openai import OpenAI\n\nclient = OpenAI()\n"
+        'client.chat.completions.create(model="gpt-oss-120b", messages=[], store=True)\n'
+    )
+    (tmp_path / "m.py").write_text(src)
+    code, _, err = invoke("--target", "cerebras", "--check", cwd=tmp_path)
+    assert code == 1
+    assert "CM204 `store` is not a keyword of the Cerebras SDK" in err
+    invoke("--target", "cerebras", "--drop-unsupported", cwd=tmp_path)
+    text = (tmp_path / "m.py").read_text()
+    assert 'client.chat.completions.create(model="gpt-oss-120b", messages=[])\n' in text
+
+
+def test_line_length_comes_from_the_projects_formatter(repo: Path) -> None:
+    (repo / "pyproject.toml").write_text("[tool.ruff]\nline-length = 120\n")
+    invoke("app.py", cwd=repo)
+    text = (repo / "app.py").read_text()
+    assert (
+        'client = OpenAI(base_url="https://api.cerebras.ai/v1", '
+        'api_key=os.environ.get("CEREBRAS_API_KEY"))\n'
+    ) in text
