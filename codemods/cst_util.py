@@ -127,6 +127,9 @@ def _merge(before: Whitespace, after: Whitespace) -> Whitespace:
         return after.with_changes(
             first_line=before.first_line, empty_lines=[*before.empty_lines, *after.empty_lines]
         )
+    if isinstance(after, PW):
+        # ``a, b,\n)`` without ``b``: the line break before the closer stays.
+        return after.with_changes(first_line=cst.TrailingWhitespace())
     return before
 
 

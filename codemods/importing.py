@@ -85,20 +85,107 @@ def _gap_after_imports(following: cst.CSTNode) -> tuple[cst.EmptyLine, ...]:
     return (cst.EmptyLine(),) * (2 if two else 1)
 
 
-def add_imports(module: cst.Module, specs: Sequence[ImportSpec]) -> cst.Module:
+def name_key(name: str) -> tuple[int, str]:
+    """isort's and ruff's order of imported names: CONSTANTS, Classes, then the rest."""
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return kind, name.lower()
+
+
+def _alias_name(alias: cst.ImportAlias) -> str:
+    return cst.Module([]).code_for_node(alias.name)
+
+
+def alias_local(alias: cst.ImportAlias) -> str:
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    return _alias_name(alias)
+
+
+def is_sorted(aliases: Sequence[cst.ImportAlias]) -> bool:
+    keys = [name_key(_alias_name(a)) for a in aliases]
+    return keys == sorted(keys)
+
+
+def from_import(
+    module: str, aliases: Sequence[cst.ImportAlias], line_length: int = 88
+) -> cst.ImportFrom:
+    """``from module import a, b``, or one name per line in parentheses when too long."""
+    plain = [
+        a.with_changes(
+            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            if i < len(aliases) - 1
+            else cst.MaybeSentinel.DEFAULT
+        )
+        for i, a in enumerate(aliases)
+    ]
+    node = cst.ImportFrom(module=cst.parse_expression(module), names=plain)  # type: ignore[arg-type]
+    if len(cst.Module([]).code_for_node(node)) <= line_length or len(aliases) < 2:
+        return node
+    inner = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace("    "))
+    closing = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(""))
+    names = [
+        a.with_changes(comma=cst.Comma(whitespace_after=inner if i < len(aliases) - 1 else closing))
+        for i, a in enumerate(aliases)
+    ]
+    return node.with_changes(
+        names=names, lpar=cst.LeftParen(whitespace_after=inner), rpar=cst.RightParen()
+    )
+
+
+def _existing_from(body: list[cst.BaseStatement], start: int, module: str) -> int | None:
+    for index in range(start, len(body)):
+        statement = body[index]
+        described = _describe(statement)
+        if described is None:
+            break
+        small = statement.body[0]  # type: ignore[attr-defined]
+        if (
+            isinstance(small, cst.ImportFrom)
+            and not small.relative
+            and not isinstance(small.names, cst.ImportStar)
+            and described[1] == (1, module)
+        ):
+            return index
+    return None
+
+
+def add_imports(
+    module: cst.Module, specs: Sequence[ImportSpec], line_length: int = 88
+) -> cst.Module:
     body = list(module.body)
     start = 0
     if body and _is_docstring(body[0]):
         start = 1
     while start < len(body) and (d := _describe(body[start])) and d[0] == _SECTIONS["future"]:
         start += 1
+    grouped: dict[str, list[ImportSpec]] = {}
     for spec in sorted(set(specs)):
-        body = _insert(body, start, spec)
+        if spec.name is None:
+            body = _insert(body, start, spec, spec.statement())
+        else:
+            grouped.setdefault(spec.module, []).append(spec)
+    for name, group in grouped.items():
+        aliases = [s.statement().body[0].names[0] for s in group]  # type: ignore[attr-defined,index]
+        index = _existing_from(body, start, name)
+        if index is not None:
+            # One ``from m import ...`` per module, as isort keeps it.
+            statement = body[index]
+            old = statement.body[0]  # type: ignore[attr-defined]
+            have = {alias_local(a) for a in old.names}
+            merged = [*old.names, *(a for a in aliases if alias_local(a) not in have)]
+            if is_sorted(old.names):
+                merged.sort(key=lambda a: name_key(_alias_name(a)))
+            body[index] = statement.with_changes(body=[from_import(name, merged, line_length)])  # type: ignore[attr-defined]
+            continue
+        aliases.sort(key=lambda a: name_key(_alias_name(a)))
+        statement = cst.SimpleStatementLine([from_import(name, aliases, line_length)])
+        body = _insert(body, start, group[0], statement)
     return module.with_changes(body=body)
 
 
-def _insert(body: list[cst.BaseStatement], start: int, spec: ImportSpec) -> list:
-    new = spec.statement()
+def _insert(
+    body: list[cst.BaseStatement], start: int, spec: ImportSpec, new: cst.SimpleStatementLine
+) -> list:
     section = _section(spec.module)
     key = (0 if spec.name is None else 1, spec.module)
     end = start

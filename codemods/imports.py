@@ -23,7 +23,14 @@ from .base import Fixer
 from .clients import constructor_migrates
 from .context import Context
 from .cst_util import dotted_name, make_string
-from .importing import remove_unused_imports
+from .importing import (
+    ImportSpec,
+    alias_local,
+    from_import,
+    is_sorted,
+    name_key,
+    remove_unused_imports,
+)
 from .resolve import Scope
 
 
@@ -62,11 +69,23 @@ class SwitchSdk(Fixer):
         self.plans: dict[int, dict[str, _Plan]] = {}
         self.rename_names: set[str] = set()
         self.module_imports: set[tuple[str, str]] = set()
+        # Target modules the module already imports names from, at its top level: names that
+        # move there join that statement instead of starting a second one.
+        self.target_modules = {
+            qualname.rpartition(".")[0]
+            for statement, scope, _, qualname in resolver.import_aliases
+            if scope.kind == "module" and sdk.in_sdk(qualname, target) and not _is_module(qualname)
+        }
+        source_module = sdk.SDK_MODULES[self.source]
         for statement, scope, local, qualname in resolver.import_aliases:
-            if statement is None or not sdk.in_sdk(qualname, self.source):
+            if statement is None:
                 continue
-            if _is_module(qualname):
+            if _is_module(qualname) and source_module.startswith(qualname):
+                # ``import openai``, ``import cerebras.cloud.sdk``, ``from cerebras.cloud
+                # import sdk``: removed at the end if nothing uses them any more.
                 self.module_imports.add((local, qualname))
+                continue
+            if not sdk.in_sdk(qualname, self.source):
                 continue
             plan = self._plan(ctx, statement, scope, local, qualname, stay)
             self.plans.setdefault(id(statement), {})[local] = plan
@@ -107,6 +126,10 @@ class SwitchSdk(Fixer):
             return _Plan("drop")  # ``from cerebras.cloud.sdk import Cerebras`` is there already
         ctx.plan_binding(mapped, scope, new_local)
         ctx.moved.add((local, qualname))
+        if scope.kind == "module" and module in self.target_modules:
+            alias = new_local if new_local != new_name else None
+            ctx.needed_imports[mapped] = ImportSpec(module, new_name, alias)
+            return _Plan("drop")
         return _Plan("move", module, _alias(new_name, new_local))
 
     # Import statements ------------------------------------------------------------------
@@ -136,16 +159,25 @@ class SwitchSdk(Fixer):
             ]
             if not names:
                 return cst.RemovalSentinel.REMOVE
+            if is_sorted(old.names):
+                # Kept in the order isort gives, since it was in that order before.
+                names = _join(names)
+                order = sorted(names, key=lambda a: name_key(dotted_name(a.name) or ""))
+                names = [n.with_changes(comma=names[i].comma) for i, n in enumerate(order)]
             new = old.with_changes(module=cst.parse_expression(modules.pop()), names=_join(names))
             return updated.with_changes(body=[new])
-        statements = []
+        source_module = cst.Module([]).code_for_node(old.module) if old.module else ""
+        parts: dict[str, list[cst.ImportAlias]] = {}
         if kept:
-            statements.append(old.with_changes(names=_join(kept), lpar=None, rpar=None))
-        for module in sorted(modules):
-            aliases = [p.alias for p in actions if p and p.action == "move" and p.module == module]
-            statements.append(
-                cst.ImportFrom(module=cst.parse_expression(module), names=_join(aliases))
-            )
+            parts[source_module] = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in kept]
+        for p in actions:
+            if p is not None and p.action == "move" and p.module and p.alias:
+                parts.setdefault(p.module, []).append(p.alias)
+        length = ctx.options.line_length
+        statements = [
+            from_import(module, sorted(aliases, key=lambda a: name_key(alias_local(a))), length)
+            for module, aliases in sorted(parts.items())
+        ]
         if not statements:
             return cst.RemovalSentinel.REMOVE
         if len(statements) > 1:

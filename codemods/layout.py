@@ -55,6 +55,19 @@ class _Exploder(cst.CSTTransformer):
         return updated_node
 
 
+HEADED = (cst.With, cst.For, cst.If, cst.While)
+_PASS = cst.IndentedBlock([cst.SimpleStatementLine([cst.Pass()])])
+
+
+def _header(statement: cst.BaseStatement) -> cst.BaseStatement:
+    """A ``with``/``for``/``if``/``while`` statement cut down to its header line(s)."""
+    if isinstance(statement, cst.If):
+        return statement.with_changes(body=_PASS, orelse=None)
+    if isinstance(statement, (cst.For, cst.While)):
+        return statement.with_changes(body=_PASS, orelse=None)
+    return statement.with_changes(body=_PASS)
+
+
 def fit_statement(
     original: cst.BaseStatement,
     updated: cst.BaseStatement,
@@ -63,8 +76,21 @@ def fit_statement(
     unit: str,
     limit: int,
 ) -> cst.BaseStatement:
-    """``updated`` with its changed calls wrapped when it grew past ``limit``."""
-    new_length = longest_line(updated, indent)
-    if new_length <= limit or new_length <= longest_line(original, indent):
+    """``updated`` with its changed calls wrapped when it grew past ``limit``.
+
+    For a compound statement only its header counts, and only calls in it are wrapped.
+    """
+    if isinstance(updated, HEADED) and isinstance(original, HEADED):
+        head, old_head = _header(updated), _header(original)
+    else:
+        head, old_head = updated, original
+    new_length = longest_line(head, indent)
+    if new_length <= limit or new_length <= longest_line(old_head, indent):
         return updated
-    return updated.visit(_Exploder(changed_calls, unit))  # type: ignore[return-value]
+    fitted = head.visit(_Exploder(changed_calls, unit))
+    if head is updated:
+        return fitted  # type: ignore[return-value]
+    rest = {"body": updated.body}  # type: ignore[attr-defined]
+    if isinstance(updated, (cst.If, cst.For, cst.While)):
+        rest["orelse"] = updated.orelse
+    return fitted.with_changes(**rest)  # type: ignore[union-attr]

@@ -13,7 +13,7 @@ from .base import Fixer
 from .context import Context
 from .diagnostics import Diagnostic
 from .importing import add_imports
-from .layout import fit_statement
+from .layout import HEADED, fit_statement
 from .options import Options
 from .resolve import Resolver
 
@@ -26,6 +26,9 @@ class ModuleResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list)
     rewritten_sites: int = 0
+    # False when no fixer changed anything: the caller can keep the source text as it is
+    # instead of paying for code generation.
+    changed: bool = False
 
 
 class _Traversal(cst.CSTTransformer):
@@ -44,6 +47,7 @@ class _Traversal(cst.CSTTransformer):
         # Calls the fixers changed, by the id of the node they returned, per open statement.
         self.changed_calls: list[set[int]] = []
         self.indents: list[str] = []
+        self.changed = False
         # Blank lines and comments of a removed statement, for the next one at that depth.
         self.carried: tuple[int, Sequence[cst.EmptyLine]] | None = None
 
@@ -54,7 +58,7 @@ class _Traversal(cst.CSTTransformer):
             self.unit = node.default_indent
         elif isinstance(node, cst.IndentedBlock):
             self.indents.append(node.indent if node.indent is not None else self.unit)
-        if isinstance(node, cst.SimpleStatementLine):
+        if isinstance(node, (cst.SimpleStatementLine, *HEADED)):
             self.changed_calls.append(set())
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             self.ctx.scopes.append(self.ctx.resolver.scopes[node])
@@ -68,6 +72,8 @@ class _Traversal(cst.CSTTransformer):
             updated = hook(self.ctx, original_node, updated)
             if not isinstance(updated, type(original_node)):
                 break
+        if updated is not updated_node:
+            self.changed = True
         if isinstance(original_node, (cst.IndentedBlock, cst.Module)):
             self.carried = None
         if isinstance(original_node, cst.IndentedBlock):
@@ -78,9 +84,9 @@ class _Traversal(cst.CSTTransformer):
         elif isinstance(original_node, cst.Call) and updated is not updated_node:
             if self.changed_calls:
                 self.changed_calls[-1].add(id(updated))
-        elif isinstance(original_node, cst.SimpleStatementLine):
+        elif isinstance(original_node, (cst.SimpleStatementLine, *HEADED)):
             changed = self.changed_calls.pop()
-            if changed and isinstance(updated, cst.SimpleStatementLine):
+            if changed and isinstance(updated, (cst.SimpleStatementLine, *HEADED)):
                 indent = sum(len(i) for i in self.indents)
                 limit = self.ctx.options.line_length
                 updated = fit_statement(original_node, updated, changed, indent, self.unit, limit)
@@ -91,6 +97,7 @@ class _Traversal(cst.CSTTransformer):
             updated = self._carry_leading_lines(original_node, updated)
             extra = self.ctx.after.pop(original_node, None)
             if extra and isinstance(updated, cst.CSTNode):
+                self.changed = True
                 return cst.FlattenSentinel([updated, *extra])
         return updated
 
@@ -111,14 +118,22 @@ class _Traversal(cst.CSTTransformer):
 def run_fixers(module: cst.Module, options: Options, fixers: Sequence[Fixer]) -> ModuleResult:
     """Apply ``fixers`` to ``module`` in one traversal; diagnostics carry 1-based positions."""
     ctx = Context(options=options, resolver=Resolver(module, options.own_urls))
+    if not ctx.resolver.mentions_sdk:
+        # Every rewrite starts from an import of one of the SDKs: none, nothing to do.
+        return ModuleResult(module)
     active = [f for f in fixers if options.target in f.targets]
     for fixer in active:
         fixer.begin(ctx)
-    new_module = module.visit(_Traversal(ctx, active))
+    traversal = _Traversal(ctx, active)
+    new_module = module.visit(traversal)
+    changed = traversal.changed
     if ctx.needed_imports:
-        new_module = add_imports(new_module, list(ctx.needed_imports.values()))
+        new_module = add_imports(new_module, list(ctx.needed_imports.values()), options.line_length)
+        changed = True
     for fixer in active:
-        new_module = fixer.finish(ctx, new_module)
+        finished = fixer.finish(ctx, new_module)
+        changed = changed or finished is not new_module
+        new_module = finished
     diagnostics: list[Diagnostic] = []
     if ctx.findings:
         # Positions cost a full code generation pass: pay it only when there is something
@@ -130,4 +145,10 @@ def run_fixers(module: cst.Module, options: Options, fixers: Sequence[Fixer]) ->
                 Diagnostic(finding.code, start.line, start.column + 1, finding.message)
             )
         diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
-    return ModuleResult(new_module, diagnostics, list(ctx.secrets), len(ctx.rewritten_sites))
+    return ModuleResult(
+        new_module if changed else module,
+        diagnostics,
+        list(ctx.secrets),
+        len(ctx.rewritten_sites),
+        changed,
+    )

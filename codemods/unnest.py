@@ -25,7 +25,11 @@ from .cst_util import (
     remove_items,
     replace_arg_value,
     string_value,
+    trailing_comment,
+    with_comment,
 )
+
+PW = cst.ParenthesizedWhitespace
 
 INSTEAD = {
     "stream": "use create(..., stream=True) and iterate over the chunks",
@@ -99,7 +103,11 @@ class UnnestExtraBody(Fixer):
                 or key in present
             ):
                 continue
-            moved.append(keyword_arg(key, element.value))
+            comment = trailing_comment(element)
+            closing = body.rbrace.whitespace_before
+            if comment is None and i == len(body.elements) - 1 and isinstance(closing, PW):
+                comment = closing.first_line.comment  # a dict keeps its last comment there
+            moved.append(with_comment(keyword_arg(key, element.value), comment))
             drop.add(i)
             present.add(key)
             ctx.report(

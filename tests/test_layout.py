@@ -121,3 +121,13 @@ def test_add_third_party_import_after_stdlib_group() -> None:
     )
     module = add_imports(cst.parse_module(src), [ImportSpec("cerebras.cloud.sdk", "Cerebras")])
     assert module.code == "import os\n\nfrom cerebras.cloud.sdk import Cerebras\n\nx = 1\n"
+
+
+def test_remove_two_on_one_line_keeps_the_closing_line() -> None:
+    src = "f(\n    x=1,\n    a=2, b=3,\n)\n"
+
+    class Remove(cst.CSTTransformer):
+        def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+            return remove_args(updated_node, {1, 2})
+
+    assert cst.parse_module(src).visit(Remove()).code == "f(\n    x=1,\n)\n"
