@@ -117,7 +117,7 @@ class ClientConstructors(Fixer):
         self, ctx: Context, original: cst.Call, updated: cst.Call, cls: ClientClass
     ) -> cst.Call:
         target = ctx.options.target
-        new = _set_base_url(ctx, updated)
+        new = _set_base_url(ctx, original, updated)
         key_index = find_keyword(new, "api_key")
         if key_index is None:
             if target == "openai" or ctx.options.api_key_env != sdk.CEREBRAS_API_KEY_ENV:
@@ -152,7 +152,7 @@ class ClientConstructors(Fixer):
         return remove_args(new, drop)
 
 
-def _set_base_url(ctx: Context, call: cst.Call) -> cst.Call:
+def _set_base_url(ctx: Context, original: cst.Call, call: cst.Call) -> cst.Call:
     """The ``base_url`` the target needs: ``.../v1`` for openai; none or no ``/v1`` for
     the Cerebras SDK, whose paths already start with ``/v1``."""
     options = ctx.options
@@ -164,7 +164,15 @@ def _set_base_url(ctx: Context, call: cst.Call) -> cst.Call:
     else:
         wanted = options.base_url.rstrip("/").removesuffix("/v1")
     if wanted is None:
-        return call if index is None else remove_args(call, {index})
+        if index is None:
+            return call
+        ctx.report(
+            keyword_node(original, "base_url"),
+            "CM113",
+            "base_url dropped: the Cerebras SDK's default is right, and its paths already "
+            "start with /v1 (an openai-style URL would post to /v1/v1/...)",
+        )
+        return remove_args(call, {index})
     value = make_string(wanted)
     if index is None:
         return append_args(call, [keyword_arg("base_url", value)])

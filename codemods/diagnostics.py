@@ -102,6 +102,12 @@ RULES: dict[str, Rule] = {
             "Module-level `openai` calls now go through a Cerebras client object.",
         ),
         Rule(
+            "CM113",
+            "base-url-dropped",
+            Severity.FIXED,
+            "The Cerebras SDK's default base URL is right; an explicit one was dropped.",
+        ),
+        Rule(
             "CM201",
             "keyword-into-extra-body",
             Severity.FIXED,

@@ -63,6 +63,11 @@ class ModuleClient(Fixer):
         self.configured.add("base_url")
         name = self._module_name(ctx)
         ctx.insert_after(ctx.statement, [self._statement(f"{name}.base_url", self._url(ctx))])
+        ctx.report(
+            ctx.statement,
+            "CM108",
+            f"openai.base_url set to {ctx.options.module_base_url} beside the key",
+        )
 
     def _base_url(self, ctx: Context, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
         url = string_value(original.value)

@@ -114,10 +114,20 @@ class NestRejectedKeywords(Fixer):
         body: list[Moved] = []
         headers: list[Moved] = []
         drop: dict[int, Moved] = {}
+        cerebras_accepts = sdk.CEREBRAS_PARAMS.get(request.method)
         for i, arg in enumerate(updated.args):
-            if arg.keyword is None or arg.keyword.value in accepted:
+            if arg.keyword is None:
                 continue
             name = arg.keyword.value
+            if name in accepted:
+                if cerebras_accepts is not None and name not in cerebras_accepts:
+                    # The openai client sends it; Cerebras ignores or rejects it.
+                    ctx.report(
+                        keyword_node(original, name),
+                        "CM204",
+                        f"`{name}` is not supported by Cerebras (ignored or rejected); remove it",
+                    )
+                continue
             if name in sdk.CEREBRAS_HEADER_KWARGS:
                 value = arg.value
                 if name in sdk.CEREBRAS_HEADER_STR_CONVERSION:
