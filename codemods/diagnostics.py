@@ -151,6 +151,12 @@ RULES: dict[str, Rule] = {
             "A keyword the Cerebras SDK does not take was dropped (--drop-unsupported).",
         ),
         Rule(
+            "CM208",
+            "async-raw-response",
+            Severity.WARNING,
+            "AsyncCerebras raw responses parse asynchronously: `await raw.parse()`.",
+        ),
+        Rule(
             "CM301",
             "model-id-mapped",
             Severity.FIXED,
