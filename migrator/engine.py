@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -70,7 +71,7 @@ def migrate_source(text: str, settings: Settings) -> SourceResult:
         )
     try:
         result = migrate_module(module, settings.options)
-        new_code = result.module.code
+        new_code = result.module.code if result.changed else text
     except RecursionError:
         return SourceResult(
             text, [Diagnostic("CM903", 1, 1, "too deeply nested to rewrite")], error=True
@@ -82,17 +83,17 @@ def migrate_source(text: str, settings: Settings) -> SourceResult:
             error=True,
         )
     if new_code != text:
-        try:
-            cst.parse_module(new_code)
-        except cst.ParserSyntaxError as exc:
+        problem = _syntax_problem(new_code, text)
+        if problem is not None:
+            line, column = problem
             return SourceResult(
                 text,
                 [
                     *result.diagnostics,
                     Diagnostic(
                         "CM903",
-                        exc.raw_line,
-                        exc.raw_column + 1,
+                        line,
+                        column,
                         "internal error: the rewrite would not parse; nothing written",
                     ),
                 ],
@@ -100,6 +101,30 @@ def migrate_source(text: str, settings: Settings) -> SourceResult:
                 error=True,
             )
     return SourceResult(new_code, result.diagnostics, result.secrets, result.rewritten_sites)
+
+
+def _syntax_problem(new_code: str, old_code: str) -> tuple[int, int] | None:
+    """Where ``new_code`` fails to parse, or None. CPython's own parser checks it (many
+    times faster than libcst's); when this interpreter cannot parse the original either
+    (newer syntax than it knows), libcst, which parsed the original, decides."""
+    try:
+        ast.parse(new_code)
+        return None
+    except SyntaxError as exc:
+        error = (exc.lineno or 1, (exc.offset or 0) + 1)
+    except (ValueError, RecursionError, MemoryError):
+        error = (1, 1)
+    try:
+        ast.parse(old_code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        import libcst as cst
+
+        try:
+            cst.parse_module(new_code)
+        except cst.ParserSyntaxError as exc:
+            return exc.raw_line, exc.raw_column + 1
+        return None
+    return error
 
 
 @dataclass
@@ -119,6 +144,9 @@ def migrate_bytes(
     path: Path, raw: bytes, settings: Settings
 ) -> tuple[FileResult, files.Source | None]:
     """Migrate one file's bytes; the Source is returned when they could be decoded."""
+    if path.suffix == ".ipynb":
+        # A notebook's JSON must not be read as Python source.
+        return FileResult(path, Status.SKIPPED, note="notebooks are not migrated yet"), None
     if not may_use_sdk(raw):
         return FileResult(path, Status.SKIPPED, note="no OpenAI or Cerebras usage"), None
     if is_generated(raw):

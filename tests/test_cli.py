@@ -371,3 +371,12 @@ def test_line_length_comes_from_the_projects_formatter(repo: Path) -> None:
         'client = OpenAI(base_url="https://api.cerebras.ai/v1", '
         'api_key=os.environ.get("CEREBRAS_API_KEY"))\n'
     ) in text
+
+
+def test_notebooks_are_skipped_not_read_as_python(tmp_path: Path) -> None:
+    notebook = '{"cells": [{"cell_type": "code", "source": ["import openai\\n"]}]}\n'
+    (tmp_path / "nb.ipynb").write_text(notebook)
+    code, out, err = invoke("-v", "nb.ipynb", cwd=tmp_path)
+    assert code == 0 and out == ""
+    assert "nb.ipynb: skipped, notebooks are not migrated yet" in err
+    assert (tmp_path / "nb.ipynb").read_text() == notebook

@@ -1,0 +1,634 @@
+"""Every migration, proven by running it.
+
+Each program in ``fixtures/programs/`` runs twice against a loopback server
+(``tests/loopback.py``) with the real ``openai`` and ``cerebras-cloud-sdk`` packages:
+
+1. the original, as if the server were OpenAI (``OPENAI_BASE_URL``, ``OPENAI_API_KEY``);
+2. a copy migrated by the real command line, ``cerebras-migrate --target T --base-url
+   http://127.0.0.1:PORT/v1 <copy>``, run with nothing but ``CEREBRAS_API_KEY`` set.
+
+The migrated run must hit the same endpoints under ``/v1/`` (never ``/v1/v1``), with
+``Authorization: Bearer csk-test``, sending the same JSON bodies except for the mapped
+``model``, and print the same thing. A program that could not run before (a keyword the openai
+client rejects) is compared with requests written out by hand instead.
+
+Targets are switched on by ``TARGETS``: a target the installed tool does not list under
+``--target`` in its ``--help`` is skipped, so the cerebras cases start running on their own
+when that target lands.
+
+Speed: a program run is a fresh interpreter importing an SDK (most of a second), so all the
+collected cases start together on a thread pool when the first test needs one: each original
+on a server of its own, the migrated copies in lanes (one server and one ``cerebras-migrate``
+run per target for all of a lane's copies). The tests then only check the results.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from loopback import LoopbackServer, Request
+
+ROOT = Path(__file__).resolve().parent.parent
+PROGRAMS_DIR = ROOT / "fixtures" / "programs"
+
+# The targets the programs are migrated to. A target runs only once the tool lists it.
+TARGETS = ("openai", "cerebras")
+
+ORIGINAL_KEY = "sk-original"
+ORIGINAL_CEREBRAS_KEY = "csk-original"
+CEREBRAS_KEY = "csk-test"
+# What the default model map must make of the OpenAI ids the programs use.
+MIGRATED_MODEL = {
+    "gpt-4o": "gpt-oss-120b",
+    "gpt-4o-mini": "gpt-oss-120b",
+    "gpt-3.5-turbo-instruct": "gpt-oss-120b",
+}
+# Every request a program makes that does not go to the loopback server goes to this
+# closed port (a proxy that is not there) and fails at once: nothing leaves 127.0.0.1.
+DEAD_PROXY = "http://127.0.0.1:9"
+TIMEOUT = 60  # seconds, per subprocess
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A request as the test expects it: method, path, JSON body, and headers it must carry
+    (names lower-cased; other headers are not compared)."""
+
+    method: str
+    path: str
+    body: Any
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str
+    sdk: str = "openai"  # the SDK it was written for
+    # For a program that fails before migration: what it must send, and print, after.
+    expected: tuple[Sent, ...] | None = None
+    expected_stdout: str | None = None
+    hard_coded_key: str | None = None
+    # Known tool bugs: (target, what goes wrong). Those cases are xfail(strict=False), so
+    # they report XPASS, without failing, once the bug is fixed: then delete the entry.
+    xfail: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def path(self) -> Path:
+        return PROGRAMS_DIR / f"{self.name}.py"
+
+    @property
+    def broken_before(self) -> bool:
+        return self.expected is not None
+
+    @property
+    def original_key(self) -> str:
+        if self.hard_coded_key:
+            return self.hard_coded_key
+        return ORIGINAL_CEREBRAS_KEY if self.sdk == "cerebras" else ORIGINAL_KEY
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        # Code written for the Cerebras SDK is already on Cerebras with --target cerebras:
+        # only the other direction migrates it.
+        return tuple(t for t in TARGETS if not (self.sdk == "cerebras" and t == "cerebras"))
+
+    @property
+    def round_trip(self) -> tuple[str, str]:
+        """To the other SDK and back: openai → cerebras → openai, or the reverse."""
+        return ("openai", "cerebras") if self.sdk == "cerebras" else ("cerebras", "openai")
+
+
+PROGRAMS = (
+    Program("sync_chat"),
+    Program("async_stream"),
+    Program("class_client"),
+    Program("typed_param"),
+    Program("module_client"),
+    Program("legacy_completions"),
+    Program("options_raw"),
+    Program(
+        "async_raw",
+        xfail=(
+            (
+                "cerebras",
+                "AsyncCerebras's with_raw_response gives an AsyncAPIResponse whose parse() is a "
+                "coroutine (openai's async raw response parses synchronously): after the rewrite "
+                "`raw.parse()` needs an `await`; the tool reports it (CM208) but does not add "
+                "it, so the migrated program fails with AttributeError",
+            ),
+        ),
+    ),
+    Program("hardcoded_key", hard_coded_key="sk-proj-FAKEFAKEFAKE0123456789abcdef"),
+    Program(
+        "cerebras_keyword",
+        expected=(
+            Sent(
+                "POST",
+                "/v1/chat/completions",
+                {
+                    "model": "gpt-oss-120b",
+                    "messages": [{"role": "user", "content": "Think it over"}],
+                    "reasoning_format": "parsed",
+                    "min_tokens": 4,
+                },
+                headers=(("cf-ray", "ray-e2e"),),
+            ),
+        ),
+        expected_stdout="echo: Think it over\n",
+    ),
+    Program("existing_extra_body"),
+    Program("cerebras_sdk", sdk="cerebras"),
+)
+
+
+# --- running things ---------------------------------------------------------------------
+
+
+def _migrate_command() -> list[str]:
+    """The installed console script (beside this interpreter when pytest runs from a venv
+    that is not activated), else ``python -m migrator``."""
+    beside = Path(sys.executable).with_name("cerebras-migrate")
+    if beside.is_file():
+        return [str(beside)]
+    found = shutil.which("cerebras-migrate")
+    return [found] if found else [sys.executable, "-m", "migrator"]
+
+
+MIGRATE = _migrate_command()
+
+
+@functools.cache
+def supported_targets() -> frozenset[str]:
+    """The targets ``cerebras-migrate --help`` offers under ``--target``."""
+    out = subprocess.run(
+        [*MIGRATE, "--help"], capture_output=True, text=True, check=True, timeout=TIMEOUT
+    ).stdout
+    choices = re.search(r"--target\s+\[([^\]]+)\]", out)
+    if choices:
+        return frozenset(c.strip() for c in choices.group(1).split("|"))
+    return frozenset(t for t in TARGETS if re.search(rf"--target\s+\S*\b{t}\b", out))
+
+
+def require_targets(*targets: str) -> None:
+    for target in targets:
+        if target not in supported_targets():
+            pytest.skip(f"{target} target not implemented yet")
+
+
+def _env(**extra: str) -> dict[str, str]:
+    """This process's environment without any OpenAI or Cerebras setting or proxy, with every
+    non-loopback request sent to a dead proxy, plus ``extra``."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.upper().startswith(("OPENAI_", "CEREBRAS_")) and not k.lower().endswith("_proxy")
+    }
+    env.update(
+        http_proxy=DEAD_PROXY,
+        https_proxy=DEAD_PROXY,
+        all_proxy=DEAD_PROXY,
+        no_proxy="127.0.0.1,localhost",
+        PYTHONIOENCODING="utf-8",
+    )
+    env.update(extra)
+    return env
+
+
+@dataclass
+class Run:
+    """One run of a program and the requests the server saw meanwhile."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    requests: list[Request]
+
+    @property
+    def api_requests(self) -> list[Request]:
+        return [r for r in self.requests if not r.is_warming]
+
+    def describe(self) -> str:
+        lines = [f"exit {self.returncode}"]
+        lines += [f"  {r.method} {r.path}  body={r.body!r}" for r in self.requests]
+        if self.stdout:
+            lines.append("stdout:\n" + self.stdout.rstrip())
+        if self.stderr:
+            lines.append("stderr (end):\n" + "\n".join(self.stderr.rstrip().splitlines()[-15:]))
+        return "\n".join(lines)
+
+
+@dataclass
+class Step:
+    """What one run of ``cerebras-migrate`` did to one program's copy."""
+
+    target: str
+    returncode: int  # of the whole run (it may have migrated several copies)
+    output: str  # everything it printed, for failure messages
+    lines: list[str]  # the diagnostics about this copy
+    before: str
+    source: str  # the program after this step
+
+    @property
+    def errors(self) -> list[str]:
+        return [line for line in self.lines if re.search(r"\bCM9\d\d\b", line)]
+
+
+@dataclass
+class Outcome:
+    """A program's copy migrated through ``steps``, then run (unless a step failed, or left
+    the code on the Cerebras SDK when the target was openai)."""
+
+    steps: list[Step] = field(default_factory=list)
+    run: Run | None = None
+    unconverted: str | None = None  # why it was not run
+
+    @property
+    def source(self) -> str:
+        return self.steps[-1].source
+
+
+def run_program(path: Path, server: LoopbackServer, env: dict[str, str]) -> Run:
+    server.take()
+    proc = subprocess.run(
+        [sys.executable, path.name],
+        cwd=path.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr, server.take())
+
+
+def migrate_copies(paths: list[Path], target: str, server: LoopbackServer) -> list[Step]:
+    """``cerebras-migrate --target T --base-url http://127.0.0.1:PORT/v1 FILE...`` in the
+    folder of the copies (one run for all of them: the tool is started once, not per file)."""
+    before = [path.read_text("utf-8") for path in paths]
+    proc = subprocess.run(
+        [*MIGRATE, "--target", target, "--base-url", f"{server.url}/v1", *(p.name for p in paths)],
+        cwd=paths[0].parent,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    output = proc.stdout + proc.stderr
+    steps = []
+    for path, text in zip(paths, before, strict=True):
+        mine = re.compile(rf"(^|/){re.escape(path.name)}:\d+")
+        lines = [line for line in output.splitlines() if mine.search(line)]
+        steps.append(Step(target, proc.returncode, output, lines, text, path.read_text("utf-8")))
+    return steps
+
+
+def imports_cerebras(source: str) -> bool:
+    return re.search(r"^\s*(from|import)\s+cerebras\b", source, re.MULTILINE) is not None
+
+
+class Lab:
+    """Runs the programs, original and migrated, and keeps the results for the tests.
+
+    Cases are registered first (``want``), then ``start`` runs them on a thread pool: each
+    original on a server of its own, and the migrated copies in lanes, one per sequence of
+    targets: one server, one ``cerebras-migrate`` run over all the lane's copies per target,
+    then each copy run in turn. A case asked for without being registered runs on its own.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._pool = ThreadPoolExecutor(max_workers=(os.cpu_count() or 2) + 1)
+        self._futures: dict[tuple[str, ...], Future[Any]] = {}
+        self._waiting: dict[tuple[str, ...], list[Program]] = {}  # lane -> programs
+        self._lock = threading.Lock()
+        self._lanes = 0
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def want(self, program: Program, *targets: str) -> Future[Any]:
+        """Register a case: the original run (no targets) or a migration through targets."""
+        key = (program.name, *targets)
+        with self._lock:
+            future = self._futures.get(key)
+            if future is None:
+                future = self._futures[key] = Future()
+                if targets:
+                    self._waiting.setdefault(targets, []).append(program)
+                else:
+                    self._pool.submit(self._settle, [future], self._original, program)
+        return future
+
+    def start(self) -> None:
+        with self._lock:
+            lanes, self._waiting = self._waiting, {}
+        for targets, programs in lanes.items():
+            futures = [self._futures[(p.name, *targets)] for p in programs]
+            self._pool.submit(self._settle, futures, self._lane, targets, programs)
+
+    def original(self, program: Program) -> Run:
+        future = self.want(program)
+        return future.result()
+
+    def migrated(self, program: Program, *targets: str) -> Outcome:
+        future = self.want(program, *targets)
+        self.start()
+        return future.result()
+
+    @staticmethod
+    def _settle(futures: list[Future[Any]], work: Callable[..., Any], *args: Any) -> None:
+        """Run ``work`` and give each future its result; a failure goes to all of them."""
+        try:
+            results = work(*args)
+        except BaseException as exc:  # reported by the tests that wait for these results
+            for future in futures:
+                future.set_exception(exc)
+            return
+        results = results if isinstance(results, list) else [results]
+        for future, result in zip(futures, results, strict=True):
+            future.set_result(result)
+
+    def _folder(self, label: str) -> Path:
+        with self._lock:
+            self._lanes += 1
+            number = self._lanes
+        folder = self.root / f"{number:02d}-{label}"
+        folder.mkdir()
+        return folder
+
+    def _original(self, program: Program) -> Run:
+        path = Path(shutil.copy2(program.path, self._folder(f"original-{program.name}")))
+        with LoopbackServer() as server:
+            if program.sdk == "cerebras":
+                env = _env(CEREBRAS_API_KEY=program.original_key, CEREBRAS_BASE_URL=server.url)
+            else:
+                env = _env(OPENAI_API_KEY=ORIGINAL_KEY, OPENAI_BASE_URL=f"{server.url}/v1")
+            return run_program(path, server, env)
+
+    def _lane(self, targets: tuple[str, ...], programs: list[Program]) -> list[Outcome]:
+        folder = self._folder("-".join(targets))
+        paths = [Path(shutil.copy2(p.path, folder)) for p in programs]
+        outcomes = [Outcome() for _ in programs]
+        live = list(range(len(programs)))
+        with LoopbackServer() as server:
+            for target in targets:
+                if not live:
+                    break
+                steps = migrate_copies([paths[i] for i in live], target, server)
+                for i, step in zip(list(live), steps, strict=True):
+                    outcomes[i].steps.append(step)
+                    if step.errors or step.source == step.before:
+                        live.remove(i)  # the test reports it
+                    elif target != "cerebras" and imports_cerebras(step.source):
+                        live.remove(i)
+                        outcomes[i].unconverted = (
+                            f"--target {target} does not convert code written for the "
+                            "Cerebras SDK yet (the migrated program still imports cerebras)"
+                        )
+            for i in live:
+                outcomes[i].run = run_program(paths[i], server, _env(CEREBRAS_API_KEY=CEREBRAS_KEY))
+        return outcomes
+
+
+@pytest.fixture(scope="session")
+def lab(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """Every case collected from this module, registered and started at once."""
+    lab = Lab(tmp_path_factory.mktemp("e2e"))
+    supported = supported_targets()
+    for item in request.session.items:
+        spec = getattr(item, "callspec", None)
+        if spec is None or getattr(item, "module", None) is not sys.modules[__name__]:
+            continue
+        program = spec.params.get("program")
+        if not isinstance(program, Program):
+            continue
+        lab.want(program)
+        name = getattr(item, "originalname", "")
+        targets: tuple[str, ...] = ()
+        if name == "test_migrated_program":
+            targets = (spec.params["target"],)
+        elif name == "test_round_trip":
+            targets = program.round_trip
+        if targets and set(targets) <= supported:
+            lab.want(program, *targets)
+    lab.start()
+    yield lab
+    lab.close()
+
+
+# --- checks -------------------------------------------------------------------------------
+
+
+def _mapped(body: Any) -> Any:
+    if isinstance(body, dict) and body.get("model") in MIGRATED_MODEL:
+        return {**body, "model": MIGRATED_MODEL[body["model"]]}
+    return body
+
+
+def expected_after_migration(lab: Lab, program: Program) -> tuple[list[Sent], str]:
+    """The requests a migrated program must send, and what it must print."""
+    if program.expected is not None:
+        assert program.expected_stdout is not None
+        return list(program.expected), program.expected_stdout
+    original = lab.original(program)
+    if original.returncode != 0 or not original.api_requests:
+        pytest.fail(
+            f"the original {program.name} did not run (see test_original_program):\n"
+            + original.describe()
+        )
+    sent = [Sent(r.method, r.path, _mapped(r.body)) for r in original.api_requests]
+    return sent, original.stdout
+
+
+def check_steps(outcome: Outcome, program: Program) -> None:
+    for step in outcome.steps:
+        what = f"cerebras-migrate --target {step.target} on {program.name}.py"
+        assert not step.errors, f"{what} failed:\n" + "\n".join(step.errors)
+        # 1: rewritten; 2: a copy migrated in the same run failed (its own test says which).
+        assert step.returncode in (1, 2), f"{what} exited {step.returncode}:\n{step.output}"
+        assert step.source != step.before, f"{what} changed nothing:\n{step.output}"
+        if program.hard_coded_key:
+            assert program.hard_coded_key not in step.output, "the key was printed"
+            assert program.hard_coded_key not in step.source, "the key is still in the code"
+
+
+def check_run(run: Run | None, expected: list[Sent], expected_stdout: str, source: str) -> None:
+    assert run is not None
+    context = f"\n--- run:\n{run.describe()}\n--- migrated program:\n{source}"
+    doubled = [r.path for r in run.requests if r.path.startswith("/v1/v1")]
+    assert not doubled, f"/v1 doubled in {doubled}{context}"
+    assert run.returncode == 0, f"the migrated program failed{context}"
+    endpoints = [(r.method, r.path) for r in run.api_requests]
+    assert endpoints == [(s.method, s.path) for s in expected], f"other endpoints{context}"
+    assert all(path.startswith("/v1/") for _, path in endpoints), f"not under /v1/{context}"
+    auth = {r.headers.get("authorization") for r in run.api_requests}
+    assert auth == {f"Bearer {CEREBRAS_KEY}"}, f"wrong key sent{context}"
+    bodies = [r.body for r in run.api_requests]
+    assert bodies == [s.body for s in expected], f"other JSON bodies{context}"
+    for request, sent in zip(run.api_requests, expected, strict=True):
+        carried = {name: request.headers.get(name) for name, _ in sent.headers}
+        assert carried == dict(sent.headers), f"other headers{context}"
+    assert run.stdout == expected_stdout, f"other output{context}"
+
+
+# --- tests --------------------------------------------------------------------------------
+
+
+def test_every_program_is_listed() -> None:
+    on_disk = {p.stem for p in PROGRAMS_DIR.glob("*.py")}
+    assert on_disk == {p.name for p in PROGRAMS}
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.name)
+def test_original_program(lab: Lab, program: Program) -> None:
+    """The harness: each program runs as written against the server posing as its own API."""
+    run = lab.original(program)
+    if program.broken_before:
+        assert run.returncode != 0, run.describe()
+        assert "TypeError" in run.stderr and "unexpected keyword argument" in run.stderr
+        assert run.api_requests == [], "nothing may be sent before the TypeError"
+        return
+    assert run.returncode == 0, run.describe()
+    assert run.api_requests, "the program sent nothing"
+    assert all(r.path.startswith("/v1/") for r in run.api_requests), run.describe()
+    auth = {r.headers.get("authorization") for r in run.api_requests}
+    assert auth == {f"Bearer {program.original_key}"}, run.describe()
+    assert run.stdout.startswith("echo: ") or "\necho: " in run.stdout, run.describe()
+
+
+def _case(program: Program, *targets: str, id: str) -> Any:
+    """A test parameter, xfail where the program lists a known bug for one of the targets."""
+    reasons = [reason for target, reason in program.xfail if target in targets]
+    marks = [pytest.mark.xfail(strict=False, reason=reason) for reason in reasons[:1]]
+    return pytest.param(program, *targets, id=id, marks=marks)
+
+
+@pytest.mark.parametrize(
+    ("program", "target"),
+    [_case(p, t, id=f"{p.name}-{t}") for p in PROGRAMS for t in p.targets],
+)
+def test_migrated_program(lab: Lab, program: Program, target: str) -> None:
+    require_targets(target)
+    expected, expected_stdout = expected_after_migration(lab, program)
+    outcome = lab.migrated(program, target)
+    if outcome.unconverted:
+        pytest.skip(outcome.unconverted)
+    check_steps(outcome, program)
+    check_run(outcome.run, expected, expected_stdout, outcome.source)
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.name)
+def test_round_trip(lab: Lab, program: Program) -> None:
+    """To the other SDK and back sends what a single migration sends."""
+    require_targets(*program.round_trip)
+    expected, expected_stdout = expected_after_migration(lab, program)
+    outcome = lab.migrated(program, *program.round_trip)
+    if outcome.unconverted:
+        pytest.skip(outcome.unconverted)
+    check_steps(outcome, program)
+    check_run(outcome.run, expected, expected_stdout, outcome.source)
+
+
+# --- the server speaks both SDKs ------------------------------------------------------------
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer() as srv:
+        yield srv
+
+
+MESSAGES = [{"role": "user", "content": "hi there"}]
+
+
+def test_replies_validate_strictly_with_openai(server: LoopbackServer) -> None:
+    from openai import AsyncOpenAI, OpenAI
+
+    client = OpenAI(
+        base_url=f"{server.url}/v1", api_key="k", max_retries=0, _strict_response_validation=True
+    )
+    chat = client.chat.completions.create(model="m", messages=MESSAGES)  # type: ignore[arg-type]
+    assert chat.choices[0].message.content == "echo: hi there"
+    assert chat.usage is not None and chat.usage.total_tokens == 5
+    chunks = list(
+        client.chat.completions.create(
+            model="m",
+            messages=MESSAGES,  # type: ignore[arg-type]
+            stream=True,
+            stream_options={"include_usage": True},
+        )
+    )
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text == "echo: hi there"
+    assert chunks[-1].usage is not None and chunks[-1].choices == []
+    completion = client.completions.create(model="m", prompt="say hi")
+    assert completion.choices[0].text == "echo: say hi"
+    streamed = client.completions.create(model="m", prompt="say hi", stream=True)
+    assert "".join(c.choices[0].text for c in streamed) == "echo: say hi"
+    raw = client.chat.completions.with_raw_response.create(model="m", messages=MESSAGES)  # type: ignore[arg-type]
+    assert raw.headers["x-request-id"] == "req_loopback"
+
+    async def use_async() -> str:
+        async with AsyncOpenAI(
+            base_url=f"{server.url}/v1",
+            api_key="k",
+            max_retries=0,
+            _strict_response_validation=True,
+        ) as aclient:
+            stream = await aclient.chat.completions.create(
+                model="m",
+                messages=MESSAGES,
+                stream=True,  # type: ignore[arg-type]
+            )
+            return "".join([c.choices[0].delta.content or "" async for c in stream])
+
+    assert asyncio.run(use_async()) == "echo: hi there"
+    sent = server.take()
+    assert {r.path for r in sent} == {"/v1/chat/completions", "/v1/completions"}
+    assert sent[0].body == {"model": "m", "messages": MESSAGES}
+    assert sent[0].headers["authorization"] == "Bearer k"
+
+
+def test_replies_validate_strictly_with_cerebras(server: LoopbackServer) -> None:
+    from cerebras.cloud.sdk import Cerebras
+    from cerebras.cloud.sdk.types.chat.chat_completion import (
+        ChatChunkResponse,
+        ChatCompletionResponse,
+    )
+    from cerebras.cloud.sdk.types.completion import CompletionResponse
+
+    client = Cerebras(
+        base_url=server.url, api_key="k", max_retries=0, _strict_response_validation=True
+    )
+    assert [r.path for r in server.take()] == ["/v1/tcp_warming"]
+    chat = client.chat.completions.create(model="m", messages=MESSAGES)  # type: ignore[arg-type]
+    assert isinstance(chat, ChatCompletionResponse)
+    assert chat.choices[0].message.content == "echo: hi there"
+    chunks = list(client.chat.completions.create(model="m", messages=MESSAGES, stream=True))  # type: ignore[arg-type]
+    assert all(isinstance(c, ChatChunkResponse) for c in chunks)
+    assert "".join(c.choices[0].delta.content or "" for c in chunks) == "echo: hi there"  # type: ignore[union-attr, index]
+    completion = client.completions.create(model="m", prompt="say hi")
+    assert isinstance(completion, CompletionResponse)
+    assert completion.choices[0].text == "echo: say hi"
+    assert all(r.path.startswith("/v1/") and not r.path.startswith("/v1/v1") for r in server.take())
+
+
+def test_unknown_paths_are_recorded_and_answered_404(server: LoopbackServer) -> None:
+    from openai import NotFoundError, OpenAI
+
+    client = OpenAI(base_url=f"{server.url}/v1/v1", api_key="k", max_retries=0)
+    with pytest.raises(NotFoundError):
+        client.chat.completions.create(model="m", messages=MESSAGES)  # type: ignore[arg-type]
+    assert [r.path for r in server.take()] == ["/v1/v1/chat/completions"]
