@@ -11,6 +11,7 @@ from .imports import SwitchSdk
 from .models import MapModelIds
 from .module_client import ModuleClient, ModuleClientToInstance
 from .options import TARGETS, Options, Target
+from .raw_responses import AwaitAsyncRawParse
 from .requests import NestRejectedKeywords
 from .runner import ModuleResult, run_fixers
 from .unnest import UnnestExtraBody
@@ -26,6 +27,7 @@ FIXERS: tuple[type[Fixer], ...] = (
     MapModelIds,
     NestRejectedKeywords,
     UnnestExtraBody,
+    AwaitAsyncRawParse,
 )
 
 

@@ -157,6 +157,12 @@ RULES: dict[str, Rule] = {
             "AsyncCerebras raw responses parse asynchronously: `await raw.parse()`.",
         ),
         Rule(
+            "CM209",
+            "async-raw-parse-awaited",
+            Severity.FIXED,
+            "`raw.parse()` of an async raw response got (or lost) the `await` the SDK needs.",
+        ),
+        Rule(
             "CM301",
             "model-id-mapped",
             Severity.FIXED,

@@ -54,16 +54,6 @@ class UnnestExtraBody(Fixer):
                 f"{request.method}() has no Cerebras SDK equivalent: {INSTEAD[verb]}",
             )
             return updated
-        cls = request.client.cls
-        if cls is not None and cls.sdk == "openai" and cls.is_async:
-            chain = cst.Module([]).code_for_node(original.func)
-            if ".with_raw_response." in chain:
-                ctx.report(
-                    original,
-                    "CM208",
-                    "AsyncCerebras raw responses parse asynchronously: write "
-                    "`await raw.parse()` where the openai code had `raw.parse()`",
-                )
         new = self._unsupported(ctx, original, updated, accepted)
         new = self._unnest(ctx, original, new, accepted)
         if new is not updated:

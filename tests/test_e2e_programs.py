@@ -119,18 +119,7 @@ PROGRAMS = (
     Program("module_client"),
     Program("legacy_completions"),
     Program("options_raw"),
-    Program(
-        "async_raw",
-        xfail=(
-            (
-                "cerebras",
-                "AsyncCerebras's with_raw_response gives an AsyncAPIResponse whose parse() is a "
-                "coroutine (openai's async raw response parses synchronously): after the rewrite "
-                "`raw.parse()` needs an `await`; the tool reports it (CM208) but does not add "
-                "it, so the migrated program fails with AttributeError",
-            ),
-        ),
-    ),
+    Program("async_raw"),
     Program("hardcoded_key", hard_coded_key="sk-proj-FAKEFAKEFAKE0123456789abcdef"),
     Program(
         "cerebras_keyword",
