@@ -19,6 +19,43 @@ from codemods.options import Options
 from migrator.engine import SourceResult, migrate_source
 from migrator.settings import Settings
 
+# A small OpenAI app and what --target openai makes of it, shared by the CLI and hook tests.
+OPENAI_APP = """\
+from openai import OpenAI
+
+client = OpenAI()
+
+
+def ask(question: str) -> str:
+    reply = client.chat.completions.create(
+        model="gpt-4o-mini",
+        messages=[{"role": "user", "content": question}],
+    )
+    return reply.choices[0].message.content
+"""
+
+MIGRATED_APP = """\
+import os
+
+from openai import OpenAI
+
+client = OpenAI(
+    base_url="https://api.cerebras.ai/v1",
+    api_key=os.environ.get("CEREBRAS_API_KEY"),
+)
+
+
+def ask(question: str) -> str:
+    reply = client.chat.completions.create(
+        model="gpt-oss-120b",
+        messages=[{"role": "user", "content": question}],
+    )
+    return reply.choices[0].message.content
+"""
+
+PLAIN = "import json\n\nprint(json.dumps({'llm': False}))\n"
+
+
 OPTION_FIELDS = frozenset(f.name for f in dataclasses.fields(Options))
 
 

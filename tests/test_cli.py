@@ -10,43 +10,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import MIGRATED_APP, OPENAI_APP, PLAIN
 
 from migrator.cli import main
-
-OPENAI_APP = """\
-from openai import OpenAI
-
-client = OpenAI()
-
-
-def ask(question: str) -> str:
-    reply = client.chat.completions.create(
-        model="gpt-4o-mini",
-        messages=[{"role": "user", "content": question}],
-    )
-    return reply.choices[0].message.content
-"""
-
-MIGRATED_APP = """\
-import os
-
-from openai import OpenAI
-
-client = OpenAI(
-    base_url="https://api.cerebras.ai/v1",
-    api_key=os.environ.get("CEREBRAS_API_KEY"),
-)
-
-
-def ask(question: str) -> str:
-    reply = client.chat.completions.create(
-        model="gpt-oss-120b",
-        messages=[{"role": "user", "content": question}],
-    )
-    return reply.choices[0].message.content
-"""
-
-PLAIN = "import json\n\nprint(json.dumps({'llm': False}))\n"
 
 
 def invoke(*args: str, cwd: Path, stdin: bytes | None = None) -> tuple[int, str, str]:

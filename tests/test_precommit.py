@@ -18,31 +18,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import OPENAI_APP, PLAIN
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 300  # seconds; a hook install is the slow part
-
-OPENAI_APP = """\
-from openai import OpenAI
-
-client = OpenAI()
-
-
-def ask(question: str) -> str:
-    reply = client.chat.completions.create(
-        model="gpt-4o-mini",
-        messages=[{"role": "user", "content": question}],
-    )
-    return reply.choices[0].message.content
-"""
 
 BROKEN = """\
 import openai
 
 print "this is Python 2"
 """
-
-PLAIN = "import json\n\nprint(json.dumps({'llm': False}))\n"
 
 IGNORED_IN_CHECKOUT = {".git", ".venv", "venv", "__pycache__", "build", "dist"}
 
