@@ -12,6 +12,7 @@ from .models import MapModelIds
 from .module_client import ModuleClient, ModuleClientToInstance
 from .options import TARGETS, Options, Target
 from .raw_responses import AwaitAsyncRawParse
+from .readiness import Readiness
 from .requests import NestRejectedKeywords
 from .runner import ModuleResult, run_fixers
 from .unnest import UnnestExtraBody
@@ -20,6 +21,7 @@ from .unnest import UnnestExtraBody
 # before its arguments are looked at, and model ids are mapped before the keywords of the
 # same call are moved around.
 FIXERS: tuple[type[Fixer], ...] = (
+    Readiness,
     SwitchSdk,
     ClientConstructors,
     ModuleClient,

@@ -169,6 +169,66 @@ RULES: dict[str, Rule] = {
             "An OpenAI model id was mapped to a Cerebras model.",
         ),
         Rule(
+            "CM401",
+            "unserved-endpoint",
+            Severity.WARNING,
+            "Cerebras serves chat completions, completions and models only: no embeddings, "
+            "responses, images, audio, files, batches, fine-tuning, moderations, assistants, "
+            "vector stores or realtime. Keep an OpenAI client for those, or drop the feature.",
+        ),
+        Rule(
+            "CM402",
+            "dynamic-request-arguments",
+            Severity.WARNING,
+            "`**kwargs` into a request cannot be checked; make sure no keyword in it is one "
+            "the client rejects or Cerebras does not support.",
+        ),
+        Rule(
+            "CM403",
+            "tools-with-response-format",
+            Severity.WARNING,
+            "`tools` and `response_format` in one request: gpt-oss-120b rejects the pair.",
+        ),
+        Rule(
+            "CM404",
+            "clear-thinking-model",
+            Severity.WARNING,
+            "`clear_thinking` only works on zai-glm-4.7.",
+        ),
+        Rule(
+            "CM405",
+            "deprecated-disable-reasoning",
+            Severity.WARNING,
+            '`disable_reasoning` is deprecated: write `reasoning_effort="none"` instead.',
+        ),
+        Rule(
+            "CM406",
+            "dynamic-model",
+            Severity.WARNING,
+            "The model id is computed at run time, so it cannot be mapped; make sure it "
+            "names a Cerebras model.",
+        ),
+        Rule(
+            "CM407",
+            "unknown-model",
+            Severity.WARNING,
+            "The model id is not one Cerebras serves (retired, or not a Cerebras id).",
+        ),
+        Rule(
+            "CM408",
+            "pre-v1-api",
+            Severity.WARNING,
+            "The pre-1.0 openai API (`openai.ChatCompletion.create`, `openai.api_base`) was "
+            "removed; move to the client API first (`openai migrate`), then run this tool.",
+        ),
+        Rule(
+            "CM409",
+            "openai-rate-limit-header",
+            Severity.WARNING,
+            "Cerebras sends other rate-limit headers (x-ratelimit-*-requests-day, "
+            "x-ratelimit-*-tokens-minute).",
+        ),
+        Rule(
             "CM901",
             "syntax-error",
             Severity.ERROR,

@@ -269,6 +269,85 @@ NON_CHAT_MODEL_PATTERNS = ("*realtime*", "*audio*", "*transcribe*", "*tts*", "gp
 DEFAULT_CEREBRAS_MODEL = "gpt-oss-120b"
 
 
+# Resources of the openai client, as attributes of a client object. Cerebras serves the
+# first group; for the rest there is no endpoint at all.
+SERVED_RESOURCES = frozenset({"chat", "completions", "models"})
+UNSERVED_RESOURCES = frozenset(
+    {
+        "admin",
+        "audio",
+        "batches",
+        "containers",
+        "content_provenance_checks",
+        "conversations",
+        "decisions",
+        "embeddings",
+        "evals",
+        "files",
+        "fine_tuning",
+        "images",
+        "live",
+        "moderations",
+        "realtime",
+        "responses",
+        "safety",
+        "skills",
+        "uploads",
+        "vector_stores",
+        "videos",
+        "webhooks",
+    }
+)
+UNSERVED_BETA_RESOURCES = frozenset(
+    {"agents", "assistants", "chatkit", "realtime", "responses", "threads", "vector_stores"}
+)
+# The pre-1.0 module API: ``openai.ChatCompletion.create(...)`` raises APIRemovedInV1.
+PRE_V1_RESOURCES = frozenset(
+    {
+        "ChatCompletion",
+        "Completion",
+        "Customer",
+        "Deployment",
+        "Edit",
+        "Embedding",
+        "Engine",
+        "ErrorObject",
+        "File",
+        "FineTune",
+        "FineTuningJob",
+        "Image",
+        "Audio",
+        "Moderation",
+        "Model",
+    }
+)
+PRE_V1_SETTINGS = frozenset({"api_base", "api_type", "api_version", "organization_id"})
+
+# Cerebras models today, and the ids retired during 2026 (a 404 now).
+CEREBRAS_MODELS = {"gpt-oss-120b": "production", "zai-glm-4.7": "preview", "gemma-4-31b": "preview"}
+RETIRED_CEREBRAS_MODELS = frozenset(
+    {"llama3.1-8b", "llama-3.3-70b", "qwen-3-32b", "qwen-3-235b-a22b-instruct-2507"}
+)
+CLEAR_THINKING_MODELS = frozenset({"zai-glm-4.7"})
+
+# Rate-limit response headers: OpenAI's names, which Cerebras does not send, and Cerebras's.
+OPENAI_RATE_LIMIT_HEADERS = frozenset(
+    {
+        "x-ratelimit-limit-requests",
+        "x-ratelimit-limit-tokens",
+        "x-ratelimit-remaining-requests",
+        "x-ratelimit-remaining-tokens",
+        "x-ratelimit-reset-requests",
+        "x-ratelimit-reset-tokens",
+    }
+)
+CEREBRAS_RATE_LIMIT_HEADERS = (
+    "x-ratelimit-limit-requests-day",
+    "x-ratelimit-remaining-requests-day",
+    "x-ratelimit-limit-tokens-minute",
+    "x-ratelimit-remaining-tokens-minute",
+)
+
 SDK_MODULES = {"openai": "openai", "cerebras": CEREBRAS_MODULE}
 
 

@@ -1,0 +1,120 @@
+"""Readiness diagnostics: what cannot move as it is, reported with its code and place.
+
+Each case is a small source and the exact (line, code) pairs it must produce, on both
+targets unless a case says otherwise; none of these rewrites anything by itself.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from helpers import migrate
+
+HEADER = "import openai\nfrom openai import OpenAI\n\nclient = OpenAI()\n"
+
+
+def codes(src: str, target: str, wanted: set[str]) -> list[tuple[int, str]]:
+    result = migrate(textwrap.dedent(src), target=target)
+    assert not result.error, result.diagnostics
+    return [(d.line, d.code) for d in result.diagnostics if d.code in wanted]
+
+
+CASES = [
+    pytest.param(
+        HEADER
+        + "client.embeddings.create(model='text-embedding-3-small', input='x')\n"
+        + "client.with_options(timeout=1).images.generate(prompt='a cat')\n"
+        + "client.beta.assistants.create(model='gpt-4o')\n"
+        + "openai.audio.speech.create(model='tts-1', voice='alloy', input='hi')\n"
+        + "client.files.content('file-1').read()\n"
+        + "client.models.list()\n",
+        {"CM401"},
+        [(5, "CM401"), (6, "CM401"), (7, "CM401"), (8, "CM401"), (9, "CM401")],
+        id="unserved-endpoints",
+    ),
+    pytest.param(
+        HEADER + "opts = {'temperature': 0}\n"
+        "client.chat.completions.create(model='gpt-oss-120b', messages=[], **opts)\n",
+        {"CM402"},
+        [(6, "CM402")],
+        id="kwargs-into-request",
+    ),
+    pytest.param(
+        HEADER + "client.chat.completions.create(\n"
+        "    model='gpt-oss-120b', messages=[], tools=[], response_format={'type': 'json_object'}\n"
+        ")\n",
+        {"CM403"},
+        [(6, "CM403")],
+        id="tools-with-response-format",
+    ),
+    pytest.param(
+        HEADER + "client.chat.completions.create(model='gpt-oss-120b', messages=[], "
+        "extra_body={'clear_thinking': False})\n"
+        "client.chat.completions.create(model='zai-glm-4.7', messages=[], "
+        "extra_body={'clear_thinking': False})\n",
+        {"CM404"},
+        [(5, "CM404")],
+        id="clear-thinking-off-glm",
+    ),
+    pytest.param(
+        HEADER + "client.chat.completions.create(model='gpt-oss-120b', messages=[], "
+        "extra_body={'disable_reasoning': True})\n",
+        {"CM405"},
+        [(5, "CM405")],
+        id="deprecated-disable-reasoning",
+    ),
+    pytest.param(
+        HEADER + "MODEL = 'gpt-4o'\n"
+        "def ask(model: str) -> None:\n"
+        "    client.chat.completions.create(model=model, messages=[])\n"
+        "    client.chat.completions.create(model=MODEL, messages=[])\n"
+        "    client.chat.completions.create(model='llama3.1-8b', messages=[])\n"
+        "    client.chat.completions.create(model='my-finetune', messages=[])\n"
+        "    client.chat.completions.create(model='gpt-4o-mini', messages=[])\n",
+        {"CM406", "CM407"},
+        [(7, "CM406"), (9, "CM407"), (10, "CM407")],
+        id="dynamic-and-unknown-models",
+    ),
+    pytest.param(
+        "import openai\n\nopenai.api_base = 'https://example.invalid/v1'\n"
+        "openai.ChatCompletion.create(model='gpt-4o', messages=[])\n",
+        {"CM408"},
+        [(3, "CM408"), (4, "CM408")],
+        id="pre-v1-api",
+    ),
+    pytest.param(
+        HEADER + "raw = client.chat.completions.with_raw_response.create(model='x', messages=[])\n"
+        "left = raw.headers.get('x-ratelimit-remaining-tokens')\n"
+        "day = raw.headers.get('x-ratelimit-remaining-requests-day')\n",
+        {"CM409"},
+        [(6, "CM409")],
+        id="openai-rate-limit-headers",
+    ),
+]
+
+
+@pytest.mark.parametrize("target", ["openai", "cerebras"])
+@pytest.mark.parametrize(("src", "wanted", "expected"), CASES)
+def test_reported_where_it_is(
+    src: str, wanted: set[str], expected: list[tuple[int, str]], target: str
+) -> None:
+    assert codes(src, target, wanted) == expected
+
+
+def test_clients_left_alone_are_not_reported() -> None:
+    src = (
+        "from openai import OpenAI\n\n"
+        "groq = OpenAI(base_url='https://api.groq.com/openai/v1')\n"
+        "groq.embeddings.create(model='e', input='x')\n"
+        "groq.chat.completions.create(model='llama-3.1-8b-instant', messages=[])\n"
+    )
+    assert codes(src, "openai", {"CM401", "CM407"}) == []
+
+
+def test_lookalikes_are_not_reported() -> None:
+    src = (
+        "from langchain_openai import OpenAIEmbeddings\n\n"
+        "emb = OpenAIEmbeddings()\nemb.embeddings.create(input='x')\n"
+    )
+    assert codes(src, "openai", {"CM401"}) == []
