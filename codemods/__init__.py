@@ -33,9 +33,14 @@ FIXERS: tuple[type[Fixer], ...] = (
 )
 
 
-def migrate_module(module: cst.Module, options: Options) -> ModuleResult:
-    """Rewrite a parsed module for ``options.target``; the input tree is not modified."""
-    return run_fixers(module, options, [fixer() for fixer in FIXERS])
+def migrate_module(
+    module: cst.Module, options: Options, skip_lines: frozenset[int] = frozenset()
+) -> ModuleResult:
+    """Rewrite a parsed module for ``options.target``; the input tree is not modified.
+
+    Statements on ``skip_lines`` (``# cerebras-migrate: ignore``) are left as they are.
+    """
+    return run_fixers(module, options, [fixer() for fixer in FIXERS], skip_lines)
 
 
 __all__ = [

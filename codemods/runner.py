@@ -32,9 +32,19 @@ class ModuleResult:
 
 
 class _Traversal(cst.CSTTransformer):
-    def __init__(self, ctx: Context, fixers: Sequence[Fixer]) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        fixers: Sequence[Fixer],
+        skip_lines: frozenset[int] = frozenset(),
+        skip_ranges: dict[cst.CSTNode, tuple[int, int]] | None = None,
+    ) -> None:
         super().__init__()
         self.ctx = ctx
+        # Lines marked ``# cerebras-migrate: ignore``: their statements are left as written.
+        self.skip_lines = skip_lines
+        self.skip_ranges = skip_ranges or {}
+        self.skipping: list[bool] = []
         self.hooks: dict[str, list[Hook]] = {}
         self.visit_hooks: dict[str, list[Callable[[Context, Any], None]]] = {}
         for fixer in fixers:
@@ -52,8 +62,24 @@ class _Traversal(cst.CSTTransformer):
         self.carried: tuple[int, Sequence[cst.EmptyLine]] | None = None
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.skip_ranges and isinstance(
+            node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+        ):
+            self.skipping.append(self._suppressed(node))
+        if self.skipping and self.skipping[-1]:
+            return self._bookkeeping_visit(node)
         for visit_hook in self.visit_hooks.get(type(node).__name__, ()):
             visit_hook(self.ctx, node)
+        return self._bookkeeping_visit(node)
+
+    def _suppressed(self, statement: cst.CSTNode) -> bool:
+        """Inside a statement marked ``# cerebras-migrate: ignore``, or one it marks."""
+        if self.skipping and self.skipping[-1]:
+            return True
+        start, end = self.skip_ranges[statement]
+        return any(start <= line <= end for line in self.skip_lines)
+
+    def _bookkeeping_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.Module):
             self.unit = node.default_indent
         elif isinstance(node, cst.IndentedBlock):
@@ -68,7 +94,13 @@ class _Traversal(cst.CSTTransformer):
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
         updated: Any = updated_node
-        for hook in self.hooks.get(type(original_node).__name__, ()):
+        skipped = bool(self.skipping and self.skipping[-1])
+        if self.skip_ranges and isinstance(
+            original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+        ):
+            self.skipping.pop()
+        hooks = () if skipped else self.hooks.get(type(original_node).__name__, ())
+        for hook in hooks:
             updated = hook(self.ctx, original_node, updated)
             if not isinstance(updated, type(original_node)):
                 break
@@ -115,8 +147,28 @@ class _Traversal(cst.CSTTransformer):
         return updated
 
 
-def run_fixers(module: cst.Module, options: Options, fixers: Sequence[Fixer]) -> ModuleResult:
-    """Apply ``fixers`` to ``module`` in one traversal; diagnostics carry 1-based positions."""
+def _statement_ranges(module: cst.Module) -> dict[cst.CSTNode, tuple[int, int]]:
+    """Line ranges of every statement (a compound statement: its header line only)."""
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    ranges = {}
+    for node, span in positions.items():
+        if isinstance(node, cst.SimpleStatementLine):
+            ranges[node] = (span.start.line, span.end.line)
+        elif isinstance(node, cst.BaseCompoundStatement):
+            ranges[node] = (span.start.line, span.start.line)
+    return ranges
+
+
+def run_fixers(
+    module: cst.Module,
+    options: Options,
+    fixers: Sequence[Fixer],
+    skip_lines: frozenset[int] = frozenset(),
+) -> ModuleResult:
+    """Apply ``fixers`` to ``module`` in one traversal; diagnostics carry 1-based positions.
+
+    Statements on ``skip_lines`` (marked ``# cerebras-migrate: ignore``) are left alone.
+    """
     ctx = Context(options=options, resolver=Resolver(module, options.own_urls))
     if not ctx.resolver.mentions_sdk:
         # Every rewrite starts from an import of one of the SDKs: none, nothing to do.
@@ -124,7 +176,8 @@ def run_fixers(module: cst.Module, options: Options, fixers: Sequence[Fixer]) ->
     active = [f for f in fixers if options.target in f.targets]
     for fixer in active:
         fixer.begin(ctx)
-    traversal = _Traversal(ctx, active)
+    ranges = _statement_ranges(module) if skip_lines else None
+    traversal = _Traversal(ctx, active, skip_lines, ranges)
     new_module = module.visit(traversal)
     changed = traversal.changed
     if ctx.needed_imports:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from codemods import sdk
+from codemods.diagnostics import RULES, Severity
 
 from . import __version__
 from .discover import DiscoveryError, discover
@@ -26,8 +27,8 @@ EXIT_CLEAN, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 
 EPILOG = """\b
 Exit codes:
-  0  nothing to change
-  1  files were rewritten (or would be, with --diff / --check)
+  0  nothing to change (diagnostics alone do not fail a run, unless --strict)
+  1  files were rewritten (or would be, with --diff / --check), or --strict and a warning
   2  a file could not be processed (the others still were), or bad usage
 
 Settings can also live under [tool.cerebras-migrate] in pyproject.toml; flags win.
@@ -92,6 +93,35 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     multiple=True,
     help="Patterns to skip in addition to the defaults.",
 )
+@click.option(
+    "--select",
+    metavar="CODES",
+    multiple=True,
+    help="Report only these diagnostic codes (or prefixes: CM4 is every CM4xx).",
+)
+@click.option("--ignore", metavar="CODES", multiple=True, help="Never report these codes.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    default=None,
+    help="Exit 1 when a warning remains, even if nothing is rewritten (for CI gates).",
+)
+@click.option(
+    "--list-rules",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _list_rules(ctx) if value else None,
+    help="List every diagnostic code and exit.",
+)
+@click.option(
+    "--explain",
+    metavar="CODE",
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _explain(ctx, value) if value else None,
+    help="Explain one diagnostic code and exit.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics and diffs only.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list skipped files and why.")
 @click.option("--no-color", is_flag=True, help="Plain output even on a terminal.")
@@ -108,6 +138,9 @@ def main(
     drop_unsupported: bool | None,
     exclude: tuple[str, ...],
     extend_exclude: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    strict: bool | None,
     quiet: bool,
     verbose: bool,
     no_color: bool,
@@ -130,6 +163,9 @@ def main(
         "drop_unsupported": drop_unsupported,
         "exclude": _split(exclude) or None,
         "extend_exclude": _split(extend_exclude) or None,
+        "select": _split(select) or None,
+        "ignore": _split(ignore) or None,
+        "strict": strict,
     }
     start = Path(paths[0]) if paths[0] != "-" else Path.cwd()
     try:
@@ -155,7 +191,7 @@ def _run_paths(paths: tuple[str, ...], settings: Settings, mode: Mode, reporter:
     for candidate in candidates:
         result = process_file(candidate.path, settings, write=mode is Mode.WRITE)
         reporter.file_done(result, candidate.path.as_posix())
-        exit_code = max(exit_code, _exit_code(result))
+        exit_code = max(exit_code, _exit_code(result, settings.strict))
     reporter.finish()
     return exit_code
 
@@ -171,12 +207,32 @@ def _run_stdin(settings: Settings, mode: Mode, reporter: Reporter) -> int:
         stdout.flush()
     reporter.file_done(result, "-")
     reporter.finish()
-    return _exit_code(result)
+    return _exit_code(result, settings.strict)
 
 
-def _exit_code(result: FileResult) -> int:
+def _exit_code(result: FileResult, strict: bool = False) -> int:
     if result.status is Status.ERROR:
         return EXIT_ERROR
     if result.status is Status.CHANGED:
         return EXIT_CHANGED
+    if strict and any(d.severity is Severity.WARNING for d in result.diagnostics):
+        return EXIT_CHANGED
     return EXIT_CLEAN
+
+
+def _list_rules(ctx: click.Context) -> None:
+    for rule in RULES.values():
+        click.echo(f"{rule.code}  {rule.severity.value:<8} {rule.name:<32} {rule.summary}")
+    ctx.exit(EXIT_CLEAN)
+
+
+def _explain(ctx: click.Context, code: str) -> None:
+    rule = RULES.get(code.upper())
+    if rule is None:
+        raise click.BadParameter(f"no such code {code!r}; see --list-rules", param_hint="--explain")
+    click.echo(f"{rule.code} ({rule.name}), severity {rule.severity.value}\n\n{rule.summary}")
+    click.echo(
+        "\nSilence it on one line with `# cerebras-migrate: ignore["
+        f"{rule.code}]`, or everywhere with --ignore {rule.code}."
+    )
+    ctx.exit(EXIT_CLEAN)

@@ -49,8 +49,57 @@ def is_generated(data: bytes) -> bool:
     return _GENERATED.search(data, 0, _GENERATED_WINDOW) is not None
 
 
+_SUPPRESSION = re.compile(r"#\s*cerebras-migrate:\s*ignore(?:\[([^\]]*)\])?")
+
+
+def suppressions(text: str) -> dict[int, frozenset[str] | None]:
+    """``# cerebras-migrate: ignore[CM301, CM204]`` by line; None means every code."""
+    if "cerebras-migrate:" not in text:
+        return {}
+    found: dict[int, frozenset[str] | None] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _SUPPRESSION.search(line)
+        if match is None:
+            continue
+        codes = match.group(1)
+        found[number] = (
+            None
+            if codes is None
+            else frozenset(c.strip().upper() for c in codes.split(",") if c.strip())
+        )
+    return found
+
+
+def selected(code: str, settings: Settings) -> bool:
+    """``--select``/``--ignore`` by code prefix, as ruff reads them; errors always show."""
+    if code.startswith("CM9"):
+        return True
+    if settings.select and not any(code.startswith(p) for p in settings.select):
+        return False
+    return not any(code.startswith(p) for p in settings.ignore)
+
+
+def _keep(diagnostic: Diagnostic, settings: Settings, marks: dict) -> bool:
+    if not selected(diagnostic.code, settings):
+        return False
+    if diagnostic.line in marks and not diagnostic.code.startswith("CM9"):
+        codes = marks[diagnostic.line]
+        return codes is not None and diagnostic.code not in codes
+    return True
+
+
 def migrate_source(text: str, settings: Settings) -> SourceResult:
     """Rewrite ``text`` for the target; never raises for bad input, reports it instead."""
+    marks = suppressions(text)
+    result = _migrate_source(text, settings, marks)
+    if marks or settings.select or settings.ignore:
+        result.diagnostics = [d for d in result.diagnostics if _keep(d, settings, marks)]
+    return result
+
+
+def _migrate_source(
+    text: str, settings: Settings, marks: dict[int, frozenset[str] | None]
+) -> SourceResult:
     import libcst as cst  # lazily: a run that finds no candidate never loads libcst
 
     from codemods import migrate_module
@@ -70,7 +119,8 @@ def migrate_source(text: str, settings: Settings) -> SourceResult:
             text, [Diagnostic("CM901", 1, 1, "too deeply nested to parse")], error=True
         )
     try:
-        result = migrate_module(module, settings.options)
+        skip = frozenset(line for line, codes in marks.items() if codes is None)
+        result = migrate_module(module, settings.options, skip)
         new_code = result.module.code if result.changed else text
     except RecursionError:
         return SourceResult(

@@ -45,6 +45,10 @@ class Settings:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES
     extend_exclude: tuple[str, ...] = ()
     config_path: Path | None = None
+    # Diagnostic codes (or prefixes) to show only / never; ``--strict`` makes warnings fail.
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    strict: bool = False
 
     @property
     def excludes(self) -> tuple[str, ...]:
@@ -113,6 +117,9 @@ _KNOWN_KEYS = {
     "keep_models": bool,
     "drop_unsupported": bool,
     "line_length": int,
+    "select": list,
+    "ignore": list,
+    "strict": bool,
     "exclude": list,
     "extend_exclude": list,
 }
@@ -165,6 +172,9 @@ def build_settings(
         exclude=tuple(pick("exclude", DEFAULT_EXCLUDES)),
         extend_exclude=tuple(pick("extend_exclude", ())),
         config_path=config_path,
+        select=tuple(c.upper() for c in pick("select", ())),
+        ignore=tuple(c.upper() for c in pick("ignore", ())),
+        strict=bool(pick("strict", False)),
     )
 
 
