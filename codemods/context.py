@@ -111,9 +111,6 @@ class Context:
         self.needed_imports[qualname] = spec
         return local
 
-    def module_name(self, module: str) -> str:
-        return self.bind(module)
-
     def request(self, call: cst.Call) -> RequestCall | None:
         """The request this original call makes, if it is one on a resolved client."""
         key = id(call)

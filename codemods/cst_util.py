@@ -327,7 +327,3 @@ def replace_chain_base(node: cst.BaseExpression, base: cst.BaseExpression) -> cs
     if isinstance(node, cst.Call):
         return node.with_changes(func=replace_chain_base(node.func, base))
     return base
-
-
-def parse_expr(code: str) -> cst.BaseExpression:
-    return cst.parse_expression(code)

@@ -76,7 +76,7 @@ def rename_env_lookup(ctx: Context, value: cst.BaseExpression) -> cst.BaseExpres
 
 def env_lookup(ctx: Context) -> cst.BaseExpression:
     """``os.environ.get("CEREBRAS_API_KEY")``, importing ``os`` when it is not bound."""
-    os_name = ctx.module_name("os")
+    os_name = ctx.bind("os")
     return cst.parse_expression(f'{os_name}.environ.get("{ctx.options.api_key_env}")')
 
 

@@ -103,7 +103,6 @@ TYPE_COUNTERPARTS = {
 }
 
 # Request methods, addressed by the attribute path below the client.
-CHAT_CREATE = ("chat", "completions", "create")
 REQUEST_METHODS: dict[tuple[str, ...], str] = {
     ("chat", "completions", "create"): "chat.completions.create",
     ("chat", "completions", "parse"): "chat.completions.parse",
@@ -412,10 +411,6 @@ def _openai_table() -> dict[str, dict[str, list[str]]]:
 
 def known_openai_versions() -> list[str]:
     return sorted(_openai_table(), key=_version_key)
-
-
-def latest_openai_version() -> str:
-    return known_openai_versions()[-1]
 
 
 # First openai release that accepts each request keyword (REFERENCE). The recorded releases in
