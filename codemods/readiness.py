@@ -14,27 +14,8 @@ import libcst as cst
 from . import sdk
 from .base import Fixer
 from .context import Context
-from .cst_util import find_keyword, keyword_node, string_value
+from .cst_util import dotted_name, find_keyword, keyword_node, string_value
 from .resolve import ClientRef, RequestCall
-
-
-def _resource_path(func: cst.BaseExpression) -> tuple[cst.BaseExpression, list[str]]:
-    """``client.with_options(x).beta.threads.create`` → (``client``, [beta, threads, create])."""
-    names: list[str] = []
-    node = func
-    while True:
-        if isinstance(node, cst.Attribute):
-            if node.attr.value not in sdk.RESPONSE_WRAPPERS:
-                names.append(node.attr.value)
-            node = node.value
-        elif (
-            isinstance(node, cst.Call)
-            and isinstance(node.func, cst.Attribute)
-            and node.func.attr.value in sdk.CLIENT_WRAPPER_CALLS
-        ):
-            node = node.func.value
-        else:
-            return node, list(reversed(names))
 
 
 def _unserved(names: list[str]) -> str | None:
@@ -56,11 +37,12 @@ class Readiness(Fixer):
     def leave_Call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
         if not self.active:
             return updated
-        base, names = _resource_path(original.func)
+        found = ctx.resolver.client_chain(original.func, ctx.scope)
+        names = found[2] if found is not None else []
         unserved = _unserved(names)
-        if unserved is not None:
-            client = ctx.resolver.client(base, ctx.scope)
-            if client is not None and client.migrated and client.sdk == "openai":
+        if unserved is not None and found is not None:
+            client = found[0]
+            if client.migrated and client.sdk == "openai":
                 ctx.report(
                     original,
                     "CM401",
@@ -68,7 +50,7 @@ class Readiness(Fixer):
                     f"`{'.'.join(names)}`, or drop the feature",
                 )
             return updated
-        pre_v1 = self._pre_v1(ctx, base, names)
+        pre_v1 = self._pre_v1(ctx, original.func)
         if pre_v1:
             ctx.report(original, "CM408", pre_v1)
             return updated
@@ -77,11 +59,14 @@ class Readiness(Fixer):
             self._request(ctx, original, request)
         return updated
 
-    def _pre_v1(self, ctx: Context, base: cst.BaseExpression, names: list[str]) -> str | None:
+    def _pre_v1(self, ctx: Context, func: cst.BaseExpression) -> str | None:
+        dotted = dotted_name(func) or ""
+        base, _, rest = dotted.partition(".")
+        names = rest.split(".") if rest else []
         if (
             names
             and names[0] in sdk.PRE_V1_RESOURCES
-            and ctx.resolver.is_openai_module(base, ctx.scope)
+            and ctx.resolver.is_openai_module(cst.Name(base), ctx.scope)
         ):
             return (
                 f"openai.{'.'.join(names)}() is the pre-1.0 API (removed in openai 1.0): "

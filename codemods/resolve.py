@@ -24,7 +24,6 @@ from .cst_util import dotted_name, find_keyword, string_value
 
 Sdk = Literal["openai", "cerebras", "azure"]
 REQUEST_VERBS = frozenset(verb for path in sdk.REQUEST_METHODS for verb in path[-1:])
-RESOURCE_NAMES = frozenset(name for path in sdk.REQUEST_METHODS for name in path[:-1])
 # Where a client sends its requests, as far as the code shows. "dynamic": its constructor is
 # in view but its URL or arguments are only known at run time (the rewrite leaves it alone);
 # "unknown": only its type is in view (a parameter annotated ``client: OpenAI``), so it is
@@ -491,19 +490,39 @@ class Resolver:
         func = call.func
         if not isinstance(func, cst.Attribute) or func.attr.value not in REQUEST_VERBS:
             return None
-        path = [func.attr.value]
-        node: cst.BaseExpression = func.value
-        while isinstance(node, cst.Attribute) and (
-            node.attr.value in RESOURCE_NAMES or node.attr.value in sdk.RESPONSE_WRAPPERS
-        ):
-            if node.attr.value not in sdk.RESPONSE_WRAPPERS:
-                path.append(node.attr.value)
-            node = node.value
-        method = sdk.REQUEST_METHODS.get(tuple(reversed(path)))
-        if method is None:
+        found = self.client_chain(func, scope)
+        if found is None:
             return None
-        client = self.client(node, scope)
-        return RequestCall(method, node, client) if client is not None else None
+        client, base, names = found
+        method = sdk.REQUEST_METHODS.get(tuple(names))
+        return RequestCall(method, base, client) if method is not None else None
+
+    def client_chain(
+        self, func: cst.BaseExpression, scope: Scope
+    ) -> tuple[ClientRef, cst.BaseExpression, list[str]] | None:
+        """The client an attribute chain starts from, and the names after it:
+        ``self.client.with_options(x).chat.with_raw_response.completions.create`` →
+        (the client, ``self.client``, [chat, completions, create]). Wrappers that change how
+        a response is returned, not what is sent, are left out of the names."""
+        names: list[str] = []
+        node = func
+        while True:
+            if names:
+                client = self.client(node, scope)
+                if client is not None:
+                    return client, node, list(reversed(names))
+            if isinstance(node, cst.Attribute):
+                if node.attr.value not in sdk.RESPONSE_WRAPPERS:
+                    names.append(node.attr.value)
+                node = node.value
+            elif (
+                isinstance(node, cst.Call)
+                and isinstance(node.func, cst.Attribute)
+                and node.func.attr.value in sdk.CLIENT_WRAPPER_CALLS
+            ):
+                node = node.func.value
+            else:
+                return None
 
     def module_requests(self) -> list[cst.Call]:
         """Request calls made on the ``openai`` module itself."""
