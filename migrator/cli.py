@@ -14,7 +14,9 @@ from . import __version__
 from .discover import DiscoveryError, discover
 from .engine import FileResult, Status, migrate_bytes, process_file
 from .files import encode
-from .report import Mode, Reporter
+from .formats import FORMATS, make_reporter
+from .pins import assumed_line
+from .report import BaseReporter, Mode
 from .settings import (
     ConfigError,
     Settings,
@@ -82,6 +84,13 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     "(store, metadata, ...) instead of only reporting them.",
 )
 @click.option(
+    "--openai-version",
+    metavar="X.Y.Z",
+    default=None,
+    help="The openai release the code runs on: keywords it does not know move into "
+    "extra_body.  [default: read from the project's pins, else the newest known]",
+)
+@click.option(
     "--exclude",
     metavar="PATTERNS",
     multiple=True,
@@ -125,6 +134,14 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics and diffs only.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list skipped files and why.")
 @click.option("--no-color", is_flag=True, help="Plain output even on a terminal.")
+@click.option(
+    "--output-format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people; json, github (Actions annotations) or sarif for tools: "
+    "printed on stdout, without diffs (json holds them inside).",
+)
 @click.version_option(__version__, "--version", prog_name="cerebras-migrate")
 def main(
     paths: tuple[str, ...],
@@ -136,6 +153,7 @@ def main(
     model_map: tuple[str, ...],
     keep_models: bool | None,
     drop_unsupported: bool | None,
+    openai_version: str | None,
     exclude: tuple[str, ...],
     extend_exclude: tuple[str, ...],
     select: tuple[str, ...],
@@ -144,6 +162,7 @@ def main(
     quiet: bool,
     verbose: bool,
     no_color: bool,
+    output_format: str,
 ) -> None:
     """Rewrite OpenAI SDK code in PATHS (default: .) to run on Cerebras Inference.
 
@@ -161,6 +180,7 @@ def main(
         "model_map": model_map,
         "keep_models": keep_models,
         "drop_unsupported": drop_unsupported,
+        "openai_version": openai_version,
         "exclude": _split(exclude) or None,
         "extend_exclude": _split(extend_exclude) or None,
         "select": _split(select) or None,
@@ -169,34 +189,51 @@ def main(
     }
     start = Path(paths[0]) if paths[0] != "-" else Path.cwd()
     try:
-        settings = build_settings(flags, find_pyproject(start), formatter_line_length(start))
+        settings = build_settings(
+            flags, find_pyproject(start), formatter_line_length(start), start=start
+        )
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
 
-    reporter = Reporter(mode, quiet=quiet, verbose=verbose, no_color=no_color)
+    reporter = make_reporter(
+        output_format,
+        mode,
+        options=settings.options,
+        quiet=quiet,
+        verbose=verbose,
+        no_color=no_color,
+    )
     if "-" in paths:
         if len(paths) > 1:
             raise click.UsageError('"-" (stdin) cannot be combined with other paths')
+        if output_format != "text" and mode is Mode.WRITE:
+            raise click.UsageError(
+                f'"-" (stdin) writes the code to stdout: with --output-format {output_format} '
+                "use --diff or --check"
+            )
         sys.exit(_run_stdin(settings, mode, reporter))
     sys.exit(_run_paths(paths, settings, mode, reporter))
 
 
-def _run_paths(paths: tuple[str, ...], settings: Settings, mode: Mode, reporter: Reporter) -> int:
+def _run_paths(
+    paths: tuple[str, ...], settings: Settings, mode: Mode, reporter: BaseReporter
+) -> int:
     try:
         candidates = discover([Path(p) for p in paths], settings.excludes)
     except DiscoveryError as exc:
-        click.echo(f"error: {exc}", err=True)
+        reporter.fatal(str(exc))
         return EXIT_ERROR
     exit_code = EXIT_CLEAN
     for candidate in candidates:
         result = process_file(candidate.path, settings, write=mode is Mode.WRITE)
         reporter.file_done(result, candidate.path.as_posix())
         exit_code = max(exit_code, _exit_code(result, settings.strict))
+    _say_openai_version(settings, reporter)
     reporter.finish()
     return exit_code
 
 
-def _run_stdin(settings: Settings, mode: Mode, reporter: Reporter) -> int:
+def _run_stdin(settings: Settings, mode: Mode, reporter: BaseReporter) -> int:
     raw = sys.stdin.buffer.read()
     result, source = migrate_bytes(Path("-"), raw, settings)
     if mode is Mode.WRITE:
@@ -206,8 +243,16 @@ def _run_stdin(settings: Settings, mode: Mode, reporter: Reporter) -> int:
         stdout.write(encode(source, result.new) if changed else raw)  # type: ignore[arg-type]
         stdout.flush()
     reporter.file_done(result, "-")
+    _say_openai_version(settings, reporter)
     reporter.finish()
     return _exit_code(result, settings.strict)
+
+
+def _say_openai_version(settings: Settings, reporter: BaseReporter) -> None:
+    """One stderr line before the summary: the openai release assumed, and why."""
+    if settings.options.target == "openai" and not reporter.quiet:
+        version, source = settings.options.openai_version, settings.openai_version_source
+        click.echo(assumed_line(version, source), err=True)
 
 
 def _exit_code(result: FileResult, strict: bool = False) -> int:

@@ -1,8 +1,12 @@
-"""Everything the user sees: diffs on stdout, diagnostics and the summary on stderr.
+"""Everything the user sees in the default ``text`` format: diffs on stdout, diagnostics, the
+summary and the readiness summary on stderr.
 
 Code is never interpreted as rich markup: a line containing ``[bold]`` or ``"[/tmp]"`` is
 printed exactly as written. Without a terminal (pipes, CI logs) or with ``--no-color`` the
 output is plain text, so a ``--diff`` can be piped straight into ``patch`` or ``git apply``.
+
+``BaseReporter`` keeps the tallies every format needs (the summary, the secrets seen so far,
+the files needing manual work); the machine-readable formats live in ``migrator.formats``.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TextIO
 
-from codemods.diagnostics import RULES, Diagnostic, Severity
+from codemods import sdk
+from codemods.diagnostics import RULES, Diagnostic, Rule, Severity
 from codemods.keys import mask
+from codemods.options import Options
 
 from .engine import FileResult, Status
 
@@ -57,6 +63,19 @@ def format_diagnostic(path: str, diagnostic: Diagnostic) -> str:
     return f"{path}:{diagnostic.line}:{diagnostic.column} {diagnostic.code} {diagnostic.message}"
 
 
+def rule_for(code: str) -> Rule:
+    """The rule of ``code``; a code this module does not know yet still gets one (a warning)."""
+    rule = RULES.get(code)
+    return rule if rule is not None else Rule(code, code.lower(), Severity.WARNING, "")
+
+
+def severity_of(diagnostic: Diagnostic) -> Severity:
+    try:
+        return diagnostic.severity
+    except KeyError:
+        return rule_for(diagnostic.code).severity
+
+
 def use_color(stream: TextIO, no_color: bool) -> bool:
     if no_color or os.environ.get("NO_COLOR"):
         return False
@@ -79,13 +98,70 @@ class Summary:
     codes: Counter[str] = field(default_factory=Counter)
 
 
-class Reporter:
-    """Prints per-file output as results arrive, then the summary."""
+def summary_line(summary: Summary, mode: Mode) -> str:
+    s = summary
+    verb = "rewritten" if mode is Mode.WRITE else "would be rewritten"
+    head = (
+        f"{s.scanned} file{'s' if s.scanned != 1 else ''} scanned, {s.parsed} parsed, "
+        f"{s.changed} {verb}, {s.sites} call site{'s' if s.sites != 1 else ''} "
+        f"{'rewritten' if mode is Mode.WRITE else 'to rewrite'}"
+    )
+    if s.errors:
+        head += f", {s.errors} could not be processed"
+    return head
+
+
+# Readiness --------------------------------------------------------------------------------
+DEFAULT_MAP_LABEL = "OpenAI chat or completion model"
+
+
+@dataclass(frozen=True)
+class MapEntry:
+    pattern: str  # a glob; for the default map, one of sdk.OPENAI_MODEL_PATTERNS
+    model: str
+    source: str  # "user" (--model-map or the config file) or "default"
+
+
+@dataclass
+class ManualWork:
+    """A file with at least one warning- or error-severity diagnostic."""
+
+    path: str
+    warnings: int = 0
+    errors: int = 0
+    codes: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class Readiness:
+    """What is left to do before the migrated code runs on Cerebras."""
+
+    env: tuple[str, ...]
+    model_map: tuple[MapEntry, ...]  # empty: no model was mapped and the user gave no entry
+    manual: tuple[ManualWork, ...]
+
+
+def model_map_used(options: Options, summary: Summary) -> tuple[MapEntry, ...]:
+    """The user's entries, then the default map: first match wins. Shown only when a model
+    was mapped or the user gave entries; ``--keep-models`` maps nothing."""
+    if options.keep_models or not (options.model_map or summary.codes.get("CM301")):
+        return ()
+    user = [MapEntry(old, new, "user") for old, new in options.model_map]
+    default = [
+        MapEntry(pattern, sdk.DEFAULT_CEREBRAS_MODEL, "default")
+        for pattern in sdk.OPENAI_MODEL_PATTERNS
+    ]
+    return (*user, *default)
+
+
+class BaseReporter:
+    """Tallies results as they arrive; subclasses decide what is printed and when."""
 
     def __init__(
         self,
         mode: Mode,
         *,
+        options: Options | None = None,
         quiet: bool = False,
         verbose: bool = False,
         no_color: bool = False,
@@ -93,6 +169,7 @@ class Reporter:
         stderr: TextIO | None = None,
     ) -> None:
         self.mode = mode
+        self.options = options or Options()
         self.quiet = quiet
         self.verbose = verbose
         self.out = stdout or sys.stdout
@@ -100,6 +177,60 @@ class Reporter:
         self.out_color = use_color(self.out, no_color)
         self.err_color = use_color(self.err, no_color)
         self.summary = Summary()
+        self.secrets: set[str] = set()  # every key seen so far: masked in all output
+        self.manual: dict[str, ManualWork] = {}
+        self.fatal_error: str | None = None
+
+    def redact(self, text: str) -> str:
+        return redact(text, self.secrets)
+
+    def file_done(self, result: FileResult, display: str) -> None:
+        self._tally(result, display)
+        self.show_file(result, display)
+
+    def _tally(self, result: FileResult, display: str) -> None:
+        self.secrets.update(s for s in result.secrets if s)
+        summary = self.summary
+        summary.scanned += 1
+        if result.status is not Status.SKIPPED:
+            summary.parsed += 1
+        if result.status is Status.CHANGED:
+            summary.changed += 1
+        if result.status is Status.ERROR:
+            summary.errors += 1
+        summary.sites += result.rewritten_sites
+        summary.codes.update(d.code for d in result.diagnostics)
+        for diagnostic in result.diagnostics:
+            severity = severity_of(diagnostic)
+            if severity is Severity.FIXED:
+                continue
+            work = self.manual.setdefault(display, ManualWork(display))
+            if severity is Severity.ERROR:
+                work.errors += 1
+            else:
+                work.warnings += 1
+            work.codes[diagnostic.code] += 1
+
+    def readiness(self) -> Readiness:
+        return Readiness(
+            env=(self.options.api_key_env,),
+            model_map=model_map_used(self.options, self.summary),
+            manual=tuple(self.manual.values()),
+        )
+
+    def show_file(self, result: FileResult, display: str) -> None:
+        """Per-file output, as the result arrives."""
+
+    def fatal(self, message: str) -> None:
+        """The run stopped before any file was processed (a missing path, say)."""
+        self.fatal_error = message
+
+    def finish(self) -> None:
+        """End-of-run output."""
+
+
+class Reporter(BaseReporter):
+    """The ``text`` format: per-file output as results arrive, then the summaries."""
 
     # Low-level printing -----------------------------------------------------------------
     def _console(self, stream: TextIO):  # type: ignore[no-untyped-def]
@@ -120,18 +251,7 @@ class Reporter:
             console.print(Text(text, style=style or ""))
 
     # Per file ---------------------------------------------------------------------------
-    def file_done(self, result: FileResult, display: str) -> None:
-        summary = self.summary
-        summary.scanned += 1
-        if result.status is not Status.SKIPPED:
-            summary.parsed += 1
-        if result.status is Status.CHANGED:
-            summary.changed += 1
-        if result.status is Status.ERROR:
-            summary.errors += 1
-        summary.sites += result.rewritten_sites
-        summary.codes.update(d.code for d in result.diagnostics)
-
+    def show_file(self, result: FileResult, display: str) -> None:
         if result.status is Status.CHANGED and self.mode is Mode.DIFF:
             self.diff(display, result)
         elif result.status is Status.CHANGED and self.mode is Mode.CHECK:
@@ -143,7 +263,7 @@ class Reporter:
         self.diagnostics(display, result)
 
     def diff(self, display: str, result: FileResult) -> None:
-        text = redact(unified_diff(display, result.original, result.new), result.secrets)
+        text = self.redact(unified_diff(display, result.original, result.new))
         if not self.out_color:
             self.out.write(text)
             self.out.flush()
@@ -159,30 +279,99 @@ class Reporter:
         if not shown:
             return
         lines = [
-            (redact(format_diagnostic(display, d), result.secrets), _SEVERITY_STYLES[d.severity])
+            (self.redact(format_diagnostic(display, d)), _SEVERITY_STYLES[severity_of(d)])
             for d in shown
         ]
         self._print_lines(self.err, self.err_color, lines)
 
     # End of run -------------------------------------------------------------------------
+    def fatal(self, message: str) -> None:
+        super().fatal(message)
+        self._print_lines(self.err, self.err_color, [(f"error: {self.redact(message)}", "red")])
+
     def finish(self) -> None:
         if self.quiet:
             return
         s = self.summary
-        verb = {
-            Mode.WRITE: "rewritten",
-            Mode.DIFF: "would be rewritten",
-            Mode.CHECK: "would be rewritten",
-        }[self.mode]
-        head = (
-            f"{s.scanned} file{'s' if s.scanned != 1 else ''} scanned, {s.parsed} parsed, "
-            f"{s.changed} {verb}, {s.sites} call site{'s' if s.sites != 1 else ''} "
-            f"{'rewritten' if self.mode is Mode.WRITE else 'to rewrite'}"
-        )
-        if s.errors:
-            head += f", {s.errors} could not be processed"
-        lines = [(head, "bold")]
+        lines = [(summary_line(s, self.mode), "bold")]
         for code, count in sorted(s.codes.items()):
-            rule = RULES[code]
+            rule = rule_for(code)
             lines.append((f"  {code} {rule.name}: {count}", _SEVERITY_STYLES[rule.severity]))
         self._print_lines(self.err, self.err_color, lines)
+        if s.parsed:
+            self._readiness(self.readiness())
+
+    def _readiness(self, ready: Readiness) -> None:
+        if self.err_color:
+            self._readiness_tables(ready)
+            return
+        lines = ["Readiness:"]
+        for name in ready.env:
+            lines.append(f"  set {name} to a Cerebras API key before running the migrated code")
+        if ready.model_map:
+            lines.append("  model map (first match wins):")
+            lines.extend(f"    {old} -> {new}" for old, new in _map_rows(ready))
+        if ready.manual:
+            lines.append(f"  files needing manual work: {len(ready.manual)}")
+            lines.extend(f"    {self.redact(w.path)}: {_work_counts(w)}" for w in ready.manual)
+        else:
+            lines.append("  files needing manual work: none")
+        self._print_lines(self.err, False, [(line, "") for line in lines])
+
+    def _readiness_tables(self, ready: Readiness) -> None:
+        from rich import box
+        from rich.table import Table
+        from rich.text import Text
+
+        console = self._console(self.err)
+        console.print(Text("Readiness", style="bold"))
+        env = Table("environment variable", "value", box=box.SIMPLE, title_justify="left")
+        for name in ready.env:
+            env.add_row(Text(name, style="bold"), Text("a Cerebras API key"))
+        console.print(env)
+        if ready.model_map:
+            models = Table("model id (first match wins)", "becomes", box=box.SIMPLE)
+            for old, new in _map_rows(ready):
+                models.add_row(Text(old), Text(new, style="green"))
+            console.print(models)
+        if not ready.manual:
+            console.print(Text("No file needs manual work.", style="green"))
+            return
+        work = Table(
+            f"file needing manual work ({len(ready.manual)})",
+            "warnings",
+            "errors",
+            "codes",
+            box=box.SIMPLE,
+        )
+        for item in ready.manual:
+            work.add_row(
+                Text(self.redact(item.path)),
+                Text(str(item.warnings), style="yellow" if item.warnings else ""),
+                Text(str(item.errors), style="red" if item.errors else ""),
+                Text(_code_counts(item)),
+            )
+        console.print(work)
+
+
+def _map_rows(ready: Readiness) -> list[tuple[str, str]]:
+    rows = [(e.pattern, e.model) for e in ready.model_map if e.source == "user"]
+    defaults = sorted({e.model for e in ready.model_map if e.source == "default"})
+    label = f"{'any other' if rows else 'any'} {DEFAULT_MAP_LABEL} (default)"
+    rows.extend((label, model) for model in defaults)
+    return rows
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _code_counts(work: ManualWork) -> str:
+    return ", ".join(f"{code} x{count}" for code, count in sorted(work.codes.items()))
+
+
+def _work_counts(work: ManualWork) -> str:
+    return (
+        f"{_plural(work.warnings, 'warning')}, {_plural(work.errors, 'error')} "
+        f"({_code_counts(work)})"
+    )

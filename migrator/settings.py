@@ -10,6 +10,8 @@ from typing import Any
 
 from codemods.options import TARGETS, Options
 
+from .pins import detect_openai_version, display_path, normalize_version
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
@@ -49,6 +51,9 @@ class Settings:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     strict: bool = False
+    # Where ``options.openai_version`` came from ("--openai-version", "requirements.txt:
+    # openai==1.30.0", ...); None when nothing said, and the newest known release is assumed.
+    openai_version_source: str | None = None
 
     @property
     def excludes(self) -> tuple[str, ...]:
@@ -117,6 +122,7 @@ _KNOWN_KEYS = {
     "keep_models": bool,
     "drop_unsupported": bool,
     "line_length": int,
+    "openai_version": str,
     "select": list,
     "ignore": list,
     "strict": bool,
@@ -125,12 +131,43 @@ _KNOWN_KEYS = {
 }
 
 
+def _openai_version(
+    flags: Mapping[str, Any],
+    values: Mapping[str, Any],
+    config_path: Path | None,
+    target: str,
+    start: Path | None,
+) -> tuple[str | None, str | None]:
+    """The openai release the project runs and where that came from: ``--openai-version``,
+    then ``openai-version`` in the config, then the project's own files (openai target only)."""
+    if flags.get("openai_version") is not None:
+        text, source = str(flags["openai_version"]), "--openai-version"
+        where = source
+    elif "openai_version" in values and config_path is not None:
+        text = values["openai_version"]
+        source = f"{display_path(config_path)}: [tool.{CONFIG_SECTION}] openai-version"
+        where = f"{config_path}: openai-version"
+    elif target == "openai" and start is not None:
+        return detect_openai_version(start) or (None, None)
+    else:
+        return None, None
+    version = normalize_version(text)
+    if version is None:
+        raise ConfigError(f"{where}: {text!r} is not a version like 1.30.0")
+    return version, source
+
+
 def build_settings(
-    flags: Mapping[str, Any], config_path: Path | None, line_length: int | None = None
+    flags: Mapping[str, Any],
+    config_path: Path | None,
+    line_length: int | None = None,
+    start: Path | None = None,
 ) -> Settings:
     """Merge CLI ``flags`` (None means not given) over the config file's values.
 
-    ``line_length`` is the project formatter's, used when our own setting is absent.
+    ``line_length`` is the project formatter's, used when our own setting is absent. With
+    ``start`` (the first path), the openai version is detected from the project's files when
+    neither a flag nor the config gives it (``migrator.pins``).
     """
     values: dict[str, Any] = {}
     where = str(config_path) if config_path else "command line"
@@ -158,6 +195,9 @@ def build_settings(
     target = pick("target", "openai")
     if target not in TARGETS:
         raise ConfigError(f"{where}: target must be one of {', '.join(TARGETS)}")
+    openai_version, openai_version_source = _openai_version(
+        flags, values, config_path, target, start
+    )
     options = Options(
         target=target,
         api_key_env=pick("api_key_env", Options.api_key_env),
@@ -166,6 +206,7 @@ def build_settings(
         keep_models=bool(pick("keep_models", False)),
         drop_unsupported=bool(pick("drop_unsupported", False)),
         line_length=pick("line_length", line_length or Options.line_length),
+        openai_version=openai_version,
     )
     return Settings(
         options=options,
@@ -175,6 +216,7 @@ def build_settings(
         select=tuple(c.upper() for c in pick("select", ())),
         ignore=tuple(c.upper() for c in pick("ignore", ())),
         strict=bool(pick("strict", False)),
+        openai_version_source=openai_version_source,
     )
 
 
