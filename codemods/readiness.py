@@ -152,12 +152,18 @@ class Readiness(Fixer):
         if literal is None and isinstance(value_node, cst.Name):
             literal = _constant(ctx, value_node)
         if literal is None:
-            ctx.report(
-                call.args[index],
-                "CM406",
-                "the model is computed at run time, so it cannot be mapped: make sure it names "
-                f"a Cerebras model ({', '.join(sdk.CEREBRAS_MODELS)})",
+            imported = (
+                ctx.resolver.qualname(value_node, ctx.scope)
+                if isinstance(value_node, cst.Name)
+                else None
             )
+            where = (
+                f"the model comes from {imported}: make sure it is mapped where it is defined"
+                if imported
+                else "the model is computed at run time, so it cannot be mapped: make sure it "
+                "names a Cerebras model"
+            )
+            ctx.report(call.args[index], "CM406", f"{where} ({', '.join(sdk.CEREBRAS_MODELS)})")
             return None
         mapped = None if ctx.options.keep_models else sdk.map_model(literal, ctx.options.model_map)
         model = mapped or literal
