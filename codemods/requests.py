@@ -152,7 +152,9 @@ class NestRejectedKeywords(Fixer):
                 ctx.report(
                     keyword_node(original, name),
                     "CM201",
-                    f"`{name}` is not a keyword of the openai client; moved into extra_body",
+                    f"`{name}` is not a keyword of the openai client"
+                    + (f" {ctx.options.openai_version}" if ctx.options.openai_version else "")
+                    + "; moved into extra_body",
                 )
             drop[i] = entry
         if not drop:

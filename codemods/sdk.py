@@ -12,6 +12,8 @@ import json
 from functools import cache
 from importlib import resources
 
+from packaging.version import InvalidVersion, Version
+
 CEREBRAS_BASE_URL = "https://api.cerebras.ai/v1"
 CEREBRAS_HOST = "api.cerebras.ai"
 OPENAI_HOST = "api.openai.com"
@@ -395,12 +397,12 @@ def map_model(model_id: str, user_map: tuple[tuple[str, str], ...]) -> str | Non
     return None
 
 
-def _version_key(version: str) -> tuple[int, ...]:
-    parts = []
-    for piece in version.split("."):
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        parts.append(int(digits or 0))
-    return tuple(parts)
+def _version_key(version: str) -> Version:
+    """PEP 440 order: ``1.58`` equals ``1.58.0``; ``1.58.0rc1`` comes before ``1.58.0``."""
+    try:
+        return Version(version)
+    except InvalidVersion:
+        return Version("0")
 
 
 @cache

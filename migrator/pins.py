@@ -29,7 +29,7 @@ that introduced a keyword, ``KEYWORD_INTRODUCED``, and the versions the requirem
   1.55.0, the newest recorded release below 1.58 (the facts known about any 1.57.x are the same,
   and a keyword an older client would not take only moves into ``extra_body``, which every
   release sends unchanged); ``<=1.57.3`` gives 1.57.3; ``~=1.30`` (that is ``>=1.30,<2``)
-  gives the newest 1.x on record; ``==1.57.*`` gives 1.57;
+  gives the newest 1.x on record; ``==1.57.*`` gives 1.57.0;
   Poetry's ``^1.30`` is ``>=1.30,<2.0.0`` and ``~1.30`` is ``>=1.30,<1.31``; of alternatives
   (``||``) the newest wins;
 - no upper bound (``>=1.40``) or no constraint at all: the newest release on record, as with no
@@ -91,10 +91,22 @@ def parse_version(text: str) -> Version | None:
         return None
 
 
+def version_text(version: Version) -> str:
+    """The release with at least three parts: ``1.58`` → ``"1.58.0"`` (``codemods.sdk`` compares
+    versions part by part, and takes ``1.58`` for older than ``1.58.0``)."""
+    release = ".".join(map(str, (*version.release, 0, 0)[: max(3, len(version.release))]))
+    text = str(version)
+    rest = text.split("+", 1)[0]  # the suffixes: rc1, .post1, .dev0, +local
+    rest = re.sub(r"^(\d+!)?\d+(\.\d+)*", "", rest)
+    local = f"+{version.local}" if version.local else ""
+    epoch = f"{version.epoch}!" if version.epoch else ""
+    return f"{epoch}{release}{rest}{local}"
+
+
 def normalize_version(text: str) -> str | None:
-    """``"v1.30"`` → ``"1.30"``; None when ``text`` is not a version at all."""
+    """``"v1.58"`` → ``"1.58.0"``; None when ``text`` is not a version at all."""
     version = parse_version(text)
-    return str(version) if version is not None else None
+    return version_text(version) if version is not None else None
 
 
 # --- what a requirement means ---------------------------------------------------------------
@@ -473,21 +485,27 @@ def display_path(path: Path) -> str:
 def detect_openai_version(start: Path) -> tuple[str, str] | None:
     """The openai release the project at ``start`` runs, and where that came from
     (``("1.30.0", "requirements.txt: openai==1.30.0")``); None when nothing says."""
-    folders = search_folders(start)
+    try:
+        return _detect(search_folders(start))
+    except (OSError, RuntimeError):  # an unreadable folder, a symlink loop: as if unpinned
+        return None
+
+
+def _detect(folders: list[Path]) -> tuple[str, str] | None:
     for index, folder in enumerate(folders):
         found = _locked(folder) or _declared(folder)
         if found is None:
             continue
         if found.exact is not None:
-            return str(found.exact), f"{display_path(found.path)}: {found.text}"
+            return version_text(found.exact), f"{display_path(found.path)}: {found.text}"
         # A range: a lock further up that satisfies it (a workspace's) says which release.
         for lock in filter(None, map(_locked, folders[index + 1 :])):
             locked = lock.locked
             if locked is not None and any(s.contains(locked, True) for s in found.specifiers):
-                return str(lock.locked), f"{display_path(lock.path)}: {lock.text}"
+                return version_text(locked), f"{display_path(lock.path)}: {lock.text}"
         version, why = assume_version(found.specifiers)
         note = f"; {why}" if why else ""
-        return str(version), f"{display_path(found.path)}: {found.text}{note}"
+        return version_text(version), f"{display_path(found.path)}: {found.text}{note}"
     return None
 
 

@@ -12,6 +12,13 @@ The migrated run must hit the same endpoints under ``/v1/`` (never ``/v1/v1``), 
 ``model``, and print the same thing. A program that could not run before (a keyword the openai
 client rejects) is compared with requests written out by hand instead.
 
+The openai target also runs under an old openai, ``OLD_OPENAI`` (1.30.0), in a venv of its
+own cached in ``.cache/`` (git-ignored; made once, in seconds, from the package index):
+each program is migrated with ``--openai-version 1.30.0`` and run with that venv's python, and
+must send what the original sent on the current openai. Keywords 1.30 does not know
+(``reasoning_effort``, ``max_completion_tokens``) arrive at the top of the body through
+``extra_body``. Without the package index those cases are skipped, saying why.
+
 Targets are switched on by ``TARGETS``: a target the installed tool does not list under
 ``--target`` in its ``--help`` is skipped, so the cerebras cases start running on their own
 when that target lands.
@@ -26,12 +33,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import threading
+import venv
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -60,6 +69,13 @@ MIGRATED_MODEL = {
 # closed port (a proxy that is not there) and fails at once: nothing leaves 127.0.0.1.
 DEAD_PROXY = "http://127.0.0.1:9"
 TIMEOUT = 60  # seconds, per subprocess
+
+# The old openai the openai target is also proven on, and what its venv needs: openai < 1.55.3
+# passes ``proxies=`` to httpx, which httpx 0.28 no longer takes.
+OLD_OPENAI = "1.30.0"
+OLD_OPENAI_REQUIREMENTS = (f"openai=={OLD_OPENAI}", "httpx<0.28")
+CACHE_DIR = ROOT / ".cache"
+INSTALL_TIMEOUT = 600  # seconds, to make the venv
 
 
 @dataclass(frozen=True)
@@ -140,6 +156,7 @@ PROGRAMS = (
     ),
     Program("existing_extra_body"),
     Program("cerebras_sdk", sdk="cerebras"),
+    Program("newer_keywords"),
 )
 
 
@@ -249,10 +266,12 @@ class Outcome:
         return self.steps[-1].source
 
 
-def run_program(path: Path, server: LoopbackServer, env: dict[str, str]) -> Run:
+def run_program(
+    path: Path, server: LoopbackServer, env: dict[str, str], python: str = sys.executable
+) -> Run:
     server.take()
     proc = subprocess.run(
-        [sys.executable, path.name],
+        [python, path.name],
         cwd=path.parent,
         env=env,
         capture_output=True,
@@ -262,12 +281,15 @@ def run_program(path: Path, server: LoopbackServer, env: dict[str, str]) -> Run:
     return Run(proc.returncode, proc.stdout, proc.stderr, server.take())
 
 
-def migrate_copies(paths: list[Path], target: str, server: LoopbackServer) -> list[Step]:
+def migrate_copies(
+    paths: list[Path], target: str, server: LoopbackServer, extra: tuple[str, ...] = ()
+) -> list[Step]:
     """``cerebras-migrate --target T --base-url http://127.0.0.1:PORT/v1 FILE...`` in the
     folder of the copies (one run for all of them: the tool is started once, not per file)."""
     before = [path.read_text("utf-8") for path in paths]
+    base_url = f"{server.url}/v1"
     proc = subprocess.run(
-        [*MIGRATE, "--target", target, "--base-url", f"{server.url}/v1", *(p.name for p in paths)],
+        [*MIGRATE, "--target", target, "--base-url", base_url, *extra, *(p.name for p in paths)],
         cwd=paths[0].parent,
         env=_env(),
         capture_output=True,
@@ -281,6 +303,88 @@ def migrate_copies(paths: list[Path], target: str, server: LoopbackServer) -> li
         lines = [line for line in output.splitlines() if mine.search(line)]
         steps.append(Step(target, proc.returncode, output, lines, text, path.read_text("utf-8")))
     return steps
+
+
+class OldOpenAIUnavailable(Exception):
+    """The venv with the old openai could not be made (no package index?): tests skip."""
+
+
+def _venv_python(folder: Path) -> Path:
+    return folder / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+_old_openai_lock = threading.Lock()
+_old_openai_failed: list[OldOpenAIUnavailable] = []  # tried once per session, not per test
+
+
+@functools.cache
+def _old_openai_python(requirements: tuple[str, ...]) -> Path:
+    """A venv holding ``requirements``, under ``.cache/`` (git-ignored): made once, then
+    reused by later sessions. Built beside its final place and renamed into it, so an
+    interrupted or concurrent build never leaves a half-made venv to be used."""
+    name = requirements[0].replace("==", "-")
+    folder = CACHE_DIR / name
+    stamp = {"python": list(sys.version_info[:2]), "requirements": list(requirements)}
+    marker = folder / "cerebras-migrate-test-venv.json"
+
+    def ready() -> bool:
+        try:
+            return json.loads(marker.read_text()) == stamp and _venv_python(folder).is_file()
+        except (OSError, ValueError):
+            return False
+
+    if ready():
+        return _venv_python(folder)
+    CACHE_DIR.mkdir(exist_ok=True)
+    building = CACHE_DIR / f".{name}.{os.getpid()}.{threading.get_ident()}"
+    shutil.rmtree(building, ignore_errors=True)
+    try:
+        venv.EnvBuilder(with_pip=False).create(building)
+        python = str(_venv_python(building))
+        install = ["install", "-q", "--disable-pip-version-check", "--retries", "2", *requirements]
+        # This interpreter's pip installs into the new venv (fast: no pip inside it); a pip
+        # too old for --python gets the venv its own pip instead.
+        proc = subprocess.run(
+            [sys.executable, "-m", "pip", "--python", python, *install],
+            capture_output=True,
+            text=True,
+            timeout=INSTALL_TIMEOUT,
+        )
+        if proc.returncode != 0 and "--python" in proc.stderr:
+            subprocess.run([python, "-m", "ensurepip", "-q"], capture_output=True, check=True)
+            proc = subprocess.run(
+                [python, "-m", "pip", *install],
+                capture_output=True,
+                text=True,
+                timeout=INSTALL_TIMEOUT,
+            )
+        if proc.returncode != 0:
+            tail = "\n".join(proc.stderr.strip().splitlines()[-3:])
+            raise OldOpenAIUnavailable(f"pip install {' '.join(requirements)} failed:\n{tail}")
+        (building / marker.name).write_text(json.dumps(stamp))
+        shutil.rmtree(folder, ignore_errors=True)  # a stale one (another Python, other pins)
+        try:
+            building.rename(folder)
+        except OSError:  # another session got there first
+            if not ready():
+                raise
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise OldOpenAIUnavailable(f"cannot make a venv with {requirements[0]}: {exc}") from exc
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return _venv_python(folder)
+
+
+def old_openai_python() -> Path:
+    """The python of the ``OLD_OPENAI`` venv; ``OldOpenAIUnavailable`` when it cannot be made."""
+    with _old_openai_lock:
+        if _old_openai_failed:
+            raise _old_openai_failed[0]
+        try:
+            return _old_openai_python(OLD_OPENAI_REQUIREMENTS)
+        except OldOpenAIUnavailable as exc:
+            _old_openai_failed.append(exc)
+            raise
 
 
 def imports_cerebras(source: str) -> bool:
@@ -300,22 +404,28 @@ class Lab:
         self.root = root
         self._pool = ThreadPoolExecutor(max_workers=(os.cpu_count() or 2) + 1)
         self._futures: dict[tuple[str, ...], Future[Any]] = {}
-        self._waiting: dict[tuple[str, ...], list[Program]] = {}  # lane -> programs
+        # lane (targets, the old openai release or None) -> programs
+        self._waiting: dict[tuple[tuple[str, ...], str | None], list[Program]] = {}
         self._lock = threading.Lock()
         self._lanes = 0
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def want(self, program: Program, *targets: str) -> Future[Any]:
-        """Register a case: the original run (no targets) or a migration through targets."""
-        key = (program.name, *targets)
+    @staticmethod
+    def _key(program: Program, targets: tuple[str, ...], old: str | None) -> tuple[str, ...]:
+        return (program.name, *targets) if old is None else (program.name, f"@{old}", *targets)
+
+    def want(self, program: Program, *targets: str, old_openai: str | None = None) -> Future[Any]:
+        """Register a case: the original run (no targets) or a migration through targets,
+        run on the current openai, or on ``old_openai`` (migrated with --openai-version)."""
+        key = self._key(program, targets, old_openai)
         with self._lock:
             future = self._futures.get(key)
             if future is None:
                 future = self._futures[key] = Future()
                 if targets:
-                    self._waiting.setdefault(targets, []).append(program)
+                    self._waiting.setdefault((targets, old_openai), []).append(program)
                 else:
                     self._pool.submit(self._settle, [future], self._original, program)
         return future
@@ -323,16 +433,16 @@ class Lab:
     def start(self) -> None:
         with self._lock:
             lanes, self._waiting = self._waiting, {}
-        for targets, programs in lanes.items():
-            futures = [self._futures[(p.name, *targets)] for p in programs]
-            self._pool.submit(self._settle, futures, self._lane, targets, programs)
+        for (targets, old), programs in lanes.items():
+            futures = [self._futures[self._key(p, targets, old)] for p in programs]
+            self._pool.submit(self._settle, futures, self._lane, targets, programs, old)
 
     def original(self, program: Program) -> Run:
         future = self.want(program)
         return future.result()
 
-    def migrated(self, program: Program, *targets: str) -> Outcome:
-        future = self.want(program, *targets)
+    def migrated(self, program: Program, *targets: str, old_openai: str | None = None) -> Outcome:
+        future = self.want(program, *targets, old_openai=old_openai)
         self.start()
         return future.result()
 
@@ -366,8 +476,15 @@ class Lab:
                 env = _env(OPENAI_API_KEY=ORIGINAL_KEY, OPENAI_BASE_URL=f"{server.url}/v1")
             return run_program(path, server, env)
 
-    def _lane(self, targets: tuple[str, ...], programs: list[Program]) -> list[Outcome]:
-        folder = self._folder("-".join(targets))
+    def _lane(
+        self, targets: tuple[str, ...], programs: list[Program], old: str | None = None
+    ) -> list[Outcome]:
+        python, extra, env = sys.executable, (), _env(CEREBRAS_API_KEY=CEREBRAS_KEY)
+        if old is not None:
+            python, extra = str(old_openai_python()), ("--openai-version", old)
+            for name in ("PYTHONPATH", "PYTHONHOME"):  # nothing of this venv may leak in
+                env.pop(name, None)
+        folder = self._folder("-".join(targets) + (f"-openai-{old}" if old else ""))
         paths = [Path(shutil.copy2(p.path, folder)) for p in programs]
         outcomes = [Outcome() for _ in programs]
         live = list(range(len(programs)))
@@ -375,7 +492,7 @@ class Lab:
             for target in targets:
                 if not live:
                     break
-                steps = migrate_copies([paths[i] for i in live], target, server)
+                steps = migrate_copies([paths[i] for i in live], target, server, extra)
                 for i, step in zip(list(live), steps, strict=True):
                     outcomes[i].steps.append(step)
                     if step.errors or step.source == step.before:
@@ -387,7 +504,7 @@ class Lab:
                             "Cerebras SDK yet (the migrated program still imports cerebras)"
                         )
             for i in live:
-                outcomes[i].run = run_program(paths[i], server, _env(CEREBRAS_API_KEY=CEREBRAS_KEY))
+                outcomes[i].run = run_program(paths[i], server, env, python)
         return outcomes
 
 
@@ -406,12 +523,15 @@ def lab(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         lab.want(program)
         name = getattr(item, "originalname", "")
         targets: tuple[str, ...] = ()
+        old_openai = None
         if name == "test_migrated_program":
             targets = (spec.params["target"],)
         elif name == "test_round_trip":
             targets = program.round_trip
+        elif name == "test_migrated_program_on_old_openai":
+            targets, old_openai = ("openai",), OLD_OPENAI
         if targets and set(targets) <= supported:
-            lab.want(program, *targets)
+            lab.want(program, *targets, old_openai=old_openai)
     lab.start()
     yield lab
     lab.close()
@@ -528,6 +648,81 @@ def test_round_trip(lab: Lab, program: Program) -> None:
         pytest.skip(outcome.unconverted)
     check_steps(outcome, program)
     check_run(outcome.run, expected, expected_stdout, outcome.source)
+
+
+# --- on an old openai ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def old_openai() -> Path:
+    """The python of a venv with openai ``OLD_OPENAI``, made once (``.cache/``)."""
+    try:
+        return old_openai_python()
+    except OldOpenAIUnavailable as exc:
+        pytest.skip(f"no venv with openai {OLD_OPENAI}: {exc}")
+
+
+def test_old_openai_venv_holds_the_old_client(old_openai: Path) -> None:
+    probe = (
+        "import openai, httpx\n"
+        "from openai import OpenAI\n"
+        "print(openai.__version__, httpx.__version__)\n"
+        "try:\n"
+        "    OpenAI(api_key='k').chat.completions.create(\n"
+        "        model='m', messages=[], reasoning_effort='none')\n"
+        "except TypeError as exc:\n"
+        "    print('TypeError:', exc)\n"
+    )
+    proc = subprocess.run(
+        [str(old_openai), "-c", probe], env=_env(), capture_output=True, text=True, timeout=TIMEOUT
+    )
+    assert proc.returncode == 0, proc.stderr
+    version, httpx_version = proc.stdout.splitlines()[0].split()
+    assert version == OLD_OPENAI
+    assert tuple(map(int, httpx_version.split(".")[:2])) < (0, 28)
+    assert "unexpected keyword argument 'reasoning_effort'" in proc.stdout
+
+
+def _old_openai_case(program: Program) -> Any:
+    reasons = [reason for target, reason in program.xfail if target == "openai"]
+    marks = [pytest.mark.xfail(strict=False, reason=reason) for reason in reasons[:1]]
+    return pytest.param(program, id=program.name, marks=marks)
+
+
+@pytest.mark.parametrize(
+    "program", [_old_openai_case(p) for p in PROGRAMS if "openai" in p.targets]
+)
+def test_migrated_program_on_old_openai(lab: Lab, program: Program) -> None:
+    """``--target openai --openai-version 1.30.0``, run on openai 1.30.0: the same requests
+    as the original sent on the current openai."""
+    require_targets("openai")
+    expected, expected_stdout = expected_after_migration(lab, program)
+    try:
+        outcome = lab.migrated(program, "openai", old_openai=OLD_OPENAI)
+    except OldOpenAIUnavailable as exc:
+        pytest.skip(f"no venv with openai {OLD_OPENAI}: {exc}")
+    if outcome.unconverted:
+        pytest.skip(outcome.unconverted)
+    check_steps(outcome, program)
+    check_run(outcome.run, expected, expected_stdout, outcome.source)
+
+
+def test_newer_keywords_move_only_for_an_openai_that_lacks_them(lab: Lab) -> None:
+    require_targets("openai")
+    program = next(p for p in PROGRAMS if p.name == "newer_keywords")
+    current = lab.migrated(program, "openai")
+    assert 'reasoning_effort="none",' in current.source, current.source
+    assert "max_completion_tokens=64," in current.source, current.source
+    assert "extra_body=" not in current.source, current.source
+    assert "openai version assumed: " in current.steps[0].output
+    try:
+        old = lab.migrated(program, "openai", old_openai=OLD_OPENAI)
+    except OldOpenAIUnavailable as exc:
+        pytest.skip(f"no venv with openai {OLD_OPENAI}: {exc}")
+    assert "reasoning_effort=" not in old.source, old.source
+    assert '"reasoning_effort": "none"' in old.source, old.source
+    assert '"max_completion_tokens": 64' in old.source, old.source
+    assert f"openai version assumed: {OLD_OPENAI} (--openai-version)" in old.steps[0].output
 
 
 # --- the server speaks both SDKs ------------------------------------------------------------

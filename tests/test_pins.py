@@ -29,9 +29,10 @@ def write(path: Path, text: str) -> Path:
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty repository (a ``.git`` folder is all the search looks for), the working
     folder, so sources are shown relative to it."""
-    (tmp_path / ".git").mkdir()
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+    root = tmp_path.resolve()
+    (root / ".git").mkdir()
+    monkeypatch.chdir(root)
+    return root
 
 
 def detect(start: Path) -> tuple[str, str] | None:
@@ -157,7 +158,7 @@ def test_poetry_dependencies(repo: Path) -> None:
         """,
     )
     assert detect(repo) == (
-        "1.57",
+        "1.57.0",
         'pyproject.toml: openai = "~1.57"; the newest release it allows',
     )
 
@@ -361,6 +362,7 @@ def test_a_lock_holding_several_releases_gives_the_oldest(repo: Path) -> None:
 
 
 def test_the_search_stops_at_the_repository_root(tmp_path: Path) -> None:
+    tmp_path = tmp_path.resolve()
     write(tmp_path / "requirements.txt", "openai==1.30.0\n")
     inner = tmp_path / "checkout"
     (inner / ".git").mkdir(parents=True)
@@ -369,6 +371,7 @@ def test_the_search_stops_at_the_repository_root(tmp_path: Path) -> None:
 
 
 def test_outside_a_repository_the_search_stops_at_the_nearest_project(tmp_path: Path) -> None:
+    tmp_path = tmp_path.resolve()
     write(tmp_path / "requirements.txt", "openai==1.30.0\n")
     project = tmp_path / "project"
     write(project / "pyproject.toml", '[project]\nname = "p"\n')
@@ -399,7 +402,7 @@ def test_flag_beats_config_beats_detection(repo: Path) -> None:
     )
     configured = build_settings({}, config, start=repo)
     assert (configured.options.openai_version, configured.openai_version_source) == (
-        "1.45",
+        "1.45.0",
         "pyproject.toml: [tool.cerebras-migrate] openai-version",
     )
     flagged = build_settings({"openai_version": "v1.57.0"}, config, start=repo)
@@ -480,6 +483,13 @@ def test_keywords_newer_than_the_version_move_into_extra_body(
     for keyword in {"reasoning_effort", "prompt_cache_key", "verbosity"} - into_extra_body:
         assert f"    {keyword}=" in out
     assert f"openai version assumed: {version} (--openai-version)\n" in err
+
+
+def test_a_short_version_means_its_first_release(repo: Path) -> None:
+    """``1.58`` is 1.58.0, which has ``reasoning_effort`` (not an older release)."""
+    _, out, err = invoke("--openai-version", "1.58", "-", cwd=repo)
+    assert moved(out) == {"prompt_cache_key", "verbosity"}
+    assert "openai version assumed: 1.58.0 (--openai-version)" in err
 
 
 def test_reasoning_effort_stays_a_keyword_with_no_pin(repo: Path) -> None:

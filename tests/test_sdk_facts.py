@@ -148,3 +148,11 @@ def test_keyword_introduced_agrees_with_every_recorded_release(method: str) -> N
                 # Present from its first release on, unless a later release removed it.
                 continue
             assert keyword not in params, (version, keyword, since)
+
+
+def test_versions_compare_as_pep_440() -> None:
+    assert sdk.openai_params("1.58") == sdk.openai_params("1.58.0")
+    assert "reasoning_effort" in sdk.openai_method_params("chat.completions.create", "1.58")  # type: ignore[operator]
+    assert "reasoning_effort" not in sdk.openai_method_params(  # type: ignore[operator]
+        "chat.completions.create", "1.58.0rc1"
+    )
