@@ -51,7 +51,7 @@ def discover(
     paths: Sequence[Path],
     excludes: Sequence[str],
     *,
-    suffixes: tuple[str, ...] = (".py", ".pyi"),
+    suffixes: tuple[str, ...] = (".py", ".pyi", ".ipynb"),
 ) -> list[Candidate]:
     """The files to migrate, de-duplicated, named files in order and each walk sorted."""
     exclude_spec = _compile(excludes)

@@ -12,6 +12,12 @@
   ``insertedContent`` is the whole new text (with the default write mode the file is already
   rewritten, so no fix is attached).
 
+In a notebook a diagnostic's ``line``/``column`` count inside its cell: ``json`` adds the
+cell's number (``cell``, from 1, among all the cells of the file); ``github`` and ``sarif``
+locate it in the ``.ipynb`` text itself (where the line is in the cell's ``source``) and start
+the message with ``cell N, line L, column C:`` (SARIF also has them in ``properties``). A
+notebook's ``diff`` is the per-cell one ``--diff`` prints.
+
 Hard-coded keys never appear: every free-text string (paths, messages, diffs, new file text)
 is masked with the secrets of every file seen in the run. Nothing goes to stderr except what
 click itself prints for bad usage.
@@ -36,10 +42,10 @@ from .report import (
     Mode,
     Readiness,
     Reporter,
+    file_diff,
     rule_for,
     severity_of,
     summary_line,
-    unified_diff,
 )
 
 TOOL_NAME = "cerebras-migrate"
@@ -106,7 +112,7 @@ class _Collecting(BaseReporter):
             diagnostics=list(result.diagnostics),
         )
         if changed and self.mode is Mode.DIFF:
-            record.diff = unified_diff(display, result.original, result.new)
+            record.diff = file_diff(display, result)
         if changed and self.keep_new_text and self.mode is not Mode.WRITE:
             record.new_text = result.new
             record.end = text_end(result.original)
@@ -140,17 +146,18 @@ class JsonReporter(_Collecting):
                     entry["diff"] = r(record.diff)
                 files.append(entry)
             for d in record.diagnostics:
-                diagnostics.append(
-                    {
-                        "path": r(record.path),
-                        "line": d.line,
-                        "column": d.column,
-                        "code": d.code,
-                        "name": rule_for(d.code).name,
-                        "severity": severity_of(d).value,
-                        "message": r(d.message),
-                    }
-                )
+                item: dict[str, Any] = {
+                    "path": r(record.path),
+                    "line": d.line,
+                    "column": d.column,
+                    "code": d.code,
+                    "name": rule_for(d.code).name,
+                    "severity": severity_of(d).value,
+                    "message": r(d.message),
+                }
+                if getattr(d, "cell", None):
+                    item["cell"] = d.cell  # type: ignore[attr-defined]
+                diagnostics.append(item)
         return {
             "version": JSON_FORMAT_VERSION,
             "tool": {"name": TOOL_NAME, "version": __version__},
@@ -206,6 +213,16 @@ def escape_property(text: str) -> str:
 _GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.FIXED: "notice"}
 
 
+def file_location(d: Diagnostic) -> tuple[int, int, str]:
+    """(line, column, message prefix) of a diagnostic in its file: a notebook's diagnostic is
+    placed in the ``.ipynb`` text and its message names the cell, line and column."""
+    cell = getattr(d, "cell", None)
+    if cell:
+        prefix = f"cell {cell}, line {d.line}, column {d.column}: "
+        return d.file_line, d.file_column, prefix  # type: ignore[attr-defined]
+    return d.line, d.column, ""
+
+
 def workflow_command(command: str, message: str, **properties: str | int) -> str:
     props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
     return f"::{command}{' ' + props if props else ''}::{escape_data(message)}"
@@ -222,13 +239,14 @@ class GithubReporter(BaseReporter):
         path = self.redact(display)
         for d in result.diagnostics:
             command = _GITHUB_COMMANDS[severity_of(d)]
+            line, column, prefix = file_location(d)
             self._emit(
                 workflow_command(
                     command,
-                    self.redact(d.message),
+                    self.redact(prefix + d.message),
                     file=path,
-                    line=max(d.line, 1),
-                    col=max(d.column, 1),
+                    line=max(line, 1),
+                    col=max(column, 1),
                     title=d.code,
                 )
             )
@@ -314,25 +332,31 @@ class SarifReporter(_Collecting):
         for record in self.records:
             location = artifact_location(r(record.path))
             for d in record.diagnostics:
-                results.append(
-                    {
-                        "ruleId": d.code,
-                        "ruleIndex": rule_index(d.code),
-                        "level": _SARIF_LEVELS[severity_of(d)],
-                        "message": {"text": r(d.message) or d.code},
-                        "locations": [
-                            {
-                                "physicalLocation": {
-                                    "artifactLocation": location,
-                                    "region": {
-                                        "startLine": max(d.line, 1),
-                                        "startColumn": max(d.column, 1),
-                                    },
-                                }
+                line, column, prefix = file_location(d)
+                result: dict[str, Any] = {
+                    "ruleId": d.code,
+                    "ruleIndex": rule_index(d.code),
+                    "level": _SARIF_LEVELS[severity_of(d)],
+                    "message": {"text": r(prefix + d.message) or d.code},
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": location,
+                                "region": {
+                                    "startLine": max(line, 1),
+                                    "startColumn": max(column, 1),
+                                },
                             }
-                        ],
+                        }
+                    ],
+                }
+                if prefix:
+                    result["properties"] = {
+                        "cell": d.cell,  # type: ignore[attr-defined]
+                        "cellLine": d.line,
+                        "cellColumn": d.column,
                     }
-                )
+                results.append(result)
             if record.status is Status.CHANGED:
                 results.append(self._rewrite_result(record, location, index[REWRITE_RULE.code]))
         run: dict[str, Any] = {

@@ -22,10 +22,10 @@ from typing import TextIO
 
 from codemods import sdk
 from codemods.diagnostics import RULES, Diagnostic, Rule, Severity
-from codemods.keys import mask
 from codemods.options import Options
 
 from .engine import FileResult, Status
+from .notebooks import cell_sources, is_notebook
 
 
 class Mode(str, Enum):
@@ -52,15 +52,44 @@ def unified_diff(path: str, old: str, new: str) -> str:
     return "".join(out)
 
 
+def notebook_diff(path: str, old: str, new: str) -> str:
+    """A notebook's changes as one unified diff per changed cell, of the cell's source lines,
+    headed ``--- a/nb.ipynb (cell 4)`` / ``+++ b/nb.ipynb (cell 4)`` (cells counted from 1,
+    markdown included). For people and reviews: ``git apply`` cannot apply it to the JSON."""
+    parts = []
+    before, after = cell_sources(old), cell_sources(new)
+    for number, (a, b) in enumerate(zip(before, after, strict=False), start=1):
+        if a is not None and b is not None and a != b:
+            parts.append(unified_diff(f"{path} (cell {number})", a, b))
+    return "".join(parts)
+
+
+def file_diff(path: str, result: FileResult) -> str:
+    """The diff ``--diff`` shows for a changed file: per cell for a notebook."""
+    if is_notebook(result.path):
+        return notebook_diff(path, result.original, result.new)
+    return unified_diff(path, result.original, result.new)
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
     for secret in sorted(set(secrets), key=len, reverse=True):
         if secret:
+            from codemods.keys import mask  # here: codemods.keys loads libcst
+
             text = text.replace(secret, mask(secret))
     return text
 
 
+def position(path: str, diagnostic: Diagnostic) -> str:
+    """``path:line:col``; in a notebook ``path:cell 4:line 2:col 15``, inside the cell."""
+    cell = getattr(diagnostic, "cell", None)
+    if cell:
+        return f"{path}:cell {cell}:line {diagnostic.line}:col {diagnostic.column}"
+    return f"{path}:{diagnostic.line}:{diagnostic.column}"
+
+
 def format_diagnostic(path: str, diagnostic: Diagnostic) -> str:
-    return f"{path}:{diagnostic.line}:{diagnostic.column} {diagnostic.code} {diagnostic.message}"
+    return f"{position(path, diagnostic)} {diagnostic.code} {diagnostic.message}"
 
 
 def rule_for(code: str) -> Rule:
@@ -263,7 +292,7 @@ class Reporter(BaseReporter):
         self.diagnostics(display, result)
 
     def diff(self, display: str, result: FileResult) -> None:
-        text = self.redact(unified_diff(display, result.original, result.new))
+        text = self.redact(file_diff(display, result))
         if not self.out_color:
             self.out.write(text)
             self.out.flush()

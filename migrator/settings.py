@@ -33,6 +33,7 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".mypy_cache",
     ".ruff_cache",
     ".pytest_cache",
+    ".ipynb_checkpoints",  # Jupyter's autosaved copies of the notebooks beside them
 )
 CONFIG_SECTION = "cerebras-migrate"
 
