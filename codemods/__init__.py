@@ -1,46 +1,29 @@
-"""Pure libcst rewrites that move OpenAI SDK code onto Cerebras. No I/O, no CLI."""
+"""Pure libcst rewrites that move OpenAI SDK code onto Cerebras. No I/O, no CLI.
+
+``FIXERS``, ``migrate_module`` and ``ModuleResult`` live in ``codemods/pipeline.py`` and are
+loaded on first use, with libcst: a run whose files never mention either SDK (or ``--help``)
+does not pay a quarter of a second for importing it.
+"""
 
 from __future__ import annotations
 
-import libcst as cst
+from typing import TYPE_CHECKING, Any
 
-from .base import Fixer
-from .clients import ClientConstructors
 from .diagnostics import RULES, Diagnostic, Rule, Severity
-from .imports import SwitchSdk
-from .models import MapModelIds
-from .module_client import ModuleClient, ModuleClientToInstance
 from .options import TARGETS, Options, Target
-from .raw_responses import AwaitAsyncRawParse
-from .readiness import Readiness
-from .requests import NestRejectedKeywords
-from .runner import ModuleResult, run_fixers
-from .unnest import UnnestExtraBody
 
-# Order matters only where two fixers touch the same node: a constructor gets its class
-# before its arguments are looked at, and model ids are mapped before the keywords of the
-# same call are moved around.
-FIXERS: tuple[type[Fixer], ...] = (
-    Readiness,
-    SwitchSdk,
-    ClientConstructors,
-    ModuleClient,
-    ModuleClientToInstance,
-    MapModelIds,
-    NestRejectedKeywords,
-    UnnestExtraBody,
-    AwaitAsyncRawParse,
-)
+if TYPE_CHECKING:
+    from .pipeline import FIXERS, ModuleResult, migrate_module
+
+_LAZY = frozenset({"FIXERS", "ModuleResult", "migrate_module"})
 
 
-def migrate_module(
-    module: cst.Module, options: Options, skip_lines: frozenset[int] = frozenset()
-) -> ModuleResult:
-    """Rewrite a parsed module for ``options.target``; the input tree is not modified.
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from . import pipeline
 
-    Statements on ``skip_lines`` (``# cerebras-migrate: ignore``) are left as they are.
-    """
-    return run_fixers(module, options, [fixer() for fixer in FIXERS], skip_lines)
+        return getattr(pipeline, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

@@ -21,6 +21,7 @@ import libcst as cst
 
 from . import sdk
 from .cst_util import dotted_name, find_keyword, string_value
+from .traverse import walk
 
 Sdk = Literal["openai", "cerebras", "azure"]
 REQUEST_VERBS = frozenset(verb for path in sdk.REQUEST_METHODS for verb in path[-1:])
@@ -303,7 +304,7 @@ class Resolver:
         # URLs the user named as Cerebras (``--base-url``): a loopback test server, a proxy.
         self.own_urls = own_urls
         collector = _Collector(module)
-        module.visit(collector)
+        walk(module, collector)  # libcst's visit would copy the whole tree
         self.module_scope = collector.module_scope
         self.scopes = collector.scopes
         self.mentions_sdk = collector.has_openai_import

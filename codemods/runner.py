@@ -16,6 +16,7 @@ from .importing import add_imports
 from .layout import HEADED, fit_statement
 from .options import Options
 from .resolve import Resolver
+from .traverse import start_positions, transform
 
 Hook = Callable[[Context, Any, Any], Any]
 
@@ -29,6 +30,16 @@ class ModuleResult:
     # False when no fixer changed anything: the caller can keep the source text as it is
     # instead of paying for code generation.
     changed: bool = False
+
+
+# Every node class ``_Traversal`` does bookkeeping for, beyond calling the fixers' hooks.
+_BOOKKEEPING = (
+    cst.Module,
+    cst.IndentedBlock,
+    cst.SimpleStatementLine,
+    cst.BaseCompoundStatement,  # HEADED, FunctionDef and ClassDef among them
+    cst.Call,
+)
 
 
 class _Traversal(cst.CSTTransformer):
@@ -60,8 +71,23 @@ class _Traversal(cst.CSTTransformer):
         self.changed = False
         # Blank lines and comments of a removed statement, for the next one at that depth.
         self.carried: tuple[int, Sequence[cst.EmptyLine]] | None = None
+        self.plain_types: dict[type, bool] = {}
+
+    def _plain(self, cls: type) -> bool:
+        """Whether nodes of ``cls`` have no hooks and no bookkeeping: most of a tree (names,
+        whitespace, operators). ``isinstance`` on libcst classes is slow (they are ABCs), so
+        this is decided once per class."""
+        plain = self.plain_types.get(cls)
+        if plain is None:
+            name = cls.__name__
+            plain = self.plain_types[cls] = not (
+                name in self.hooks or name in self.visit_hooks or issubclass(cls, _BOOKKEEPING)
+            )
+        return plain
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.plain_types.get(type(node)) or self._plain(type(node)):
+            return True
         if self.skip_ranges and isinstance(
             node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
         ):
@@ -93,6 +119,8 @@ class _Traversal(cst.CSTTransformer):
         return True
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
+        if self.plain_types.get(type(original_node)):
+            return updated_node
         updated: Any = updated_node
         skipped = bool(self.skipping and self.skipping[-1])
         if self.skip_ranges and isinstance(
@@ -178,7 +206,7 @@ def run_fixers(
         fixer.begin(ctx)
     ranges = _statement_ranges(module) if skip_lines else None
     traversal = _Traversal(ctx, active, skip_lines, ranges)
-    new_module = module.visit(traversal)
+    new_module = transform(module, traversal.on_visit, traversal.on_leave)  # copies only changes
     changed = traversal.changed
     if ctx.needed_imports:
         new_module = add_imports(new_module, list(ctx.needed_imports.values()), options.line_length)
@@ -191,9 +219,9 @@ def run_fixers(
     if ctx.findings:
         # Positions cost a full code generation pass: pay it only when there is something
         # to report, and on the original tree, never a copy of it.
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        positions = start_positions(module, [finding.node for finding in ctx.findings])
         for finding in ctx.findings:
-            start = positions[finding.node].start
+            start = positions[finding.node]
             diagnostics.append(
                 Diagnostic(finding.code, start.line, start.column + 1, finding.message)
             )

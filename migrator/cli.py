@@ -258,6 +258,8 @@ def _say_openai_version(settings: Settings, reporter: BaseReporter) -> None:
 def _exit_code(result: FileResult, strict: bool = False) -> int:
     if result.status is Status.ERROR:
         return EXIT_ERROR
+    if any(d.severity is Severity.ERROR for d in result.diagnostics):
+        return EXIT_ERROR  # a notebook cell that does not parse, the other cells migrated
     if result.status is Status.CHANGED:
         return EXIT_CHANGED
     if strict and any(d.severity is Severity.WARNING for d in result.diagnostics):
