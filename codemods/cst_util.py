@@ -291,6 +291,13 @@ def dict_append(node: cst.Dict, new: Sequence[cst.BaseDictElement]) -> cst.Dict:
 
 def string_value(node: cst.CSTNode) -> str | None:
     """The value of a plain (non-f, non-bytes) string literal, else None."""
+    if isinstance(node, cst.SimpleString):
+        literal = node.value
+        # No prefix, no escape, no CR (which Python's tokenizer would normalize): the text
+        # between the quotes. ``evaluated_value`` compiles the literal, ~40 µs each time.
+        if literal[0] in "'\"" and "\\" not in literal and "\r" not in literal:
+            quote = 3 if literal[:3] in ('"""', "'''") and len(literal) >= 6 else 1
+            return literal[quote:-quote]
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         value = node.evaluated_value
         return value if isinstance(value, str) else None

@@ -32,14 +32,25 @@ class ModuleResult:
     changed: bool = False
 
 
-# Every node class ``_Traversal`` does bookkeeping for, beyond calling the fixers' hooks.
-_BOOKKEEPING = (
-    cst.Module,
-    cst.IndentedBlock,
-    cst.SimpleStatementLine,
-    cst.BaseCompoundStatement,  # HEADED, FunctionDef and ClassDef among them
-    cst.Call,
+# What ``_Traversal`` keeps track of, as bits decided once per node class: ``isinstance``
+# with libcst's classes (ABCs) is slow, and the traversal asks for every node.
+_MODULE, _BLOCK, _CALL, _LINE, _STATEMENT, _SCOPE = 1, 2, 4, 8, 16, 32
+_KIND_CLASSES: tuple[tuple[int, type | tuple[type, ...]], ...] = (
+    (_MODULE, cst.Module),
+    (_BLOCK, cst.IndentedBlock),
+    (_CALL, cst.Call),
+    (_LINE, (cst.SimpleStatementLine, *HEADED)),  # a line fit_statement may wrap
+    (_STATEMENT, (cst.SimpleStatementLine, cst.BaseCompoundStatement)),
+    (_SCOPE, (cst.FunctionDef, cst.ClassDef)),
 )
+_KINDS: dict[type, int] = {}
+
+
+def _kind(cls: type) -> int:
+    kind = _KINDS.get(cls)
+    if kind is None:
+        kind = _KINDS[cls] = sum(bit for bit, classes in _KIND_CLASSES if issubclass(cls, classes))
+    return kind
 
 
 class _Traversal(cst.CSTTransformer):
@@ -81,22 +92,21 @@ class _Traversal(cst.CSTTransformer):
         if plain is None:
             name = cls.__name__
             plain = self.plain_types[cls] = not (
-                name in self.hooks or name in self.visit_hooks or issubclass(cls, _BOOKKEEPING)
+                name in self.hooks or name in self.visit_hooks or _kind(cls)
             )
         return plain
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if self.plain_types.get(type(node)) or self._plain(type(node)):
             return True
-        if self.skip_ranges and isinstance(
-            node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
-        ):
+        kind = _kind(type(node))
+        if self.skip_ranges and kind & _STATEMENT:
             self.skipping.append(self._suppressed(node))
         if self.skipping and self.skipping[-1]:
-            return self._bookkeeping_visit(node)
+            return self._bookkeeping_visit(node, kind)
         for visit_hook in self.visit_hooks.get(type(node).__name__, ()):
             visit_hook(self.ctx, node)
-        return self._bookkeeping_visit(node)
+        return self._bookkeeping_visit(node, kind)
 
     def _suppressed(self, statement: cst.CSTNode) -> bool:
         """Inside a statement marked ``# cerebras-migrate: ignore``, or one it marks."""
@@ -105,16 +115,16 @@ class _Traversal(cst.CSTTransformer):
         start, end = self.skip_ranges[statement]
         return any(start <= line <= end for line in self.skip_lines)
 
-    def _bookkeeping_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.Module):
+    def _bookkeeping_visit(self, node: Any, kind: int) -> bool:
+        if kind & _MODULE:
             self.unit = node.default_indent
-        elif isinstance(node, cst.IndentedBlock):
+        elif kind & _BLOCK:
             self.indents.append(node.indent if node.indent is not None else self.unit)
-        if isinstance(node, (cst.SimpleStatementLine, *HEADED)):
+        if kind & _LINE:
             self.changed_calls.append(set())
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        if kind & _SCOPE:
             self.ctx.scopes.append(self.ctx.resolver.scopes[node])
-        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        if kind & _STATEMENT:
             self.ctx.statements.append(node)
         return True
 
@@ -122,37 +132,37 @@ class _Traversal(cst.CSTTransformer):
         if self.plain_types.get(type(original_node)):
             return updated_node
         updated: Any = updated_node
+        cls = type(original_node)
+        kind = _kind(cls)
         skipped = bool(self.skipping and self.skipping[-1])
-        if self.skip_ranges and isinstance(
-            original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
-        ):
+        if self.skip_ranges and kind & _STATEMENT:
             self.skipping.pop()
-        hooks = () if skipped else self.hooks.get(type(original_node).__name__, ())
+        hooks = () if skipped else self.hooks.get(cls.__name__, ())
         for hook in hooks:
             updated = hook(self.ctx, original_node, updated)
-            if not isinstance(updated, type(original_node)):
+            if type(updated) is not cls and not isinstance(updated, cls):
                 break
         if updated is not updated_node:
             self.changed = True
-        if isinstance(original_node, (cst.IndentedBlock, cst.Module)):
+        if kind & (_BLOCK | _MODULE):
             self.carried = None
-        if isinstance(original_node, cst.IndentedBlock):
+        if kind & _BLOCK:
             self.indents.pop()
-            if isinstance(updated, cst.IndentedBlock) and not updated.body:
+            if _kind(type(updated)) & _BLOCK and not updated.body:
                 # Every statement of the block was removed: Python needs one.
                 updated = updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
-        elif isinstance(original_node, cst.Call) and updated is not updated_node:
+        elif kind & _CALL and updated is not updated_node:
             if self.changed_calls:
                 self.changed_calls[-1].add(id(updated))
-        elif isinstance(original_node, (cst.SimpleStatementLine, *HEADED)):
+        elif kind & _LINE:
             changed = self.changed_calls.pop()
-            if changed and isinstance(updated, (cst.SimpleStatementLine, *HEADED)):
+            if changed and _kind(type(updated)) & _LINE:
                 indent = sum(len(i) for i in self.indents)
                 limit = self.ctx.options.line_length
                 updated = fit_statement(original_node, updated, changed, indent, self.unit, limit)
-        if isinstance(original_node, (cst.FunctionDef, cst.ClassDef)):
+        if kind & _SCOPE:
             self.ctx.scopes.pop()
-        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        if kind & _STATEMENT:
             self.ctx.statements.pop()
             updated = self._carry_leading_lines(original_node, updated)
             extra = self.ctx.after.pop(original_node, None)

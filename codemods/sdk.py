@@ -8,9 +8,7 @@ producing a silently wrong rewrite.
 from __future__ import annotations
 
 import fnmatch
-import json
 from functools import cache
-from importlib import resources
 
 from packaging.version import InvalidVersion, Version
 
@@ -407,6 +405,9 @@ def _version_key(version: str) -> Version:
 
 @cache
 def _openai_table() -> dict[str, dict[str, list[str]]]:
+    import json  # here, with importlib.resources: ~5 ms that most runs never need
+    from importlib import resources
+
     text = resources.files("codemods").joinpath("data/openai_params.json").read_text("utf-8")
     return json.loads(text)
 

@@ -12,10 +12,11 @@ from codemods.diagnostics import RULES, Severity
 
 from . import __version__
 from .discover import DiscoveryError, discover
-from .engine import FileResult, Status, migrate_bytes, process_file
+from .engine import FileResult, Status, migrate_bytes, run
 from .files import encode
 from .formats import FORMATS, make_reporter
 from .pins import assumed_line
+from .progress import progress
 from .report import BaseReporter, Mode
 from .settings import (
     ConfigError,
@@ -135,6 +136,15 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("-v", "--verbose", is_flag=True, help="Also list skipped files and why.")
 @click.option("--no-color", is_flag=True, help="Plain output even on a terminal.")
 @click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=None,
+    help="Processes that parse files, when there are enough files to share.  "
+    "[default: the number of cores]",
+)
+@click.option(
     "--output-format",
     type=click.Choice(FORMATS),
     default="text",
@@ -163,6 +173,7 @@ def main(
     verbose: bool,
     no_color: bool,
     output_format: str,
+    jobs: int | None,
 ) -> None:
     """Rewrite OpenAI SDK code in PATHS (default: .) to run on Cerebras Inference.
 
@@ -212,11 +223,15 @@ def main(
                 "use --diff or --check"
             )
         sys.exit(_run_stdin(settings, mode, reporter))
-    sys.exit(_run_paths(paths, settings, mode, reporter))
+    sys.exit(_run_paths(paths, settings, mode, reporter, jobs))
 
 
 def _run_paths(
-    paths: tuple[str, ...], settings: Settings, mode: Mode, reporter: BaseReporter
+    paths: tuple[str, ...],
+    settings: Settings,
+    mode: Mode,
+    reporter: BaseReporter,
+    jobs: int | None = None,
 ) -> int:
     try:
         candidates = discover([Path(p) for p in paths], settings.excludes)
@@ -224,10 +239,12 @@ def _run_paths(
         reporter.fatal(str(exc))
         return EXIT_ERROR
     exit_code = EXIT_CLEAN
-    for candidate in candidates:
-        result = process_file(candidate.path, settings, write=mode is Mode.WRITE)
-        reporter.file_done(result, candidate.path.as_posix())
-        exit_code = max(exit_code, _exit_code(result, settings.strict))
+    results = run([c.path for c in candidates], settings, write=mode is Mode.WRITE, jobs=jobs)
+    with progress(len(candidates), reporter) as bar:
+        for candidate, result in zip(candidates, results, strict=True):
+            reporter.file_done(result, candidate.path.as_posix())
+            exit_code = max(exit_code, _exit_code(result, settings.strict))
+            bar.advance()
     _say_openai_version(settings, reporter)
     reporter.finish()
     return exit_code

@@ -9,11 +9,14 @@ of the tree and of its repository prune the walk. Only ignore files are ever rea
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 
 class DiscoveryError(Exception):
@@ -34,7 +37,7 @@ class _Rules:
     from the front, one above the walked directory prepends the way down to it.
     """
 
-    spec: pathspec.GitIgnoreSpec
+    spec: Any  # pathspec.GitIgnoreSpec
     prefix: str = ""
     strip: int = 0
 
@@ -54,7 +57,7 @@ def discover(
     suffixes: tuple[str, ...] = (".py", ".pyi", ".ipynb"),
 ) -> list[Candidate]:
     """The files to migrate, de-duplicated, named files in order and each walk sorted."""
-    exclude_spec = _compile(excludes)
+    exclude_spec = _compile_excludes(excludes)
     cache: dict[str, pathspec.GitIgnoreSpec | None] = {}
     found: dict[str, int] = {}  # identity -> index in ``result``
     result: list[Candidate] = []
@@ -70,10 +73,13 @@ def discover(
         elif explicit and not result[index].explicit:
             result[index] = Candidate(result[index].path, True)
 
+    if len(paths) == 1 and paths[0].is_dir():
+        # One folder (the usual run): a walk never yields a file twice, no keys needed.
+        return [Candidate(path, False) for path in _walk(paths[0], exclude_spec, suffixes, cache)]
     for path in paths:
         if path.is_dir():
-            for rel in _walk(path, exclude_spec, suffixes, cache):
-                add(path / rel, False)
+            for walked in _walk(path, exclude_spec, suffixes, cache):
+                add(walked, False)
         elif path.is_file():
             add(path, True)
         elif path.exists() or path.is_symlink():
@@ -85,7 +91,46 @@ def discover(
     return result
 
 
+# A pattern that is a plain name (``.venv``, ``build/``): it matches a file or folder of that
+# name at any depth (with the slash: a folder only), which a set lookup decides.
+_PLAIN_NAME = re.compile(r"[^\s*?\[\]\\/!#][^\s*?\[\]\\/]*/?")
+
+
+class _Names:
+    """``GitIgnoreSpec.match_file`` for plain-name patterns, in the walk's terms: ``rel`` is
+    a walked entry (folders end with a slash) whose parents were not excluded."""
+
+    def __init__(self, names: set[str], folders: set[str]) -> None:
+        self.names = names
+        self.folders = folders
+
+    def match_file(self, rel: str) -> bool:
+        if rel.endswith("/"):
+            name = rel[rel.rfind("/", 0, -1) + 1 : -1]
+            return name in self.names or name in self.folders
+        return rel[rel.rfind("/") + 1 :] in self.names
+
+
+def _compile_excludes(lines: Sequence[str]) -> _Names | pathspec.GitIgnoreSpec | None:
+    """The exclude patterns as a matcher; plain names (the defaults) need no regex at all,
+    and no import of pathspec."""
+    names: set[str] = set()
+    folders: set[str] = set()
+    for line in lines:
+        if not line or line.startswith("#") or line.isspace():
+            continue  # blank or comment, as in an ignore file
+        if not _PLAIN_NAME.fullmatch(line) or line.rstrip("/") in (".", ".."):
+            return _compile(lines)
+        if line.endswith("/"):
+            folders.add(line[:-1])
+        else:
+            names.add(line)
+    return _Names(names, folders) if names or folders else None
+
+
 def _compile(lines: Iterable[str]) -> pathspec.GitIgnoreSpec | None:
+    import pathspec  # lazily: most runs never need it (see _compile_excludes)
+
     spec = pathspec.GitIgnoreSpec.from_lines(lines)
     # A spec of only blanks and comments would cost a regex run per path for nothing.
     return spec if any(p.include is not None for p in spec.patterns) else None
@@ -178,34 +223,35 @@ def _forgive(
             if p.include is not None and not any(p.match_file(f) for f in folders)
         ]
         if kept:
-            kept_sources.append((own, pathspec.GitIgnoreSpec(kept)))
+            kept_sources.append((own, type(spec)(kept)))
     return kept_sources
 
 
 def _walk(
     root: Path,
-    exclude_spec: pathspec.GitIgnoreSpec | None,
+    exclude_spec: _Names | pathspec.GitIgnoreSpec | None,
     suffixes: tuple[str, ...],
     cache: dict[str, pathspec.GitIgnoreSpec | None],
-) -> list[str]:
-    """The walk-relative posix paths of the wanted files under ``root``, sorted."""
+) -> list[Path]:
+    """The wanted files under ``root``, sorted by their walk-relative posix paths."""
     real_root = os.path.realpath(root)
-    found: list[str] = []
+    found: list[tuple[str, Path, str]] = []  # (walk-relative path, folder, name)
     # Each pending folder carries the rules in force there; tuples are shared, not copied.
-    pending: list[tuple[str, str, tuple[_Rules, ...]]] = [
-        (os.fspath(root), "", tuple(_repo_rules(root, cache)))
+    pending: list[tuple[str, str, Path, tuple[_Rules, ...]]] = [
+        (os.fspath(root), "", root, tuple(_repo_rules(root, cache)))
     ]
     while pending:
-        folder, rel_folder, inherited = pending.pop()
+        folder, rel_folder, folder_path, inherited = pending.pop()
         rules = inherited
-        own = _load(Path(folder, _IGNORE_FILE), cache)
-        if own is not None:
-            rules = (*rules, _Rules(own, strip=len(rel_folder)))
         try:
             entries = list(os.scandir(folder))
         except OSError as exc:
             # Loud rather than silently short: the user can exclude the folder.
             raise DiscoveryError(f"{folder}: cannot read directory: {exc.strerror}") from exc
+        if any(entry.name == _IGNORE_FILE for entry in entries):  # no failed open per folder
+            own = _load(Path(folder, _IGNORE_FILE), cache)
+            if own is not None:
+                rules = (*rules, _Rules(own, strip=len(rel_folder)))
         for entry in entries:
             if entry.name == _GIT:
                 continue  # git's own data, never source, whatever the excludes say
@@ -214,19 +260,20 @@ def _walk(
                 rel_dir = rel + "/"  # the slash lets dir-only patterns (``build/``) match
                 if _excluded(exclude_spec, rules, rel_dir):
                     continue  # pruned: nothing below an excluded folder is even listed
-                pending.append((entry.path, rel_dir, rules))
+                pending.append((entry.path, rel_dir, folder_path / entry.name, rules))
             elif (
                 entry.name.endswith(suffixes)  # cheapest test first: most files fail it
                 and not _excluded(exclude_spec, rules, rel)
                 and _wanted_file(entry, real_root)
             ):
-                found.append(rel)
+                found.append((rel, folder_path, entry.name))
     found.sort()
-    return found
+    # Joined from its folder's Path, a file's Path costs half what root / rel does.
+    return [folder_path / name for _, folder_path, name in found]
 
 
 def _excluded(
-    exclude_spec: pathspec.GitIgnoreSpec | None, rules: Sequence[_Rules], rel: str
+    exclude_spec: _Names | pathspec.GitIgnoreSpec | None, rules: Sequence[_Rules], rel: str
 ) -> bool:
     if exclude_spec is not None and exclude_spec.match_file(rel):
         return True

@@ -37,7 +37,8 @@ class Source:
 
 
 def read_bytes(path: Path) -> bytes:
-    return path.read_bytes()
+    with open(path, "rb") as handle:  # Path.read_bytes, minus a few µs of pathlib per file
+        return handle.read()
 
 
 def describe(exc: OSError) -> str:

@@ -25,7 +25,6 @@ from codemods.diagnostics import RULES, Diagnostic, Rule, Severity
 from codemods.options import Options
 
 from .engine import FileResult, Status
-from .notebooks import cell_sources, is_notebook
 
 
 class Mode(str, Enum):
@@ -56,6 +55,8 @@ def notebook_diff(path: str, old: str, new: str) -> str:
     """A notebook's changes as one unified diff per changed cell, of the cell's source lines,
     headed ``--- a/nb.ipynb (cell 4)`` / ``+++ b/nb.ipynb (cell 4)`` (cells counted from 1,
     markdown included). For people and reviews: ``git apply`` cannot apply it to the JSON."""
+    from .notebooks import cell_sources  # lazily, as notebooks are rare
+
     parts = []
     before, after = cell_sources(old), cell_sources(new)
     for number, (a, b) in enumerate(zip(before, after, strict=False), start=1):
@@ -66,6 +67,8 @@ def notebook_diff(path: str, old: str, new: str) -> str:
 
 def file_diff(path: str, result: FileResult) -> str:
     """The diff ``--diff`` shows for a changed file: per cell for a notebook."""
+    from .notebooks import is_notebook
+
     if is_notebook(result.path):
         return notebook_diff(path, result.original, result.new)
     return unified_diff(path, result.original, result.new)

@@ -1,0 +1,233 @@
+"""The benchmark corpora, built in a scratch folder from what any test install has.
+
+- ``haystack``: the Python standard library (no OpenAI usage anywhere).
+- ``dense``: the installed ``openai`` package's files that mention it, plus generated modules
+  that all use the SDK in the ways real projects do (``generate_module``).
+- ``one_file``: a small module using the SDK, the pre-commit case.
+
+Folders the tool skips by default (``site-packages``, ``__pycache__``, ``venv``, ``build``,
+...) are not copied, so the tool and the reference scripts see the same files.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import sysconfig
+from pathlib import Path
+
+# The tool's default excludes that occur in these trees: not copied (see module docstring).
+_SKIP_DIRS = frozenset(
+    {"site-packages", "dist-packages", "__pycache__", "venv", "build", "dist", ".git"}
+)
+_MENTIONS = re.compile(rb"openai|cerebras", re.IGNORECASE)
+
+
+def _python_files(root: Path) -> list[Path]:
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        found.extend(Path(folder, f) for f in sorted(files) if f.endswith(".py"))
+    return found
+
+
+def _copy(files: list[Path], source_root: Path, dest: Path) -> int:
+    size = 0
+    for path in files:
+        target = dest / path.relative_to(source_root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        size += target.stat().st_size
+    return size
+
+
+def stdlib_root() -> Path:
+    return Path(sysconfig.get_paths()["stdlib"])
+
+
+def openai_root() -> Path:
+    import openai  # the test extra installs it
+
+    return Path(openai.__file__).parent
+
+
+def build_haystack(dest: Path, limit: int | None = None) -> dict[str, int]:
+    """Copy the standard library's ``.py`` files (the first ``limit`` of them) to ``dest``."""
+    root = stdlib_root()
+    files = _python_files(root)[:limit]
+    size = _copy(files, root, dest)
+    return {"files": len(files), "bytes": size}
+
+
+def build_dense(dest: Path, generated: int, limit: int | None = None) -> dict[str, int]:
+    """The openai package's files that mention it (the first ``limit``) under ``dest/openai``
+    and ``generated`` generated modules under ``dest/app``."""
+    root = openai_root()
+    files = [p for p in _python_files(root) if _MENTIONS.search(p.read_bytes())][:limit]
+    size = _copy(files, root, dest / "openai")
+    app = dest / "app"
+    app.mkdir(parents=True, exist_ok=True)
+    for index in range(generated):
+        text = generate_module(index)
+        (app / f"feature_{index:05d}.py").write_text(text, encoding="utf-8")
+        size += len(text.encode())
+    return {"files": len(files) + generated, "bytes": size}
+
+
+def build_one_file(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    path = dest / "handler.py"
+    path.write_text(generate_module(7, sections=2), encoding="utf-8")
+    return path
+
+
+# Generated modules --------------------------------------------------------------------------
+
+_MODELS = ["gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "gpt-3.5-turbo", "o3-mini", "gpt-4-turbo"]
+_ENV = [
+    'os.environ["OPENAI_API_KEY"]',
+    'os.environ.get("OPENAI_API_KEY")',
+    "os.getenv('OPENAI_API_KEY')",
+]
+_CEREBRAS_KWARGS = [
+    'reasoning_format="parsed"',
+    "clear_thinking=True",
+    "min_tokens=16",
+    'cf_ray="trace-1"',
+    'reasoning_effort="low"',
+    "seed=11",
+]
+_TOPICS = ["invoice", "ticket", "order", "review", "report", "survey", "contract", "email"]
+
+
+def _filler(rng: random.Random, name: str) -> str:
+    """Ordinary code of the kind that surrounds the SDK calls: most of a real module."""
+    topic = rng.choice(_TOPICS)
+    fields = rng.sample(["id", "title", "body", "author", "created", "tags", "score", "lang"], 4)
+    attrs = "\n".join(
+        f"    {f}: {rng.choice(['str', 'int', 'list[str]', 'float'])}" for f in fields
+    )
+    checks = "\n".join(
+        f'    if not record.get("{f}"):\n        problems.append("missing {f}")' for f in fields
+    )
+    return f'''
+
+@dataclass
+class {name.title()}{topic.title()}:
+    """A {topic} as the pipeline sees it."""
+
+{attrs}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "{name.title()}{topic.title()}":
+        return cls(**{{key: data[key] for key in ({", ".join(repr(f) for f in fields)})}})
+
+
+def validate_{name}_{topic}(record: dict[str, Any]) -> list[str]:
+    """Everything wrong with a raw {topic} record, for the error report."""
+    problems: list[str] = []
+{checks}
+    if len(json.dumps(record)) > {rng.randint(2, 64) * 1024}:
+        problems.append("too large")  # the upstream API truncates silently
+    return problems
+
+
+def batch_{name}_{topic}s(items: Iterable[dict[str, Any]], size: int = {rng.randint(4, 64)}):
+    batch: list[dict[str, Any]] = []
+    for item in items:
+        if validate_{name}_{topic}(item):
+            logger.warning("skipping bad {topic} %s", item.get("id"))
+            continue
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+'''
+
+
+def _request(rng: random.Random, receiver: str, model: str, indent: str) -> str:
+    kwargs = [f"model={model}", 'messages=[{"role": "user", "content": prompt}]']
+    kwargs += rng.sample(["temperature=0.2", "max_tokens=512", "top_p=0.9", "stream=False"], 2)
+    kwargs += rng.sample(_CEREBRAS_KWARGS, rng.randint(0, 2))
+    if rng.random() < 0.25:
+        kwargs.append('extra_body={"service_tier": "auto"}')
+    method = rng.choice(
+        [
+            "chat.completions.create",
+            "chat.completions.create",
+            "with_options(timeout=20.0).chat.completions.create",
+            "chat.completions.with_raw_response.create",
+        ]
+    )
+    inner = indent + "    "
+    args = "".join(f"{inner}{kwarg},\n" for kwarg in kwargs)
+    return f"{indent}response = {receiver}.{method}(\n{args}{indent})\n"
+
+
+def generate_module(index: int, sections: int | None = None) -> str:
+    """A realistic OpenAI-using module; ``index`` seeds the variations."""
+    rng = random.Random(index)
+    style = rng.choice(["client", "client", "class", "param", "module", "async", "factory"])
+    alias = rng.choice(["OpenAI", "OpenAI", "LLM"])
+    model = rng.choice(_MODELS)
+    parts = [f'"""Feature {index}: {rng.choice(_TOPICS)} handling with an LLM."""\n\n']
+    parts.append("from __future__ import annotations\n\nimport json\nimport logging\nimport os\n")
+    parts.append("from collections.abc import Iterable\nfrom dataclasses import dataclass\n")
+    parts.append("from typing import Any\n\n")
+    if style == "module":
+        parts.append("import openai\n\n")
+    elif style == "async":
+        parts.append("from openai import AsyncOpenAI\n\n")
+    elif alias == "LLM":
+        parts.append("from openai import OpenAI as LLM\n\n")
+    else:
+        parts.append("from openai import OpenAI\n\n")
+    parts.append(f'logger = logging.getLogger(__name__)\nMODEL = "{model}"\n')
+    key = rng.choice(_ENV)
+    if style == "client":
+        extra = rng.choice(["", ', organization="org-acme"', ", timeout=30.0, max_retries=2"])
+        parts.append(f"client = {alias}(api_key={key}{extra})\n")
+    elif style == "module":
+        parts.append(f"openai.api_key = {key}\n")
+    elif style == "async":
+        parts.append("client = AsyncOpenAI()\n")
+    elif style == "factory":
+        parts.append(f"\n\ndef make_client() -> {alias}:\n    return {alias}(api_key={key})\n")
+    for section in range(sections if sections is not None else rng.randint(3, 7)):
+        name = f"s{section}"
+        parts.append(_filler(rng, name))
+        use_model = "MODEL" if rng.random() < 0.6 else f'"{rng.choice(_MODELS)}"'
+        if style == "client":
+            parts.append(f"\n\ndef ask_{name}(prompt: str) -> str:\n")
+            parts.append(_request(rng, "client", use_model, "    "))
+            parts.append("    return response.choices[0].message.content or ''\n")
+        elif style == "module":
+            parts.append(f"\n\ndef ask_{name}(prompt: str) -> str:\n")
+            parts.append(_request(rng, "openai", use_model, "    "))
+            parts.append("    return response.choices[0].message.content or ''\n")
+        elif style == "param":
+            parts.append(f"\n\ndef ask_{name}(client: {alias}, prompt: str) -> str:\n")
+            parts.append(_request(rng, "client", use_model, "    "))
+            parts.append("    return response.choices[0].message.content or ''\n")
+        elif style == "factory":
+            parts.append(f"\n\ndef ask_{name}(prompt: str) -> str:\n    client = make_client()\n")
+            parts.append(_request(rng, "client", use_model, "    "))
+            parts.append("    return response.choices[0].message.content or ''\n")
+        elif style == "async":
+            parts.append(f"\n\nasync def ask_{name}(prompt: str) -> str:\n")
+            parts.append(_request(rng, "await client", use_model, "    "))
+            parts.append("    return response.choices[0].message.content or ''\n")
+        else:  # class
+            parts.append(
+                f"\n\nclass Assistant{section}:\n    def __init__(self) -> None:\n"
+                f"        self.client = {alias}(api_key={key})\n"
+                f"        self.history: list[dict[str, str]] = []\n"
+                f"\n    def ask(self, prompt: str) -> str:\n"
+            )
+            parts.append(_request(rng, "self.client", use_model, "        "))
+            parts.append("        return response.choices[0].message.content or ''\n")
+    return "".join(parts)

@@ -1,0 +1,342 @@
+"""The loop over files: in input order, in worker processes when there is enough work.
+
+A file is first *triaged*: read, and finished at once when it needs no parsing (it never
+mentions either SDK — most files of a repository — or is marked ``@generated``); otherwise
+its bytes wait for libcst (about 0.7 MB/s per core). Every file goes through the same
+functions wherever it runs, so a parallel run gives exactly what a sequential one gives,
+and results are yielded in the order of the paths.
+
+- Few files (a pre-commit hook): the main process triages them; once a few wait for
+  parsing, worker processes start and get them in small chunks, as bytes; results come back
+  as ``FileResult`` values (trees never cross a process boundary).
+- Many files (a repository): triage itself is split, on Linux: the main process takes the
+  first share of the paths and a forked child per other core the rest, each child writing
+  what it found to a memory file read once it exits (a few milliseconds to start, where a
+  process pool costs tens). What needs parsing then goes to the workers as above.
+
+Memory stays flat: a bounded number of chunks is in flight, and a result is handed on as
+soon as the ones before it are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codemods.diagnostics import Diagnostic
+
+from . import files
+from .engine import FileResult, Status, _process_bytes, is_generated, may_use_sdk
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+# Workers start once this many files wait for parsing: below, starting them costs more
+# than it saves (measured: README.md, Performance).
+MIN_PARALLEL_FILES = 4
+# From this many paths on, triage (reading and the byte search) is split over the cores.
+MIN_PARALLEL_TRIAGE = 256
+OWN_TRIAGE_SHARE = 0.8  # of an equal share: see run_files
+# A parse chunk is what one worker gets at a time: enough to make the round trip
+# negligible, small enough that the workers finish together.
+CHUNK_FILES = 4
+CHUNK_BYTES = 48 * 1024
+CHUNKS_PER_JOB = 4  # in flight per worker: keeps them busy, bounds memory
+# libcst allocates millions of short-lived objects, which trigger the cycle collector over
+# and over although they form no cycles; collecting less often saves about 10%.
+GC_THRESHOLD = 10_000
+
+# What triage gives for one file: its result, or its bytes when they need parsing.
+Triaged = FileResult | bytes
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    old = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+def _triage(path: Path, settings: Settings, write: bool) -> Triaged:
+    try:
+        raw = files.read_bytes(path)
+    except OSError as exc:
+        diagnostic = Diagnostic("CM902", 1, 1, files.describe(exc))
+        return FileResult(path, Status.ERROR, diagnostics=[diagnostic])
+    mentions = may_use_sdk(raw)
+    if mentions and not is_generated(raw):
+        return raw
+    return _process_bytes(path, raw, settings, write, mentions_sdk=mentions)
+
+
+# Worker side ---------------------------------------------------------------------------
+
+_worker: tuple[Settings, bool] | None = None
+
+
+def _start_worker(settings: Settings, write: bool) -> None:
+    global _worker
+    _worker = (settings, write)
+    gc.freeze()  # what the process holds so far is never garbage: keep it out of collections
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
+def _light(result: Any, path: Path) -> Any:
+    """A result to send back: its path is the one the main process already has."""
+    if isinstance(result, FileResult) and result.path is path:
+        result.path = None  # type: ignore[assignment]  # put back by _Slot.fill
+    return result
+
+
+def _work(chunk: list[tuple[Path, bytes]]) -> list[FileResult]:
+    assert _worker is not None
+    settings, write = _worker
+    return [_light(_process_bytes(path, raw, settings, write), path) for path, raw in chunk]
+
+
+def _before_fork() -> None:
+    # What this process holds now outlives the run: out of the collector's sight, a forked
+    # child does not copy it by touching its GC headers, and the final collection at exit
+    # skips it (about 10 ms of a run's teardown). The Python docs recommend this before fork.
+    gc.freeze()
+
+
+def _start_pool(jobs: int, settings: Settings, write: bool) -> ProcessPoolExecutor:
+    # Imported here: a run with little to do never pays for multiprocessing.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork: a worker starts in milliseconds and shares what is already imported; no thread
+    # exists when the pool forks (the progress bar has none). Elsewhere, the default.
+    context: Any = (
+        multiprocessing.get_context("fork")
+        if sys.platform == "linux"
+        else multiprocessing.get_context()
+    )
+    _before_fork()
+    return ProcessPoolExecutor(jobs, context, initializer=_start_worker, initargs=(settings, write))
+
+
+class _TriageChild:
+    """Triage of ``paths`` in a forked child process, which pickles what it finds into a
+    memory file; ``results`` reads them once the child has exited."""
+
+    def __init__(self, paths: Sequence[Path], settings: Settings, write: bool) -> None:
+        self.paths = paths
+        self.fd = os.memfd_create("cerebras-migrate-triage")
+        _before_fork()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns, never runs the parent's cleanup
+            status = 1
+            try:
+                import pickle
+
+                with os.fdopen(self.fd, "wb", closefd=False) as out:
+                    pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
+                    for path in paths:
+                        pickler.dump(_light(_triage(path, settings, write), path))
+                status = 0
+            finally:
+                os._exit(status)
+
+    def results(self) -> list[Triaged] | None:
+        """What the child found, or None if it failed (the caller then triages itself)."""
+        import pickle
+
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        try:
+            if status != 0:
+                return None
+            os.lseek(self.fd, 0, os.SEEK_SET)
+            with os.fdopen(self.fd, "rb", closefd=False) as data:
+                unpickler = pickle.Unpickler(data)
+                return [unpickler.load() for _ in self.paths]
+        except Exception:
+            return None
+        finally:
+            os.close(self.fd)
+            self.fd = -1
+
+    def abandon(self) -> None:
+        """Stop the child if it still runs (the run was interrupted)."""
+        if self.pid:
+            import signal
+
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+def _can_fork_triage() -> bool:
+    return sys.platform == "linux" and hasattr(os, "memfd_create")
+
+
+# Main side -----------------------------------------------------------------------------
+
+
+class _Slot:
+    """One path's place in the output order, filled when its result is known."""
+
+    __slots__ = ("path", "result")
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.result: FileResult | None = None
+
+    def fill(self, result: FileResult) -> None:
+        if result.path is None:
+            result.path = self.path
+        self.result = result
+
+
+def _failed(slots: Sequence[_Slot], exc: BaseException) -> None:
+    """A worker died (killed, out of memory): say so for each of its files."""
+    message = f"internal error (worker process failed: {type(exc).__name__}: {exc})"
+    for slot in slots:
+        diagnostic = Diagnostic("CM903", 1, 1, message)
+        slot.fill(FileResult(slot.path, Status.ERROR, diagnostics=[diagnostic]))
+
+
+class _Loop:
+    def __init__(self, settings: Settings, write: bool, jobs: int) -> None:
+        self.settings = settings
+        self.write = write
+        self.jobs = jobs
+        self.order: deque[_Slot] = deque()
+        self.waiting: list[tuple[_Slot, bytes]] = []  # to parse, not yet sent anywhere
+        self.waiting_bytes = 0
+        self.parsing: deque[tuple[Future[list[FileResult]], list[_Slot]]] = deque()
+        self.pool: ProcessPoolExecutor | None = None
+
+    def add(self, path: Path, triaged: Triaged | None = None) -> None:
+        """One more path, triaged here unless that was done elsewhere; then what waits for
+        parsing is parsed here or sent to the workers, as the amount of work says."""
+        slot = _Slot(path)
+        self.order.append(slot)
+        if triaged is None:
+            triaged = _triage(path, self.settings, self.write)
+        if isinstance(triaged, bytes):
+            self.waiting.append((slot, triaged))
+            self.waiting_bytes += len(triaged)
+        else:
+            slot.fill(triaged)
+            return
+        if self.pool is None:
+            if self.jobs == 1:
+                self.parse_here()
+            elif len(self.waiting) >= MIN_PARALLEL_FILES:
+                self.pool = _start_pool(self.jobs, self.settings, self.write)
+        if self.pool is not None:
+            self.parse_there(final=False)
+            self.keep_up()
+
+    def parse_here(self) -> None:
+        with fewer_collections():
+            for slot, raw in self.waiting:
+                slot.fill(_process_bytes(slot.path, raw, self.settings, self.write))
+        self.waiting.clear()
+        self.waiting_bytes = 0
+
+    def parse_there(self, final: bool) -> None:
+        assert self.pool is not None
+        waiting = self.waiting
+        while waiting and (
+            final or len(waiting) >= CHUNK_FILES or self.waiting_bytes >= CHUNK_BYTES
+        ):
+            size = count = 0
+            while count < len(waiting) and count < CHUNK_FILES and size < CHUNK_BYTES:
+                size += len(waiting[count][1])
+                count += 1
+            chunk, waiting[:count] = waiting[:count], []
+            self.waiting_bytes -= size
+            future = self.pool.submit(_work, [(slot.path, raw) for slot, raw in chunk])
+            self.parsing.append((future, [slot for slot, _ in chunk]))
+
+    def collect_parse(self) -> None:
+        future, slots = self.parsing.popleft()
+        try:
+            results = future.result()
+        except Exception as exc:
+            _failed(slots, exc)
+            return
+        for slot, result in zip(slots, results, strict=True):
+            slot.fill(result)
+
+    def keep_up(self) -> None:
+        """Collect what is done, and wait when too much is in flight."""
+        limit = self.jobs * CHUNKS_PER_JOB
+        while self.parsing and (len(self.parsing) > limit or self.parsing[0][0].done()):
+            self.collect_parse()
+
+    def ready(self) -> Iterator[FileResult]:
+        order = self.order
+        while order and order[0].result is not None:
+            yield order.popleft().result  # type: ignore[misc]
+
+    def finish(self) -> Iterator[FileResult]:
+        if self.pool is None:
+            self.parse_here()  # too few to be worth a worker
+        else:
+            self.parse_there(final=True)
+            while self.parsing:
+                self.collect_parse()
+                yield from self.ready()
+        yield from self.ready()
+
+
+def run_files(
+    paths: Iterable[Path], settings: Settings, *, write: bool, jobs: int | None = None
+) -> Iterator[FileResult]:
+    """``process_file`` for each path, yielded in order; see the module docstring."""
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    paths = paths if isinstance(paths, Sequence) else list(paths)
+    loop = _Loop(settings, write, jobs)
+    children: list[_TriageChild] = []
+    try:
+        mine = paths
+        if jobs > 1 and len(paths) >= MIN_PARALLEL_TRIAGE and _can_fork_triage():
+            # Forked first, while this process has no other child and no thread.
+            # This process also reports every result and reads the children's: it takes a
+            # smaller share than each child.
+            share = -(-len(paths) // jobs)
+            own = int(share * OWN_TRIAGE_SHARE)
+            mine = paths[:own]
+            for start in range(own, len(paths), share):
+                children.append(_TriageChild(paths[start : start + share], settings, write))
+        for path in mine:
+            loop.add(path)
+            yield from loop.ready()
+        for child in children:
+            found = child.results()
+            for index, path in enumerate(child.paths):
+                loop.add(path, found[index] if found is not None else None)
+                yield from loop.ready()
+        yield from loop.finish()
+    finally:
+        for child in children:
+            child.abandon()
+        if loop.pool is not None:
+            loop.pool.shutdown(wait=True, cancel_futures=True)
