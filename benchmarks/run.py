@@ -69,10 +69,12 @@ class Pair:
         return self.tool.median / self.other.median
 
 
-def _environment() -> dict[str, str]:
+def _environment(scratch: Path) -> dict[str, str]:
     env = dict(os.environ)
-    # Bytecode caches as any installed copy has them: the warm-up run writes them.
+    # Bytecode caches as any installed copy has them: the warm-up run writes them, in the
+    # scratch folder (the checkout stays as it is).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
     env.pop("PYTHONPROFILEIMPORTTIME", None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
     return env
@@ -153,11 +155,11 @@ def _peer_config(folder: Path) -> None:
 
 def run(args: argparse.Namespace) -> dict[str, object]:
     quick = args.quick
-    repeat = args.repeat or (1 if quick else 5)
+    repeat = args.repeat or (1 if quick else 9)
     slow_repeat = args.repeat or (1 if quick else 3)
     generated = args.generated if args.generated is not None else (6 if quick else 300)
     scratch = Path(tempfile.mkdtemp(prefix="cm-bench-"))
-    env = _environment()
+    env = _environment(scratch)
     tool = _tool()
     py = sys.executable
     load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
@@ -322,7 +324,7 @@ def _print(results: dict[str, object]) -> None:
     table = Table(*header, title=title)
     for row in rows:
         table.add_row(*row)
-    Console().print(table)
+    Console(width=None if sys.stdout.isatty() else 150).print(table)
 
 
 def main(argv: list[str] | None = None) -> int:

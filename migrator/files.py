@@ -14,7 +14,6 @@ import io
 import os
 import re
 import stat
-import tempfile
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +99,8 @@ def write_atomic(source: Source, text: str) -> None:
     if current != source.raw:
         raise SourceError("the file changed on disk while it was being migrated; rerun")
     info = os.stat(path)
+    import tempfile  # here: a run that writes nothing never imports it
+
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

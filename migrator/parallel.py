@@ -21,6 +21,7 @@ soon as the ones before it are.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import os
 import sys
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 MIN_PARALLEL_FILES = 4
 # From this many paths on, triage (reading and the byte search) is split over the cores.
 MIN_PARALLEL_TRIAGE = 256
-OWN_TRIAGE_SHARE = 0.8  # of an equal share: see run_files
 # A parse chunk is what one worker gets at a time: enough to make the round trip
 # negligible, small enough that the workers finish together.
 CHUNK_FILES = 4
@@ -135,9 +135,22 @@ def _start_pool(jobs: int, settings: Settings, write: bool) -> ProcessPoolExecut
     return ProcessPoolExecutor(jobs, context, initializer=_start_worker, initargs=(settings, write))
 
 
+_LIST_FIELDS = tuple(f.name for f in dataclasses.fields(FileResult) if f.default_factory is list)
+
+
+def _again(result: FileResult) -> FileResult:
+    """A copy of ``result``, with lists of its own (results share nothing)."""
+    copy = object.__new__(FileResult)
+    copy.__dict__.update(result.__dict__)
+    for name in _LIST_FIELDS:
+        setattr(copy, name, list(getattr(result, name)))
+    return copy
+
+
 class _TriageChild:
     """Triage of ``paths`` in a forked child process, which pickles what it finds into a
-    memory file; ``results`` reads them once the child has exited."""
+    memory file; ``results`` reads them once the child has exited. A result equal to the
+    one before it (most are "skipped: no OpenAI or Cerebras usage") is written as None."""
 
     def __init__(self, paths: Sequence[Path], settings: Settings, write: bool) -> None:
         self.paths = paths
@@ -151,8 +164,14 @@ class _TriageChild:
 
                 with os.fdopen(self.fd, "wb", closefd=False) as out:
                     pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
+                    last = None
                     for path in paths:
-                        pickler.dump(_light(_triage(path, settings, write), path))
+                        item = _light(_triage(path, settings, write), path)
+                        if isinstance(item, FileResult) and item.path is None and item == last:
+                            pickler.dump(None)
+                        else:
+                            pickler.dump(item)
+                            last = item
                 status = 0
             finally:
                 os._exit(status)
@@ -169,7 +188,16 @@ class _TriageChild:
             os.lseek(self.fd, 0, os.SEEK_SET)
             with os.fdopen(self.fd, "rb", closefd=False) as data:
                 unpickler = pickle.Unpickler(data)
-                return [unpickler.load() for _ in self.paths]
+                found: list[Triaged] = []
+                last: Triaged | None = None
+                for _ in self.paths:
+                    item = unpickler.load()
+                    if item is None:
+                        item = _again(last)  # type: ignore[arg-type]
+                    else:
+                        last = item
+                    found.append(item)
+                return found
         except Exception:
             return None
         finally:
@@ -319,12 +347,9 @@ def run_files(
         mine = paths
         if jobs > 1 and len(paths) >= MIN_PARALLEL_TRIAGE and _can_fork_triage():
             # Forked first, while this process has no other child and no thread.
-            # This process also reports every result and reads the children's: it takes a
-            # smaller share than each child.
-            share = -(-len(paths) // jobs)
-            own = int(share * OWN_TRIAGE_SHARE)
-            mine = paths[:own]
-            for start in range(own, len(paths), share):
+            share = -(-len(paths) // jobs)  # equal shares: measured best within noise
+            mine = paths[:share]
+            for start in range(share, len(paths), share):
                 children.append(_TriageChild(paths[start : start + share], settings, write))
         for path in mine:
             loop.add(path)

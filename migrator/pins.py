@@ -61,11 +61,6 @@ if TYPE_CHECKING:
 # packaging's requirement and specifier parsers cost ~30 ms to import, a fifth of a run over a
 # repository without OpenAI code: they are imported where a requirement is actually read.
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 PACKAGE = "openai"
 LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
 REPOSITORY_MARKERS = (".git", ".hg")
@@ -260,6 +255,11 @@ def _read_json(path: Path) -> Any:
 
 
 def _read_toml(path: Path) -> dict[str, Any] | None:
+    if sys.version_info >= (3, 11):  # imported here: most runs find no file to read
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):

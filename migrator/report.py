@@ -11,7 +11,6 @@ the files needing manual work); the machine-readable formats live in ``migrator.
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from collections import Counter
@@ -36,6 +35,8 @@ class Mode(str, Enum):
 def unified_diff(path: str, old: str, new: str) -> str:
     """A unified diff with ``a/``/``b/`` prefixes, as ``git apply`` and ``patch -p1`` read it
     (an absolute path is shown as it is)."""
+    import difflib  # here: most runs print no diff
+
     before, after = (path, path) if path.startswith("/") else (f"a/{path}", f"b/{path}")
     lines = difflib.unified_diff(
         old.splitlines(keepends=True),

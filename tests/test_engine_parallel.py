@@ -41,6 +41,8 @@ def _tree(base: Path) -> list[Path]:
     extra = {
         "app.py": OPENAI_APP,
         "plain.py": PLAIN,
+        "plain2.py": PLAIN,  # skipped twice in a row: sent once by a triage child
+        "plain3.py": "x = 2\n",
         "broken.py": "from openai import OpenAI\nclient = OpenAI(\n",
         "broken_plain.py": "# openai\ndef f(:\n",
         "generated.py": "# @generated\nfrom openai import OpenAI\nOpenAI()\n",
@@ -189,3 +191,27 @@ def test_a_run_without_candidates_loads_neither_libcst_nor_rich(tmp_path: Path) 
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_progress_bar_only_on_a_terminal_and_hands_the_streams_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from migrator import progress
+
+    class Reporter:
+        out = sys.stdout
+        err = sys.stderr
+
+    reporter = Reporter()
+    assert not progress.wanted()  # pytest's captured stderr is no terminal
+    with progress.progress(10, reporter) as bar:
+        for _ in range(10):
+            bar.advance()
+        assert bar.bar is None
+    monkeypatch.setattr(progress, "wanted", lambda: True)
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    saved = (reporter.out, reporter.err)
+    with progress.progress(10, reporter) as bar:
+        bar.advance()
+        assert bar.bar is not None  # shown (rich redirects the streams on a real terminal)
+    assert (reporter.out, reporter.err) == saved
