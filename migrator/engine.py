@@ -144,12 +144,19 @@ def _migrate_source(
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
+        line, column = exc.raw_line, exc.raw_column + 1
         message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
-        column = exc.raw_column + 1
+        try:
+            ast.parse(text)
+        except SyntaxError as py_exc:
+            # CPython names the place and the mistake better ("Missing parentheses in call
+            # to 'print'"); libcst points at the token after it.
+            line, column = py_exc.lineno or line, py_exc.offset or column
+            message = py_exc.msg or message
+        except (ValueError, RecursionError, MemoryError):
+            pass
         return SourceResult(
-            text,
-            [Diagnostic("CM901", exc.raw_line, column, f"syntax error: {message}")],
-            error=True,
+            text, [Diagnostic("CM901", line, column, f"syntax error: {message}")], error=True
         )
     except RecursionError:
         return SourceResult(
