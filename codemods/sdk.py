@@ -145,6 +145,18 @@ CEREBRAS_ONLY_BODY = {
 }
 
 # Keyword parameters of cerebras-cloud-sdk request methods (checked against the installed SDK).
+# Both methods end with the same header keywords and request options.
+_CEREBRAS_REQUEST_PLUMBING = frozenset(
+    [
+        "cf_ray",
+        "x_amz_cf_id",
+        "x_delay_time",
+        "extra_headers",
+        "extra_query",
+        "extra_body",
+        "timeout",
+    ]
+)
 CEREBRAS_PARAMS: dict[str, frozenset[str]] = {
     "chat.completions.create": frozenset(
         [
@@ -179,15 +191,9 @@ CEREBRAS_PARAMS: dict[str, frozenset[str]] = {
             "top_logprobs",
             "top_p",
             "user",
-            "cf_ray",
-            "x_amz_cf_id",
-            "x_delay_time",
-            "extra_headers",
-            "extra_query",
-            "extra_body",
-            "timeout",
         ]
-    ),
+    )
+    | _CEREBRAS_REQUEST_PLUMBING,
     "completions.create": frozenset(
         [
             "model",
@@ -213,15 +219,9 @@ CEREBRAS_PARAMS: dict[str, frozenset[str]] = {
             "temperature",
             "top_p",
             "user",
-            "cf_ray",
-            "x_amz_cf_id",
-            "x_delay_time",
-            "extra_headers",
-            "extra_query",
-            "extra_body",
-            "timeout",
         ]
-    ),
+    )
+    | _CEREBRAS_REQUEST_PLUMBING,
 }
 CEREBRAS_CLIENT_PARAMS = frozenset(
     [
