@@ -107,15 +107,22 @@ def may_import_sdk(text: str) -> bool:
     return _SDK_IMPORT.search(text) is not None
 
 
-def _valid_python(text: str) -> bool:
-    """Whether this Python's own parser accepts ``text`` (quietly: no SyntaxWarning)."""
+def _python_error(text: str) -> tuple[int, int, str] | None:
+    """Where and why this Python's own parser rejects ``text`` (line, 1-based column,
+    message), or None when it accepts it; quietly: no SyntaxWarning."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             ast.parse(text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return False
-    return True
+        except SyntaxError as exc:
+            return exc.lineno or 1, exc.offset or 1, exc.msg or "invalid syntax"
+        except (ValueError, RecursionError, MemoryError) as exc:
+            return 1, 1, str(exc) or type(exc).__name__
+    return None
+
+
+def _valid_python(text: str) -> bool:
+    return _python_error(text) is None
 
 
 def migrate_source(text: str, settings: Settings) -> SourceResult:
@@ -146,15 +153,9 @@ def _migrate_source(
     except cst.ParserSyntaxError as exc:
         line, column = exc.raw_line, exc.raw_column + 1
         message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
-        try:
-            ast.parse(text)
-        except SyntaxError as py_exc:
-            # CPython names the place and the mistake better ("Missing parentheses in call
-            # to 'print'"); libcst points at the token after it.
-            line, column = py_exc.lineno or line, py_exc.offset or column
-            message = py_exc.msg or message
-        except (ValueError, RecursionError, MemoryError):
-            pass
+        # CPython names the place and the mistake better ("Missing parentheses in call to
+        # 'print'"); libcst points at the token after it.
+        line, column, message = _python_error(text) or (line, column, message)
         return SourceResult(
             text, [Diagnostic("CM901", line, column, f"syntax error: {message}")], error=True
         )
@@ -203,24 +204,18 @@ def _syntax_problem(new_code: str, old_code: str) -> tuple[int, int] | None:
     """Where ``new_code`` fails to parse, or None. CPython's own parser checks it (many
     times faster than libcst's); when this interpreter cannot parse the original either
     (newer syntax than it knows), libcst, which parsed the original, decides."""
-    try:
-        ast.parse(new_code)
+    error = _python_error(new_code)
+    if error is None:
         return None
-    except SyntaxError as exc:
-        error = (exc.lineno or 1, (exc.offset or 0) + 1)
-    except (ValueError, RecursionError, MemoryError):
-        error = (1, 1)
-    try:
-        ast.parse(old_code)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        import libcst as cst
+    if _valid_python(old_code):
+        return error[0], error[1]
+    import libcst as cst
 
-        try:
-            cst.parse_module(new_code)
-        except cst.ParserSyntaxError as exc:
-            return exc.raw_line, exc.raw_column + 1
-        return None
-    return error
+    try:
+        cst.parse_module(new_code)
+    except cst.ParserSyntaxError as exc:
+        return exc.raw_line, exc.raw_column + 1
+    return None
 
 
 @dataclass
