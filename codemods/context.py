@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -38,6 +39,9 @@ class Context:
     moved: set[tuple[str, str]] = field(default_factory=set)
     # Names that are not references (attribute names, keywords, import names): never renamed.
     not_references: set[int] = field(default_factory=set)
+    # Names bound in the parts of the file libcst was not shown (codemods/focus.py): a name
+    # a fixer creates must not collide with them either. A callable: rarely needed.
+    hidden_names: Callable[[], frozenset[str]] = frozenset
     _requests: dict[int, RequestCall | None] = field(default_factory=dict)
 
     @property
@@ -72,6 +76,7 @@ class Context:
     def taken_names(self) -> set[str]:
         names = {name for scope in self.resolver.scopes.values() for name in scope.bindings}
         names.update(local for entries in self.bound.values() for _, local in entries)
+        names.update(self.hidden_names())
         return names
 
     def bind(self, qualname: str) -> str:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import libcst as cst
 
 from .base import Fixer
@@ -34,10 +36,15 @@ FIXERS: tuple[type[Fixer], ...] = (
 
 
 def migrate_module(
-    module: cst.Module, options: Options, skip_lines: frozenset[int] = frozenset()
+    module: cst.Module,
+    options: Options,
+    skip_lines: frozenset[int] = frozenset(),
+    hidden_names: Callable[[], frozenset[str]] = frozenset,
 ) -> ModuleResult:
     """Rewrite a parsed module for ``options.target``; the input tree is not modified.
 
-    Statements on ``skip_lines`` (``# cerebras-migrate: ignore``) are left as they are.
+    Statements on ``skip_lines`` (``# cerebras-migrate: ignore``) are left as they are;
+    ``hidden_names`` gives the names bound in parts of the file left out of ``module``
+    (codemods/focus.py).
     """
-    return run_fixers(module, options, [fixer() for fixer in FIXERS], skip_lines)
+    return run_fixers(module, options, [fixer() for fixer in FIXERS], skip_lines, hidden_names)

@@ -9,11 +9,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from codemods.diagnostics import Diagnostic
 
 from . import files
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from codemods.focus import Focus
 
 _GENERATED = re.compile(rb"@generated\b")
 _GENERATED_WINDOW = 2048  # the marker counts only in a file's header, as in Meta's tooling
@@ -125,17 +129,20 @@ def _valid_python(text: str) -> bool:
     return _python_error(text) is None
 
 
-def migrate_source(text: str, settings: Settings) -> SourceResult:
-    """Rewrite ``text`` for the target; never raises for bad input, reports it instead."""
+def migrate_source(text: str, settings: Settings, *, focus: bool = True) -> SourceResult:
+    """Rewrite ``text`` for the target; never raises for bad input, reports it instead.
+
+    ``focus=False`` shows libcst the whole module even where codemods/focus.py would leave
+    parts out (the tests compare the two)."""
     marks = suppressions(text)
-    result = _migrate_source(text, settings, marks)
+    result = _migrate_source(text, settings, marks, focus)
     if marks or settings.select or settings.ignore:
         result.diagnostics = [d for d in result.diagnostics if _keep(d, settings, marks)]
     return result
 
 
 def _migrate_source(
-    text: str, settings: Settings, marks: dict[int, frozenset[str] | None]
+    text: str, settings: Settings, marks: dict[int, frozenset[str] | None], focus: bool
 ) -> SourceResult:
     imports_sdk = may_import_sdk(text)
     if not imports_sdk and _valid_python(text):
@@ -145,9 +152,10 @@ def _migrate_source(
         return SourceResult(text)
     import libcst as cst  # lazily: a run that finds no candidate never loads libcst
 
-    from codemods import migrate_module
-    from codemods.traverse import code  # ``module.code``, faster
-
+    if imports_sdk and focus:
+        focused = _focused(text, settings, marks)
+        if focused is not None:
+            return focused
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
@@ -165,10 +173,61 @@ def _migrate_source(
         )
     if not imports_sdk:  # valid for libcst, not for this Python (newer syntax): as above
         return SourceResult(text)
+    return _rewrite(module, text, settings, marks)
+
+
+def _focused(
+    text: str, settings: Settings, marks: dict[int, frozenset[str] | None]
+) -> SourceResult | None:
+    """The result of showing libcst only the parts of ``text`` that can matter
+    (codemods/focus.py), or None when the whole module must be parsed: nothing to leave
+    out, or anything unusual (the whole-module path then reports it)."""
+    import libcst as cst
+
+    from codemods.focus import focus, may_focus
+
+    if not may_focus(text):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+    focused = focus(text, tree, settings.options)
+    if focused is None:
+        return None
+    try:
+        module = cst.parse_module(focused.text)
+    except (cst.ParserSyntaxError, RecursionError):
+        return None
+    result = _rewrite(module, text, settings, marks, focused)
+    return None if result is None or result.error else result
+
+
+def _rewrite(
+    module: Any,
+    text: str,
+    settings: Settings,
+    marks: dict[int, frozenset[str] | None],
+    focused: Focus | None = None,
+) -> SourceResult | None:
+    """Run the fixers on ``module``, parsed from ``text`` (or from ``focused.text``, whose
+    holes go back in place in the result; None when they cannot)."""
+    from codemods import migrate_module
+    from codemods.traverse import code  # ``module.code``, faster
+
+    hidden = focused.hidden_names if focused is not None else frozenset
     try:
         skip = frozenset(line for line, codes in marks.items() if codes is None)
-        result = migrate_module(module, settings.options, skip)
-        new_code = code(result.module) if result.changed else text
+        result = migrate_module(module, settings.options, skip, hidden)
+        new_code: str | None = text
+        if result.changed:
+            new_code = code(result.module)
+            if focused is not None:
+                new_code = focused.restore(new_code)
+                if new_code is None:
+                    return None
     except RecursionError:
         return SourceResult(
             text, [Diagnostic("CM903", 1, 1, "too deeply nested to rewrite")], error=True

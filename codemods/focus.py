@@ -1,0 +1,303 @@
+"""Parse with libcst only the top-level statements that can matter to the fixers.
+
+libcst's parse, walks and code generation cost about ten times CPython's parser, and in a
+real module most top-level functions and classes never touch the SDK: validation helpers,
+dataclasses, I/O. ``focus`` reads the module with ``ast`` and replaces every top-level
+``def``/``class`` that cannot matter by a *hole*, a placeholder expression spanning the same
+lines, so libcst sees a much smaller module whose positions are those of the file.
+``Focus.restore`` puts the original text back in place of each hole.
+
+A function or class matters (is kept) when its text (strings and comments included) names
+something SDK-related, transitively: the ``openai``/``cerebras`` modules, a name an import of
+them binds, or a module-level name or attribute that an SDK-related statement binds; when it
+binds, at module level, a name that kept code uses; or when it holds a string a fixer reads
+on its own (a model id the map rewrites, a rate-limit header name). Every other top-level
+statement (imports, assignments, ``if``/``try`` blocks) is always kept: they are short, and
+where imports go depends on them. The fixers see the names the holes bind through
+``hidden_names`` so that a name they create collides with nothing in the file.
+
+tests/test_focus.py holds the result to that of a whole-module parse, byte for byte and
+diagnostic for diagnostic, over every fixture, program and benchmark module.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+
+from . import sdk
+from .options import Options
+
+_HOLE = "__cerebras_migrate_hole_"
+_WORD = re.compile(r"\w+")
+# A quoted string on one line, without escapes: how model ids and header names are written.
+_QUOTED = re.compile(r"""(["'])([^"'\\\n]{1,200})\1""")
+# ``.name =``, ``.name: T =``, ``.name +=`` and the like: an attribute assigned. It errs
+# towards more names (``{a.b: 1}; c = 2``), which only keeps more statements.
+_ATTRIBUTE_TARGET = re.compile(r"\.\s*(\w+)\s*(?::[^=\n]*)?(?:<<|>>|\*\*|//|[-+*/%@&|^])?=(?!=)")
+# A top-level def or class: without one there is nothing to hide.
+_TOP_LEVEL_DEF = re.compile(r"^(?:@|def[ \t]|class[ \t]|async[ \t]+def[ \t])", re.MULTILINE)
+_ROOTS = frozenset({"openai", "cerebras"})
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# Below this many lines in holes the bookkeeping costs about what it saves.
+_MIN_HIDDEN_LINES = 20
+
+
+@dataclass
+class _Chunk:
+    node: ast.stmt
+    first: int  # 1-based lines, inclusive
+    last: int
+    segment: str
+    hideable: bool
+    relevant: bool = False
+
+    @cached_property
+    def words(self) -> set[str]:
+        return set(_WORD.findall(self.segment))
+
+    @cached_property
+    def defines(self) -> set[str]:
+        """The module-level names a hideable def or class binds: its own, and any it
+        declares ``global``."""
+        assert isinstance(self.node, _DEFS)
+        names = {self.node.name}
+        if "global" in self.words:
+            for inner in ast.walk(self.node):
+                if isinstance(inner, ast.Global):
+                    names.update(inner.names)
+        return names
+
+    def binds(self) -> set[str]:
+        """What other statements could reach of what this one binds (asked once it is
+        relevant): module-level names, and attribute names (``self.client = ...``)."""
+        if not isinstance(self.node, _DEFS):
+            return _all_binds(self.node)
+        # Read off the text: walking the function's tree costs more than all the rest here.
+        return self.defines | set(_ATTRIBUTE_TARGET.findall(self.segment))
+
+
+@dataclass
+class Focus:
+    """A module text with holes, and what is needed to put the original text back."""
+
+    text: str
+    holes: dict[str, str]  # placeholder -> the original text it stands for
+    _hidden: list[ast.stmt] = field(default_factory=list)
+
+    @cached_property
+    def hidden(self) -> frozenset[str]:
+        """Every name the hidden statements bind, as codemods.resolve counts bindings."""
+        names: set[str] = set()
+        for node in self._hidden:
+            names.update(_resolver_bindings(node))
+        return frozenset(names)
+
+    def hidden_names(self) -> frozenset[str]:
+        return self.hidden
+
+    def restore(self, code: str) -> str | None:
+        """``code`` with each hole's text back in place; None when a hole is not there
+        exactly once (a fixer moved or dropped one: the caller parses the whole file)."""
+        seen: dict[str, int] = {}
+
+        def put_back(match: re.Match[str]) -> str:
+            placeholder = match.group(0)
+            seen[placeholder] = seen.get(placeholder, 0) + 1
+            return self.holes.get(placeholder, placeholder)
+
+        restored = _PLACEHOLDER.sub(put_back, code)
+        if len(seen) != len(self.holes) or any(count != 1 for count in seen.values()):
+            return None
+        return restored
+
+
+_PLACEHOLDER = re.compile(r"\(" + _HOLE + r"\d+__\n*\)")
+
+
+def may_focus(text: str) -> bool:
+    """False when ``focus`` cannot leave anything out of ``text``, read off the text alone
+    (before paying for ``ast.parse``)."""
+    return "\r" not in text and _HOLE not in text and _TOP_LEVEL_DEF.search(text) is not None
+
+
+def focus(text: str, tree: ast.Module, options: Options) -> Focus | None:
+    """``text`` with the top-level functions and classes that cannot matter as holes, or
+    None when there is nothing (worth) hiding. ``tree`` is ``ast.parse(text)``."""
+    if not may_focus(text):  # placeholders are written with "\n": no other line ends
+        return None
+    chunks = list(_chunks(tree, text))
+    if sum(c.last - c.first + 1 for c in chunks if c.hideable) < _MIN_HIDDEN_LINES:
+        return None
+    _mark_relevant(chunks, options)
+    hidden = [c for c in chunks if c.hideable and not c.relevant]
+    if sum(c.last - c.first + 1 for c in hidden) < _MIN_HIDDEN_LINES:
+        return None
+    starts = _line_starts(text)
+    parts: list[str] = []
+    holes: dict[str, str] = {}
+    position = 0
+    for index, chunk in enumerate(hidden):
+        begin = starts[chunk.first - 1]
+        end = starts[chunk.last] - 1 if chunk.last < len(starts) else len(text)
+        if chunk.last < len(starts) and text[end] != "\n":  # pragma: no cover - "\r" excluded
+            return None
+        original = text[begin:end]
+        placeholder = f"({_HOLE}{index}__" + "\n" * (chunk.last - chunk.first) + ")"
+        parts.append(text[position:begin])
+        parts.append(placeholder)
+        holes[placeholder] = original
+        position = end
+    parts.append(text[position:])
+    return Focus("".join(parts), holes, [c.node for c in hidden])
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    index = find("\n")
+    while index != -1:
+        starts.append(index + 1)
+        index = find("\n", index + 1)
+    return starts
+
+
+def _chunks(tree: ast.Module, text: str) -> Iterator[_Chunk]:
+    starts = _line_starts(text)
+    for node in tree.body:
+        first = node.lineno
+        if isinstance(node, _DEFS) and node.decorator_list:
+            first = min(first, *(d.lineno for d in node.decorator_list))
+        last = node.end_lineno or node.lineno
+        end = starts[last] if last < len(starts) else len(text)
+        segment = text[starts[first - 1] : end]
+        hideable = isinstance(node, _DEFS) and ":=" not in segment
+        yield _Chunk(node, first, last, segment, hideable)
+
+
+def _mark_relevant(chunks: list[_Chunk], options: Options) -> None:
+    names = set(_ROOTS)
+    for chunk in chunks:
+        if isinstance(chunk.node, (ast.Import, ast.ImportFrom)):
+            names.update(_sdk_import_names(chunk.node))
+    used: set[str] = set()
+
+    def relevant(chunk: _Chunk) -> None:
+        chunk.relevant = True
+        names.update(chunk.binds())
+        used.update(chunk.words)
+
+    # A string a fixer reads on its own makes a statement relevant whatever else it holds.
+    pending = []
+    for chunk in chunks:
+        if _triggers(chunk.segment, options):
+            relevant(chunk)
+        else:
+            pending.append(chunk)
+    progress = True
+    while progress:
+        progress = False
+        still = []
+        for chunk in pending:
+            if not chunk.words.isdisjoint(names) or (
+                chunk.hideable and not chunk.defines.isdisjoint(used)
+            ):
+                relevant(chunk)
+                progress = True
+            else:
+                still.append(chunk)
+        pending = still
+
+
+def _triggers(segment: str, options: Options) -> bool:
+    """Whether ``segment`` holds a string a fixer acts on without resolving any name."""
+    return any(_read_alone(value, options.model_map) for _, value in _QUOTED.findall(segment))
+
+
+@lru_cache(maxsize=4096)
+def _read_alone(value: str, model_map: tuple[tuple[str, str], ...]) -> bool:
+    return (
+        value.lower() in sdk.OPENAI_RATE_LIMIT_HEADERS
+        or sdk.map_model(value, model_map) is not None
+    )
+
+
+def _sdk_import_names(node: ast.Import | ast.ImportFrom) -> set[str]:
+    found = set()
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.name.split(".")[0] in _ROOTS:
+                found.add(alias.asname or alias.name.split(".")[0])
+    elif node.module and node.module.split(".")[0] in _ROOTS:
+        found.update(alias.asname or alias.name for alias in node.names)
+    return found
+
+
+def _all_binds(node: ast.stmt) -> set[str]:
+    """Every name a statement binds anywhere inside it, and the attributes it assigns: more
+    than the module level sees, which only ever keeps more statements."""
+    binds: set[str] = set()
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Name) and not isinstance(inner.ctx, ast.Load):
+            binds.add(inner.id)
+        elif isinstance(inner, ast.Attribute) and not isinstance(inner.ctx, ast.Load):
+            binds.add(inner.attr)
+            for part in ast.walk(inner.value):
+                if isinstance(part, ast.Name):
+                    binds.add(part.id)
+        elif isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            binds.add(inner.name)
+        elif isinstance(inner, ast.alias):
+            binds.add(inner.asname or inner.name.split(".")[0])
+    return binds
+
+
+def _resolver_bindings(node: ast.AST) -> Iterator[str]:
+    """The names codemods.resolve's collector binds in ``node``, in any scope: definitions,
+    parameters, non-relative imports, and assignment, ``for``, ``with`` and ``:=`` targets
+    (lambdas are not entered; comprehension and ``except`` names are not bindings there)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Lambda):
+            continue
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield current.name
+            arguments = current.args
+            for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+                yield arg.arg
+            for star in (arguments.vararg, arguments.kwarg):
+                if star is not None:
+                    yield star.arg
+        elif isinstance(current, ast.ClassDef):
+            yield current.name
+        elif isinstance(current, ast.Import):
+            for alias in current.names:
+                yield alias.asname or alias.name.split(".")[0]
+        elif isinstance(current, ast.ImportFrom):
+            if current.level == 0 and not any(a.name == "*" for a in current.names):
+                for alias in current.names:
+                    yield alias.asname or alias.name
+        elif isinstance(current, (ast.Assign, ast.For, ast.AsyncFor)):
+            targets = current.targets if isinstance(current, ast.Assign) else [current.target]
+            for target in targets:
+                yield from _target_names(target)
+        elif isinstance(current, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+            if isinstance(current.target, ast.Name):
+                yield current.target.id
+        elif isinstance(current, ast.withitem) and current.optional_vars is not None:
+            yield from _target_names(current.optional_vars)
+        stack.extend(ast.iter_child_nodes(current))
+
+
+def _target_names(target: ast.expr) -> Iterator[str]:
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from _target_names(element)
+    elif isinstance(target, ast.Starred):
+        yield from _target_names(target.value)
