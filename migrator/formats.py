@@ -186,7 +186,7 @@ class JsonReporter(_Collecting):
             ],
             "manual_work": [
                 {
-                    "path": self.redact(w.path),
+                    "path": w.path,
                     "warnings": w.warnings,
                     "errors": w.errors,
                     "codes": dict(sorted(w.codes.items())),
