@@ -14,6 +14,7 @@ import libcst as cst
 from . import sdk
 from .context import Context
 from .cst_util import make_string, string_value
+from .secrets import mask
 
 ENV_GETTERS = frozenset({"os.environ.get", "os.getenv"})
 
@@ -83,12 +84,6 @@ def env_lookup(ctx: Context) -> cst.BaseExpression:
 def should_rename(ctx: Context, env_name: str | None) -> bool:
     """Only the OpenAI variable is renamed; a project's own variable name is its choice."""
     return env_name == sdk.OPENAI_API_KEY_ENV and env_name != ctx.options.api_key_env
-
-
-def mask(secret: str) -> str:
-    """What is shown instead of a key: its first characters, never enough to use it."""
-    keep = 3 if len(secret) > 12 else 0
-    return secret[:keep] + "…" * (1 if keep else 0) + "*" * 4
 
 
 def rewrite_key(

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
 from codemods import sdk
 from codemods.diagnostics import RULES, Severity
+from codemods.secrets import redact
 
 from . import __version__
 from .discover import DiscoveryError, discover
@@ -43,7 +47,30 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
+class _Command(click.Command):
+    """Usage errors repeat what was typed: a key pasted into an option by mistake is masked
+    there as everywhere else."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _masked_usage_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _masked_usage_errors():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _masked_usage_errors() -> Iterator[None]:
+    try:
+        yield
+    except click.UsageError as exc:
+        exc.message = redact(exc.message)
+        raise
+
+
 @click.command(
+    cls=_Command,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog=EPILOG,
 )
@@ -269,7 +296,7 @@ def _say_openai_version(settings: Settings, reporter: BaseReporter) -> None:
     """One stderr line before the summary: the openai release assumed, and why."""
     if settings.options.target == "openai" and not reporter.quiet:
         version, source = settings.options.openai_version, settings.openai_version_source
-        click.echo(assumed_line(version, source), err=True)
+        click.echo(reporter.redact(assumed_line(version, source)), err=True)
 
 
 def _exit_code(result: FileResult, strict: bool = False) -> int:

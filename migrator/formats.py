@@ -10,7 +10,7 @@
   result of the synthetic rule ``rewrite``; with ``--diff``/``--check`` it carries the fix:
   one replacement whose ``deletedRegion`` spans the whole original file and whose
   ``insertedContent`` is the whole new text (with the default write mode the file is already
-  rewritten, so no fix is attached).
+  rewritten, so no fix is attached; nor is one when the new text holds a key, see below).
 
 In a notebook a diagnostic's ``line``/``column`` count inside its cell: ``json`` adds the
 cell's number (``cell``, from 1, among all the cells of the file); ``github`` and ``sarif``
@@ -18,9 +18,11 @@ locate it in the ``.ipynb`` text itself (where the line is in the cell's ``sourc
 the message with ``cell N, line L, column C:`` (SARIF also has them in ``properties``). A
 notebook's ``diff`` is the per-cell one ``--diff`` prints.
 
-Hard-coded keys never appear: every free-text string (paths, messages, diffs, new file text)
-is masked with the secrets of every file seen in the run. Nothing goes to stderr except what
-click itself prints for bad usage.
+Hard-coded keys never appear: every free-text string (paths, messages, diffs) is masked as
+``codemods.secrets`` says, with the ``api_key`` literals of every file seen in the run. A SARIF
+fix cannot be masked without corrupting the file it writes, so a file whose new text holds a
+key gets no fix, and its result says why. Nothing goes to stderr except what click itself
+prints for bad usage.
 """
 
 from __future__ import annotations
@@ -186,7 +188,7 @@ class JsonReporter(_Collecting):
             ],
             "manual_work": [
                 {
-                    "path": self.redact(w.path),
+                    "path": w.path,
                     "warnings": w.warnings,
                     "errors": w.errors,
                     "codes": dict(sorted(w.codes.items())),
@@ -276,7 +278,7 @@ REWRITE_RULE = Rule(
     "file-rewrite",
     Severity.WARNING,
     "The file is (or would be) rewritten for Cerebras; with --diff or --check the result "
-    "carries the whole new file as its fix.",
+    "carries the whole new file as its fix, unless that would print a hard-coded key.",
 )
 
 
@@ -390,19 +392,27 @@ class SarifReporter(_Collecting):
     ) -> dict[str, Any]:
         sites = f"{record.sites} call site{'s' if record.sites != 1 else ''}"
         written = self.mode is Mode.WRITE
+        message = f"{'Rewritten' if written else 'Would be rewritten'} for Cerebras ({sites})."
+        new_text = record.new_text
+        if new_text is not None and self.redact(new_text) != new_text:
+            # A masked fix would write the mask into the file, and the key itself must not
+            # be printed: no fix for this file, and the message says why.
+            new_text = None
+            message += (
+                " There is no fix: the new file holds a hard-coded API key (a comment, a "
+                "header, ...), which this log does not print; run cerebras-migrate to rewrite "
+                "the file."
+            )
         result: dict[str, Any] = {
             "ruleId": REWRITE_RULE.code,
             "ruleIndex": rule_index,
             "level": "note" if written else "warning",
-            "message": {
-                "text": f"{'Rewritten' if written else 'Would be rewritten'} for Cerebras "
-                f"({sites})."
-            },
+            "message": {"text": message},
             "locations": [
                 {"physicalLocation": {"artifactLocation": location, "region": {"startLine": 1}}}
             ],
         }
-        if record.new_text is not None:
+        if new_text is not None:
             end_line, end_column = record.end
             result["fixes"] = [
                 {
@@ -418,7 +428,7 @@ class SarifReporter(_Collecting):
                                         "endLine": end_line,
                                         "endColumn": end_column,
                                     },
-                                    "insertedContent": {"text": self.redact(record.new_text)},
+                                    "insertedContent": {"text": new_text},
                                 }
                             ],
                         }

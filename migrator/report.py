@@ -20,6 +20,7 @@ from enum import Enum
 from typing import TextIO
 
 from codemods import sdk
+from codemods import secrets as secrets_
 from codemods.diagnostics import RULES, Diagnostic, Rule, Severity
 from codemods.options import Options
 
@@ -76,12 +77,8 @@ def file_diff(path: str, result: FileResult) -> str:
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        if secret:
-            from codemods.keys import mask  # here: codemods.keys loads libcst
-
-            text = text.replace(secret, mask(secret))
-    return text
+    """``text`` as it may be printed: see ``codemods.secrets`` for what is masked."""
+    return secrets_.redact(text, secrets)
 
 
 def position(path: str, diagnostic: Diagnostic) -> str:
@@ -223,6 +220,9 @@ class BaseReporter:
 
     def _tally(self, result: FileResult, display: str) -> None:
         self.secrets.update(s for s in result.secrets if s)
+        # Literals given to api_key anywhere in the file, rewritten or not: diff context,
+        # a file that does not parse or an internal error's message may show them.
+        self.secrets.update(secrets_.find_secrets(result.original))
         summary = self.summary
         summary.scanned += 1
         if result.status is not Status.SKIPPED:
@@ -245,10 +245,18 @@ class BaseReporter:
             work.codes[diagnostic.code] += 1
 
     def readiness(self) -> Readiness:
+        """The readiness summary, masked: a key given as ``--api-key-env`` or in a model map
+        by mistake, or in a path, is not printed either."""
+        r = self.redact
         return Readiness(
-            env=(self.options.api_key_env,),
-            model_map=model_map_used(self.options, self.summary),
-            manual=tuple(self.manual.values()),
+            env=(r(self.options.api_key_env),),
+            model_map=tuple(
+                MapEntry(r(e.pattern), r(e.model), e.source)
+                for e in model_map_used(self.options, self.summary)
+            ),
+            manual=tuple(
+                ManualWork(r(w.path), w.warnings, w.errors, w.codes) for w in self.manual.values()
+            ),
         )
 
     def show_file(self, result: FileResult, display: str) -> None:
@@ -288,11 +296,11 @@ class Reporter(BaseReporter):
         if result.status is Status.CHANGED and self.mode is Mode.DIFF:
             self.diff(display, result)
         elif result.status is Status.CHANGED and self.mode is Mode.CHECK:
-            self._print_lines(self.out, self.out_color, [(f"Would rewrite {display}", "bold")])
+            line = self.redact(f"Would rewrite {display}")
+            self._print_lines(self.out, self.out_color, [(line, "bold")])
         elif result.status is Status.SKIPPED and self.verbose:
-            self._print_lines(
-                self.err, self.err_color, [(f"{display}: skipped, {result.note}", "dim")]
-            )
+            line = self.redact(f"{display}: skipped, {result.note}")
+            self._print_lines(self.err, self.err_color, [(line, "dim")])
         self.diagnostics(display, result)
 
     def diff(self, display: str, result: FileResult) -> None:
@@ -346,7 +354,7 @@ class Reporter(BaseReporter):
             lines.extend(f"    {old} -> {new}" for old, new in _map_rows(ready))
         if ready.manual:
             lines.append(f"  files needing manual work: {len(ready.manual)}")
-            lines.extend(f"    {self.redact(w.path)}: {_work_counts(w)}" for w in ready.manual)
+            lines.extend(f"    {w.path}: {_work_counts(w)}" for w in ready.manual)
         else:
             lines.append("  files needing manual work: none")
         self._print_lines(self.err, False, [(line, "") for line in lines])
@@ -379,7 +387,7 @@ class Reporter(BaseReporter):
         )
         for item in ready.manual:
             work.add_row(
-                Text(self.redact(item.path)),
+                Text(item.path),
                 Text(str(item.warnings), style="yellow" if item.warnings else ""),
                 Text(str(item.errors), style="red" if item.errors else ""),
                 Text(_code_counts(item)),

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from helpers import OPENAI_APP, PLAIN
+from test_secrets import APP, COMMENT_KEY, CTOR_KEY, assert_no_secret, mask
+from test_secrets import BROKEN as BROKEN_WITH_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 300  # seconds; a hook install is the slow part
@@ -211,3 +213,25 @@ def test_args_reach_the_tool(repo: Path, checkout: Path, git_env: dict[str, str]
     assert 'model="zai-glm-4.7"' in migrated
     again = pre_commit("run", "--all-files", cwd=repo, env=git_env)
     assert again.returncode == 0, output(again)
+
+
+def test_hooks_never_print_a_key(repo: Path, checkout: Path, git_env: dict[str, str]) -> None:
+    """Both hooks on staged files holding keys: the check hook's diff and the rewriting
+    hook's report mask them; the rewritten file keeps the key the rewrite did not touch."""
+    configure(
+        repo,
+        checkout,
+        git_env,
+        "      - id: cerebras-migrate-check\n      - id: cerebras-migrate\n",
+    )
+    (repo / "keys.py").write_text(APP)
+    (repo / "broken.py").write_text(BROKEN_WITH_KEY)
+    _git("add", "-A", cwd=repo, env=git_env)
+    proc = pre_commit("run", "--all-files", cwd=repo, env=git_env)
+    assert proc.returncode == 1, output(proc)
+    shown = assert_no_secret(proc.stdout, proc.stderr)
+    assert f" # old key, revoked: {mask(COMMENT_KEY)}\n" in shown  # the check hook's diff
+    assert f"hard-coded API key ({mask(CTOR_KEY)})" in shown
+    assert "CM901" in shown
+    written = (repo / "keys.py").read_text()
+    assert CTOR_KEY not in written and COMMENT_KEY in written
