@@ -19,6 +19,17 @@ class Finding:
     message: str
 
 
+class Taken:
+    """The names a new binding must avoid: the module's, the planned ones, hidden ones."""
+
+    def __init__(self, names: set[str], hides: Callable[[str], bool]) -> None:
+        self.names = names
+        self.hides = hides
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names or (isinstance(name, str) and self.hides(name))
+
+
 @dataclass
 class Context:
     options: Options
@@ -39,9 +50,9 @@ class Context:
     moved: set[tuple[str, str]] = field(default_factory=set)
     # Names that are not references (attribute names, keywords, import names): never renamed.
     not_references: set[int] = field(default_factory=set)
-    # Names bound in the parts of the file libcst was not shown (codemods/focus.py): a name
-    # a fixer creates must not collide with them either. A callable: rarely needed.
-    hidden_names: Callable[[], frozenset[str]] = frozenset
+    # Whether a name is bound in the parts of the file libcst was not shown
+    # (codemods/focus.py): a name a fixer creates must not collide with those either.
+    hides: Callable[[str], bool] = lambda name: False
     _requests: dict[int, RequestCall | None] = field(default_factory=dict)
 
     @property
@@ -73,11 +84,10 @@ class Context:
             current = current.parent
         return chain
 
-    def taken_names(self) -> set[str]:
+    def taken_names(self) -> Taken:
         names = {name for scope in self.resolver.scopes.values() for name in scope.bindings}
         names.update(local for entries in self.bound.values() for _, local in entries)
-        names.update(self.hidden_names())
-        return names
+        return Taken(names, self.hides)
 
     def bind(self, qualname: str) -> str:
         """A local name for ``qualname`` usable here, importing it at the top when needed.

@@ -14,7 +14,7 @@ binds, at module level, a name that kept code uses; or when it holds a string a 
 on its own (a model id the map rewrites, a rate-limit header name). Every other top-level
 statement (imports, assignments, ``if``/``try`` blocks) is always kept: they are short, and
 where imports go depends on them. The fixers see the names the holes bind through
-``hidden_names`` so that a name they create collides with nothing in the file.
+``Focus.hides`` so that a name they create collides with nothing in the file.
 
 tests/test_focus.py holds the result to that of a whole-module parse, byte for byte and
 diagnostic for diagnostic, over every fixture, program and benchmark module.
@@ -86,18 +86,20 @@ class Focus:
 
     text: str
     holes: dict[str, str]  # placeholder -> the original text it stands for
-    _hidden: list[ast.stmt] = field(default_factory=list)
+    _hidden: list[_Chunk] = field(default_factory=list)
+    _bindings: dict[int, frozenset[str]] = field(default_factory=dict)
 
-    @cached_property
-    def hidden(self) -> frozenset[str]:
-        """Every name the hidden statements bind, as codemods.resolve counts bindings."""
-        names: set[str] = set()
-        for node in self._hidden:
-            names.update(_resolver_bindings(node))
-        return frozenset(names)
-
-    def hidden_names(self) -> frozenset[str]:
-        return self.hidden
+    def hides(self, name: str) -> bool:
+        """Whether a hidden statement binds ``name``, as codemods.resolve counts bindings.
+        Only statements whose text holds the word are walked, once each."""
+        for index, chunk in enumerate(self._hidden):
+            if name in chunk.words:
+                bound = self._bindings.get(index)
+                if bound is None:
+                    bound = self._bindings[index] = frozenset(_resolver_bindings(chunk.node))
+                if name in bound:
+                    return True
+        return False
 
     def restore(self, code: str) -> str | None:
         """``code`` with each hole's text back in place; None when a hole is not there
@@ -115,7 +117,7 @@ class Focus:
         return restored
 
 
-_PLACEHOLDER = re.compile(r"\(" + _HOLE + r"\d+__\n*\)")
+_PLACEHOLDER = re.compile(_HOLE + r'\d+__\("""\n*"""\)')
 
 
 def may_focus(text: str) -> bool:
@@ -136,23 +138,36 @@ def focus(text: str, tree: ast.Module, options: Options) -> Focus | None:
     hidden = [c for c in chunks if c.hideable and not c.relevant]
     if sum(c.last - c.first + 1 for c in hidden) < _MIN_HIDDEN_LINES:
         return None
+    # Neighbouring hidden statements make one hole, with the blank lines and comments
+    # between them: each hole costs libcst a statement to parse, walk and print.
+    runs: list[tuple[int, int]] = []
+    previous_hidden = False
+    for chunk in chunks:
+        is_hidden = chunk.hideable and not chunk.relevant
+        if is_hidden and previous_hidden:
+            runs[-1] = (runs[-1][0], chunk.last)
+        elif is_hidden:
+            runs.append((chunk.first, chunk.last))
+        previous_hidden = is_hidden
     starts = _line_starts(text)
     parts: list[str] = []
     holes: dict[str, str] = {}
     position = 0
-    for index, chunk in enumerate(hidden):
-        begin = starts[chunk.first - 1]
-        end = starts[chunk.last] - 1 if chunk.last < len(starts) else len(text)
-        if chunk.last < len(starts) and text[end] != "\n":  # pragma: no cover - "\r" excluded
+    for index, (first, last) in enumerate(runs):
+        begin = starts[first - 1]
+        end = starts[last] - 1 if last < len(starts) else len(text)
+        if last < len(starts) and text[end] != "\n":  # pragma: no cover - "\r" excluded
             return None
         original = text[begin:end]
-        placeholder = f"({_HOLE}{index}__" + "\n" * (chunk.last - chunk.first) + ")"
+        # One call of one string token, however many lines: newlines between brackets
+        # would each be a node for libcst to build, walk and print.
+        placeholder = f'{_HOLE}{index}__("""' + "\n" * (last - first) + '""")'
         parts.append(text[position:begin])
         parts.append(placeholder)
         holes[placeholder] = original
         position = end
     parts.append(text[position:])
-    return Focus("".join(parts), holes, [c.node for c in hidden])
+    return Focus("".join(parts), holes, hidden)
 
 
 def _line_starts(text: str) -> list[int]:

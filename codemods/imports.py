@@ -281,7 +281,7 @@ def _is_export(qualname: str) -> bool:
 
 def _taken(ctx: Context, name: str, qualname: str) -> bool:
     """Whether ``name`` is bound to anything but ``qualname`` somewhere in the module."""
-    if name in ctx.hidden_names():  # never an SDK import: those are never hidden
+    if ctx.hides(name):  # never an SDK import: those are never hidden
         return True
     for scope in ctx.resolver.scopes.values():
         for binding in scope.bindings.get(name, ()):

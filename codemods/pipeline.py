@@ -39,12 +39,12 @@ def migrate_module(
     module: cst.Module,
     options: Options,
     skip_lines: frozenset[int] = frozenset(),
-    hidden_names: Callable[[], frozenset[str]] = frozenset,
+    hides: Callable[[str], bool] = lambda name: False,
 ) -> ModuleResult:
     """Rewrite a parsed module for ``options.target``; the input tree is not modified.
 
     Statements on ``skip_lines`` (``# cerebras-migrate: ignore``) are left as they are;
-    ``hidden_names`` gives the names bound in parts of the file left out of ``module``
+    ``hides`` tells the names bound in parts of the file left out of ``module``
     (codemods/focus.py).
     """
-    return run_fixers(module, options, [fixer() for fixer in FIXERS], skip_lines, hidden_names)
+    return run_fixers(module, options, [fixer() for fixer in FIXERS], skip_lines, hides)

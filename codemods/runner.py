@@ -202,17 +202,17 @@ def run_fixers(
     options: Options,
     fixers: Sequence[Fixer],
     skip_lines: frozenset[int] = frozenset(),
-    hidden_names: Callable[[], frozenset[str]] = frozenset,
+    hides: Callable[[str], bool] = lambda name: False,
 ) -> ModuleResult:
     """Apply ``fixers`` to ``module`` in one traversal; diagnostics carry 1-based positions.
 
     Statements on ``skip_lines`` (marked ``# cerebras-migrate: ignore``) are left alone;
-    ``hidden_names`` gives the names bound in parts of the file left out of ``module``.
+    ``hides`` tells the names bound in parts of the file left out of ``module``.
     """
     ctx = Context(
         options=options,
         resolver=Resolver(module, options.own_urls),
-        hidden_names=hidden_names,
+        hides=hides,
     )
     if not ctx.resolver.mentions_sdk:
         # Every rewrite starts from an import of one of the SDKs: none, nothing to do.

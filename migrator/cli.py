@@ -15,8 +15,8 @@ from codemods.diagnostics import RULES, Severity
 from codemods.secrets import redact
 
 from . import __version__
-from .discover import DiscoveryError, discover
-from .engine import FileResult, Status, migrate_bytes, run
+from .discover import discover
+from .engine import FileResult, Status, migrate_bytes, run_candidates
 from .files import encode
 from .formats import FORMATS, make_reporter
 from .pins import assumed_line
@@ -260,13 +260,9 @@ def _run_paths(
     reporter: BaseReporter,
     jobs: int | None = None,
 ) -> int:
-    try:
-        candidates = discover([Path(p) for p in paths], settings.excludes)
-    except DiscoveryError as exc:
-        reporter.fatal(str(exc))
-        return EXIT_ERROR
+    candidates = discover([Path(p) for p in paths], settings.excludes)
     exit_code = EXIT_CLEAN
-    results = run([c.path for c in candidates], settings, write=mode is Mode.WRITE, jobs=jobs)
+    results = run_candidates(candidates, settings, write=mode is Mode.WRITE, jobs=jobs)
     with progress(len(candidates), reporter) as bar:
         for candidate, result in zip(candidates, results, strict=True):
             reporter.file_done(result, candidate.path.as_posix())

@@ -4,6 +4,12 @@ A file named on the command line is always a candidate (pre-commit passes staged
 user who names a file means it). A directory is walked without following directory symlinks;
 ``excludes`` (gitignore-style, relative to the walked directory) and the ``.gitignore`` files
 of the tree and of its repository prune the walk. Only ignore files are ever read.
+
+A path that cannot be used (missing, a broken symbolic link or a loop, an unreadable folder)
+is a candidate with a ``problem``, reported for that path while every other file is still
+processed. A file symlink is followed only to a file inside the tree it was found in (the
+walked folder; for a named link, its own folder); one leading elsewhere is a candidate with a
+``skip`` note and is never read or written through.
 """
 
 from __future__ import annotations
@@ -19,14 +25,16 @@ if TYPE_CHECKING:
     import pathspec
 
 
-class DiscoveryError(Exception):
-    """A path from the command line that cannot be used; the message starts with the path."""
-
-
 @dataclass(frozen=True)
 class Candidate:
     path: Path  # as the user would refer to it: relative to cwd when given relative
     explicit: bool  # named on the command line (not found by a directory walk)
+    problem: str | None = None  # why it cannot be read: an error for this path
+    skip: str | None = None  # why it is left alone (a symlink leaving its tree)
+
+    @property
+    def usable(self) -> bool:
+        return self.problem is None and self.skip is None
 
 
 @dataclass(frozen=True)
@@ -62,33 +70,67 @@ def discover(
     found: dict[str, int] = {}  # identity -> index in ``result``
     result: list[Candidate] = []
 
-    def add(path: Path, explicit: bool) -> None:
+    def add(candidate: Candidate) -> None:
         # The key is lexical, not resolved: a symlink and its target stay two candidates,
         # but ``src/a.py`` named and ``src/a.py`` walked (or given absolute) are one.
-        key = os.path.normcase(os.path.abspath(path))
+        key = os.path.normcase(os.path.abspath(candidate.path))
         index = found.get(key)
         if index is None:
             found[key] = len(result)
-            result.append(Candidate(path, explicit))
-        elif explicit and not result[index].explicit:
-            result[index] = Candidate(result[index].path, True)
+            result.append(candidate)
+        elif candidate.explicit and not result[index].explicit:
+            result[index] = Candidate(
+                result[index].path, True, result[index].problem, result[index].skip
+            )
 
     if len(paths) == 1 and paths[0].is_dir():
         # One folder (the usual run): a walk never yields a file twice, no keys needed.
-        return [Candidate(path, False) for path in _walk(paths[0], exclude_spec, suffixes, cache)]
+        return _walk(paths[0], exclude_spec, suffixes, cache)
     for path in paths:
         if path.is_dir():
             for walked in _walk(path, exclude_spec, suffixes, cache):
-                add(walked, False)
-        elif path.is_file():
-            add(path, True)
-        elif path.exists() or path.is_symlink():
-            # A broken symlink lands here too: "no such file" would puzzle whoever sees the link.
-            reason = "broken symbolic link" if path.is_symlink() else "not a file or directory"
-            raise DiscoveryError(f"{path}: {reason}")
+                add(walked)
         else:
-            raise DiscoveryError(f"{path}: no such file or directory")
+            add(_named(path))
     return result
+
+
+def _named(path: Path) -> Candidate:
+    """A path named on the command line that is not a directory."""
+    if path.is_symlink():
+        return _link(path, os.path.dirname(os.path.abspath(path)), explicit=True)
+    if path.is_file():
+        return Candidate(path, True)
+    if path.exists():
+        return Candidate(path, True, problem="not a regular file")
+    return Candidate(path, True, problem="no such file or directory")
+
+
+def _link(path: Path, tree: str, explicit: bool) -> Candidate | None:
+    """A file symlink found in ``tree``: a candidate when it leads to a file inside it; None
+    (walked) for a link to a folder or a special file, which is not followed."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        import errno
+
+        # "No such file" would puzzle whoever looks at the link.
+        reason = "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link"
+        return Candidate(path, explicit, problem=reason)
+    target = os.path.realpath(path)
+    if not os.path.isfile(target):
+        if explicit:
+            return Candidate(path, True, problem="symbolic link to something not a file")
+        return None
+    real_tree = os.path.realpath(tree)
+    try:
+        inside = os.path.commonpath([real_tree, target]) == real_tree
+    except ValueError:  # another drive, on Windows
+        inside = False
+    if not inside:
+        # A rewrite through it would edit a file nobody asked about.
+        return Candidate(path, explicit, skip="symbolic link leading out of its tree; not followed")
+    return Candidate(path, explicit)
 
 
 # A pattern that is a plain name (``.venv``, ``build/``): it matches a file or folder of that
@@ -232,10 +274,10 @@ def _walk(
     exclude_spec: _Names | pathspec.GitIgnoreSpec | None,
     suffixes: tuple[str, ...],
     cache: dict[str, pathspec.GitIgnoreSpec | None],
-) -> list[Path]:
+) -> list[Candidate]:
     """The wanted files under ``root``, sorted by their walk-relative posix paths."""
-    real_root = os.path.realpath(root)
     found: list[tuple[str, Path, str]] = []  # (walk-relative path, folder, name)
+    odd: list[tuple[str, Candidate]] = []  # symlinks and unreadable folders, with a note
     # Each pending folder carries the rules in force there; tuples are shared, not copied.
     pending: list[tuple[str, str, Path, tuple[_Rules, ...]]] = [
         (os.fspath(root), "", root, tuple(_repo_rules(root, cache)))
@@ -247,7 +289,9 @@ def _walk(
             entries = list(os.scandir(folder))
         except OSError as exc:
             # Loud rather than silently short: the user can exclude the folder.
-            raise DiscoveryError(f"{folder}: cannot read directory: {exc.strerror}") from exc
+            problem = f"cannot read directory: {exc.strerror}"
+            odd.append((rel_folder, Candidate(folder_path, False, problem=problem)))
+            continue
         if any(entry.name == _IGNORE_FILE for entry in entries):  # no failed open per folder
             own = _load(Path(folder, _IGNORE_FILE), cache)
             if own is not None:
@@ -261,15 +305,24 @@ def _walk(
                 if _excluded(exclude_spec, rules, rel_dir):
                     continue  # pruned: nothing below an excluded folder is even listed
                 pending.append((entry.path, rel_dir, folder_path / entry.name, rules))
-            elif (
-                entry.name.endswith(suffixes)  # cheapest test first: most files fail it
-                and not _excluded(exclude_spec, rules, rel)
-                and _wanted_file(entry, real_root)
-            ):
-                found.append((rel, folder_path, entry.name))
-    found.sort()
+            elif entry.name.endswith(suffixes) and not _excluded(exclude_spec, rules, rel):
+                # Cheapest test first: most files have another suffix.
+                if not entry.is_symlink():
+                    if entry.is_file(follow_symlinks=False):  # no FIFO, socket, device
+                        found.append((rel, folder_path, entry.name))
+                    continue
+                link = _link(folder_path / entry.name, os.fspath(root), explicit=False)
+                if link is not None:
+                    odd.append((rel, link))
     # Joined from its folder's Path, a file's Path costs half what root / rel does.
-    return [folder_path / name for _, folder_path, name in found]
+    walked = [(rel, folder_path / name) for rel, folder_path, name in found]
+    if not odd:
+        walked.sort()
+        return [Candidate(path, False) for _, path in walked]
+    everything: list[tuple[str, Candidate]] = [(rel, Candidate(p, False)) for rel, p in walked]
+    everything.extend(odd)
+    everything.sort(key=lambda item: item[0])
+    return [candidate for _, candidate in everything]
 
 
 def _excluded(
@@ -278,18 +331,3 @@ def _excluded(
     if exclude_spec is not None and exclude_spec.match_file(rel):
         return True
     return _ignored(rules, rel)
-
-
-def _wanted_file(entry: os.DirEntry[str], real_root: str) -> bool:
-    """A regular file, or a symlink to one inside the walked folder."""
-    if not entry.is_symlink():
-        return entry.is_file(follow_symlinks=False)
-    target = os.path.realpath(entry.path)
-    # A broken link, a link to a folder (not followed) or to a special file is skipped, and
-    # so is one leaving the tree: a rewrite through it would edit a file nobody asked about.
-    if not os.path.isfile(target):
-        return False
-    try:
-        return os.path.commonpath([real_root, target]) == real_root
-    except ValueError:  # another drive, on Windows
-        return False

@@ -5,11 +5,11 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from codemods.diagnostics import Diagnostic
 
@@ -18,6 +18,8 @@ from .settings import Settings
 
 if TYPE_CHECKING:
     from codemods.focus import Focus
+
+    from .discover import Candidate
 
 _GENERATED = re.compile(rb"@generated\b")
 _GENERATED_WINDOW = 2048  # the marker counts only in a file's header, as in Meta's tooling
@@ -111,22 +113,61 @@ def may_import_sdk(text: str) -> bool:
     return _SDK_IMPORT.search(text) is not None
 
 
-def _python_error(text: str) -> tuple[int, int, str] | None:
-    """Where and why this Python's own parser rejects ``text`` (line, 1-based column,
-    message), or None when it accepts it; quietly: no SyntaxWarning."""
+class _Rejected(NamedTuple):
+    """Why this Python's own parser rejects a text: where (1-based) and its message."""
+
+    line: int
+    column: int
+    message: str
+    too_deep: bool  # nesting beyond what CPython (and so, safely, libcst) will parse
+
+
+# libcst's native parser recurses without a guard and crashes the process (a segmentation
+# fault, not an exception) somewhere between 1,000 and 2,000 nested brackets. CPython
+# stops at 200; a text it rejects for another reason is given to libcst (newer syntax)
+# only below this depth.
+LIBCST_MAX_BRACKET_DEPTH = 500
+_BRACKETS = re.compile(r"[()[\]{}]")
+
+
+def _cpython(text: str) -> ast.Module | _Rejected:
+    """``ast.parse(text)``, or why it fails; quietly: no SyntaxWarning."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            ast.parse(text)
+            return ast.parse(text)
         except SyntaxError as exc:
-            return exc.lineno or 1, exc.offset or 1, exc.msg or "invalid syntax"
-        except (ValueError, RecursionError, MemoryError) as exc:
-            return 1, 1, str(exc) or type(exc).__name__
-    return None
+            message = exc.msg or "invalid syntax"
+            too_deep = "too many nested" in message or "too many levels" in message
+            return _Rejected(exc.lineno or 1, exc.offset or 1, message, too_deep)
+        except (RecursionError, MemoryError) as exc:
+            return _Rejected(1, 1, str(exc) or type(exc).__name__, True)
+        except ValueError as exc:  # source code string cannot contain null bytes
+            return _Rejected(1, 1, str(exc) or type(exc).__name__, False)
+
+
+def _python_error(text: str) -> tuple[int, int, str] | None:
+    """Where and why this Python's own parser rejects ``text`` (line, 1-based column,
+    message), or None when it accepts it."""
+    verdict = _cpython(text)
+    return verdict[:3] if isinstance(verdict, _Rejected) else None
 
 
 def _valid_python(text: str) -> bool:
     return _python_error(text) is None
+
+
+def _bracket_depth(text: str) -> int:
+    """The deepest bracket nesting of ``text``, brackets in strings and comments counted
+    too (more, never less: only ever keeps a text away from libcst)."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(text):
+        if bracket in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:
+            depth -= 1
+    return deepest
 
 
 def migrate_source(text: str, settings: Settings, *, focus: bool = True) -> SourceResult:
@@ -145,15 +186,25 @@ def _migrate_source(
     text: str, settings: Settings, marks: dict[int, frozenset[str] | None], focus: bool
 ) -> SourceResult:
     imports_sdk = may_import_sdk(text)
-    if not imports_sdk and _valid_python(text):
-        # Nothing to rewrite without an import of either SDK (codemods/runner.py stops at the
-        # same condition), and CPython's parser, 10-20 times faster than libcst's, finds the
-        # file valid: libcst need not see it.
+    # CPython's parser first: 10-20 times faster than libcst's, it tells whether libcst
+    # need see the text at all, and keeps texts away that would crash libcst.
+    verdict = _cpython(text)
+    if isinstance(verdict, _Rejected):
+        if verdict.too_deep or _bracket_depth(text) > LIBCST_MAX_BRACKET_DEPTH:
+            what = "too deeply nested to parse" if verdict.too_deep else "syntax error"
+            return SourceResult(
+                text,
+                [Diagnostic("CM901", verdict.line, verdict.column, f"{what}: {verdict.message}")],
+                error=True,
+            )
+    elif not imports_sdk:
+        # Nothing to rewrite without an import of either SDK (codemods/runner.py stops at
+        # the same condition), and the file is valid: libcst need not see it.
         return SourceResult(text)
     import libcst as cst  # lazily: a run that finds no candidate never loads libcst
 
-    if imports_sdk and focus:
-        focused = _focused(text, settings, marks)
+    if imports_sdk and focus and isinstance(verdict, ast.Module):
+        focused = _focused(text, verdict, settings, marks)
         if focused is not None:
             return focused
     try:
@@ -163,7 +214,8 @@ def _migrate_source(
         message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
         # CPython names the place and the mistake better ("Missing parentheses in call to
         # 'print'"); libcst points at the token after it.
-        line, column, message = _python_error(text) or (line, column, message)
+        if isinstance(verdict, _Rejected):
+            line, column, message = verdict.line, verdict.column, verdict.message
         return SourceResult(
             text, [Diagnostic("CM901", line, column, f"syntax error: {message}")], error=True
         )
@@ -173,27 +225,21 @@ def _migrate_source(
         )
     if not imports_sdk:  # valid for libcst, not for this Python (newer syntax): as above
         return SourceResult(text)
-    return _rewrite(module, text, settings, marks)
+    result = _rewrite(module, text, settings, marks)
+    assert result is not None  # None only when holes cannot go back: there are none here
+    return result
 
 
 def _focused(
-    text: str, settings: Settings, marks: dict[int, frozenset[str] | None]
+    text: str, tree: ast.Module, settings: Settings, marks: dict[int, frozenset[str] | None]
 ) -> SourceResult | None:
-    """The result of showing libcst only the parts of ``text`` that can matter
-    (codemods/focus.py), or None when the whole module must be parsed: nothing to leave
-    out, or anything unusual (the whole-module path then reports it)."""
+    """The result of showing libcst only the parts of ``text`` (parsed by CPython as
+    ``tree``) that can matter (codemods/focus.py), or None when the whole module must be
+    parsed: nothing to leave out, or anything unusual (the whole-module path reports it)."""
     import libcst as cst
 
-    from codemods.focus import focus, may_focus
+    from codemods.focus import focus
 
-    if not may_focus(text):
-        return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
     focused = focus(text, tree, settings.options)
     if focused is None:
         return None
@@ -217,10 +263,10 @@ def _rewrite(
     from codemods import migrate_module
     from codemods.traverse import code  # ``module.code``, faster
 
-    hidden = focused.hidden_names if focused is not None else frozenset
+    hides = focused.hides if focused is not None else lambda name: False
     try:
         skip = frozenset(line for line, codes in marks.items() if codes is None)
-        result = migrate_module(module, settings.options, skip, hidden)
+        result = migrate_module(module, settings.options, skip, hides)
         new_code: str | None = text
         if result.changed:
             new_code = code(result.module)
@@ -350,6 +396,26 @@ def _process_bytes(
             message = str(exc) if isinstance(exc, files.SourceError) else files.describe(exc)
             outcome.diagnostics.append(Diagnostic("CM904", 1, 1, f"not written: {message}"))
     return outcome
+
+
+def run_candidates(
+    candidates: Sequence[Candidate],
+    settings: Settings,
+    *,
+    write: bool,
+    jobs: int | None = None,
+) -> Iterator[FileResult]:
+    """``run`` over what discovery found, in its order: a path it could not use is reported
+    as an error (CM902) or skipped with its note, without being opened."""
+    results = run([c.path for c in candidates if c.usable], settings, write=write, jobs=jobs)
+    for candidate in candidates:
+        if candidate.usable:
+            yield next(results)
+        elif candidate.problem is not None:
+            diagnostic = Diagnostic("CM902", 1, 1, candidate.problem)
+            yield FileResult(candidate.path, Status.ERROR, diagnostics=[diagnostic])
+        else:
+            yield FileResult(candidate.path, Status.SKIPPED, note=candidate.skip or "")
 
 
 def run(

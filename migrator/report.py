@@ -225,7 +225,10 @@ class BaseReporter:
         self.secrets.update(secrets_.find_secrets(result.original))
         summary = self.summary
         summary.scanned += 1
-        if result.status is not Status.SKIPPED:
+        if result.status is not Status.SKIPPED and not any(
+            d.code == "CM902"
+            for d in result.diagnostics  # never read or decoded
+        ):
             summary.parsed += 1
         if result.status is Status.CHANGED:
             summary.changed += 1

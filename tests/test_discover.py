@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from migrator.discover import Candidate, DiscoveryError, discover
+from migrator.discover import Candidate, discover
 
 DEFAULTS = ("build", ".venv", "node_modules")
 
@@ -30,7 +30,16 @@ def found(
 ) -> list[str]:
     """The walked files as posix strings relative to ``root``, in the order returned."""
     candidates = discover([root / p for p in paths], excludes)
-    return [c.path.relative_to(root).as_posix() for c in candidates]
+    return [c.path.relative_to(root).as_posix() for c in candidates if c.usable]
+
+
+def odd(root: Path, paths: Sequence[str] = (".",)) -> dict[str, str | None]:
+    """The paths discovery cannot use, with the problem (or the skip note) it gives."""
+    return {
+        c.path.relative_to(root).as_posix(): c.problem or c.skip
+        for c in discover([root / p for p in paths], DEFAULTS)
+        if not c.usable
+    }
 
 
 @pytest.fixture
@@ -203,16 +212,43 @@ def test_paths_stay_as_the_user_gave_them(in_tmp: Path) -> None:
     assert absolute == [Candidate(in_tmp / "pkg/b.py", explicit=False)]
 
 
-def test_missing_path_raises(in_tmp: Path) -> None:
-    touch(in_tmp, "a.py")
-    with pytest.raises(DiscoveryError, match=r"^nope\.py: no such file or directory$"):
-        discover([Path("a.py"), Path("nope.py")], DEFAULTS)
+def test_missing_path_is_a_problem_of_its_own(in_tmp: Path) -> None:
+    touch(in_tmp, "a.py", "b.py")
+    assert discover([Path("a.py"), Path("nope.py"), Path("b.py")], DEFAULTS) == [
+        Candidate(Path("a.py"), explicit=True),
+        Candidate(Path("nope.py"), explicit=True, problem="no such file or directory"),
+        Candidate(Path("b.py"), explicit=True),
+    ]
 
 
-def test_named_broken_symlink_raises(in_tmp: Path) -> None:
+def test_named_broken_symlink_and_loop(in_tmp: Path) -> None:
     (in_tmp / "dangling.py").symlink_to(in_tmp / "gone.py")
-    with pytest.raises(DiscoveryError, match=r"^dangling\.py: broken symbolic link$"):
-        discover([Path("dangling.py")], DEFAULTS)
+    (in_tmp / "loop.py").symlink_to(in_tmp / "loop.py")
+    assert discover([Path("dangling.py"), Path("loop.py")], DEFAULTS) == [
+        Candidate(Path("dangling.py"), explicit=True, problem="broken symbolic link"),
+        Candidate(Path("loop.py"), explicit=True, problem="symbolic link loop"),
+    ]
+
+
+def test_named_symlink_is_followed_only_inside_its_folder(in_tmp: Path) -> None:
+    touch(in_tmp, "src/real.py", "elsewhere/x.py")
+    (in_tmp / "src/inside.py").symlink_to(in_tmp / "src/real.py")
+    (in_tmp / "src/out.py").symlink_to(Path("..", "elsewhere", "x.py"))
+    assert discover([Path("src/inside.py"), Path("src/out.py")], DEFAULTS) == [
+        Candidate(Path("src/inside.py"), explicit=True),
+        Candidate(
+            Path("src/out.py"),
+            explicit=True,
+            skip="symbolic link leading out of its tree; not followed",
+        ),
+    ]
+
+
+def test_named_special_file_is_a_problem(in_tmp: Path) -> None:
+    os.mkfifo(in_tmp / "pipe.py")
+    assert discover([Path("pipe.py")], DEFAULTS) == [
+        Candidate(Path("pipe.py"), explicit=True, problem="not a regular file")
+    ]
 
 
 def test_directory_symlink_is_not_followed(tmp_path: Path) -> None:
@@ -241,13 +277,25 @@ def test_symlink_to_a_file_outside_the_tree_is_skipped(tmp_path: Path) -> None:
     (tmp_path / "tree/link.py").symlink_to(tmp_path / "outside/secret.py")
     (tmp_path / "tree/rel.py").symlink_to(Path("..", "outside", "secret.py"))
     assert found(tmp_path, ["tree"]) == ["tree/a.py"]
+    note = "symbolic link leading out of its tree; not followed"
+    assert odd(tmp_path, ["tree"]) == {"tree/link.py": note, "tree/rel.py": note}
 
 
-def test_broken_symlink_is_skipped(tmp_path: Path) -> None:
-    touch(tmp_path, "tree/a.py")
+def test_broken_symlink_and_loop_are_problems(tmp_path: Path) -> None:
+    touch(tmp_path, "tree/a.py", "tree/z.py")
     (tmp_path / "tree/broken.py").symlink_to(tmp_path / "tree/missing.py")
     (tmp_path / "tree/loop.py").symlink_to(tmp_path / "tree/loop.py")
-    assert found(tmp_path, ["tree"]) == ["tree/a.py"]
+    (tmp_path / "tree/pkg").symlink_to(tmp_path / "tree", target_is_directory=True)
+    assert [c.path.name for c in discover([tmp_path / "tree"], DEFAULTS)] == [
+        "a.py",
+        "broken.py",
+        "loop.py",
+        "z.py",
+    ]
+    assert odd(tmp_path, ["tree"]) == {
+        "tree/broken.py": "broken symbolic link",
+        "tree/loop.py": "symbolic link loop",
+    }
 
 
 def test_suffixes(tmp_path: Path) -> None:
@@ -316,8 +364,8 @@ def test_unreadable_folder_is_an_error(tmp_path: Path) -> None:
     touch(tmp_path, "a.py", "locked/b.py")
     (tmp_path / "locked").chmod(0o000)
     try:
-        with pytest.raises(DiscoveryError, match="locked: cannot read directory"):
-            discover([tmp_path], DEFAULTS)
+        assert found(tmp_path) == ["a.py"]
+        assert odd(tmp_path) == {"locked": "cannot read directory: Permission denied"}
         assert found(tmp_path, excludes=["locked"]) == ["a.py"]
     finally:
         (tmp_path / "locked").chmod(0o755)

@@ -161,18 +161,27 @@ def test_hard_coded_key_never_appears(mixed: Path, fmt: str, mode: str | None) -
     assert "sk-…****" in shown  # the masked key is still named
 
 
-def test_missing_path_still_gives_a_document(tmp_path: Path) -> None:
-    code, out, err = invoke("--output-format", "json", "nope.py", cwd=tmp_path)
-    assert code == 2 and no_report(err)
-    assert "nope.py" in json.loads(out)["error"]
-    code, out, _ = invoke("--output-format", "sarif", "nope.py", cwd=tmp_path)
-    assert code == 2
-    [invocation] = json.loads(out)["runs"][0]["invocations"]
-    assert invocation["executionSuccessful"] is False
+def test_missing_path_is_reported_for_itself_in_every_format(tmp_path: Path) -> None:
+    """A missing path is one file's error (CM902), the others still go through."""
+    (tmp_path / "app.py").write_text(OPENAI_APP)
+    code, out, err = invoke("--check", "--output-format", "json", "nope.py", "app.py", cwd=tmp_path)
+    document = json.loads(out)
+    assert code == 2 and no_report(err) and document["error"] is None
+    assert [(f["path"], f["status"]) for f in document["files"]] == [
+        ("nope.py", "error"),
+        ("app.py", "changed"),
+    ]
+    [problem] = [d for d in document["diagnostics"] if d["path"] == "nope.py"]
+    assert (problem["code"], problem["message"]) == ("CM902", "no such file or directory")
+    code, out, _ = invoke("--check", "--output-format", "sarif", "nope.py", cwd=tmp_path)
+    [result] = json.loads(out)["runs"][0]["results"]
+    assert code == 2 and result["ruleId"] == "CM902"
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "nope.py"
     code, out, _ = invoke("--output-format", "github", "nope.py", cwd=tmp_path)
-    assert code == 2 and out.startswith("::error title=cerebras-migrate::nope.py")
+    assert code == 2
+    assert out.startswith("::error file=nope.py,line=1,col=1,title=CM902::no such file")
     code, out, err = invoke("nope.py", cwd=tmp_path)
-    assert code == 2 and out == "" and "error: nope.py" in err
+    assert code == 2 and out == "" and "nope.py:1:1 CM902 no such file or directory" in err
 
 
 def test_stdin_with_a_document_format(tmp_path: Path) -> None:
