@@ -31,6 +31,7 @@ from .settings import (
 )
 
 EXIT_CLEAN, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a program stopped by Ctrl-C
 
 EPILOG = """\b
 Exit codes:
@@ -249,8 +250,20 @@ def main(
                 f'"-" (stdin) writes the code to stdout: with --output-format {output_format} '
                 "use --diff or --check"
             )
-        sys.exit(_run_stdin(settings, mode, reporter))
-    sys.exit(_run_paths(paths, settings, mode, reporter, jobs))
+    try:
+        if "-" in paths:
+            code = _run_stdin(settings, mode, reporter)
+        else:
+            code = _run_paths(paths, settings, mode, reporter, jobs)
+    except KeyboardInterrupt:
+        # Every write is atomic: a file is either as it was or fully migrated.
+        click.echo(
+            "\ninterrupted: files already written are complete, the others are untouched; "
+            "run again to finish",
+            err=True,
+        )
+        code = EXIT_INTERRUPTED
+    sys.exit(code)
 
 
 def _run_paths(

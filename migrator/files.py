@@ -64,6 +64,15 @@ def _detect_encoding(raw: bytes) -> str:
 
 
 def decode(path: Path, raw: bytes) -> Source:
+    nul = raw.find(b"\x00")
+    if nul != -1:
+        # Before decoding: a binary file would otherwise be "cannot decode" somewhere in it.
+        # Git's test: a NUL in the first 8,000 bytes makes a file binary.
+        if nul < 8000:
+            raise SourceError("binary file (NUL bytes); not Python source")
+        raise SourceError(
+            "file contains NUL bytes; not Python source", raw.count(b"\n", 0, nul) + 1
+        )
     encoding = _detect_encoding(raw)
     try:
         text = raw.decode(encoding)
@@ -74,9 +83,6 @@ def decode(path: Path, raw: bytes) -> Source:
         raise SourceError(
             f"cannot decode as {encoding} (byte {raw[start]:#04x} at offset {start})", line
         ) from exc
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise SourceError("file contains NUL bytes; not Python source", line)
     return Source(path, raw, text, encoding)
 
 
@@ -90,18 +96,27 @@ def encode(source: Source, text: str) -> bytes:
         ) from exc
 
 
+# A temporary file is ``.<name>.<random>`` + this, beside the file it replaces.
+TEMP_SUFFIX = ".cerebras-migrate.tmp"
+
+
 def write_atomic(source: Source, text: str) -> None:
     """Replace ``source.path`` with ``text``, or leave it exactly as it was."""
     data = encode(source, text)
-    # Write through a symlink to its target, so the link stays a link.
+    # Write through a symlink to its target, so the link stays a link (discovery follows
+    # only links that stay inside their tree).
     path = Path(os.path.realpath(source.path))
     current = path.read_bytes()
     if current != source.raw:
         raise SourceError("the file changed on disk while it was being migrated; rerun")
     info = os.stat(path)
+    if not info.st_mode & 0o222 or not os.access(path, os.W_OK):
+        # os.replace would go through (as would root): whoever made the file read-only did
+        # not want it rewritten.
+        raise SourceError("the file is read-only")
     import tempfile  # here: a run that writes nothing never imports it
 
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -117,3 +132,18 @@ def write_atomic(source: Source, text: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+    _remove_stale_temporaries(path)
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove what a run killed outright (SIGKILL, power loss) left beside ``path`` while
+    writing it: such a run never got to replace the file, so this run just did."""
+    import glob
+
+    # Exactly ours for this file: mkstemp's eight random characters between the two parts
+    # (``.a.py.*`` alone would also match the temporary file of ``a.py.pyi``).
+    exact = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*{TEMP_SUFFIX}"):
+        if exact.fullmatch(stale.name):
+            with contextlib.suppress(OSError):
+                stale.unlink()

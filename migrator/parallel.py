@@ -93,8 +93,14 @@ _worker: tuple[Settings, bool] | None = None
 
 
 def _start_worker(settings: Settings, write: bool) -> None:
+    import signal
+
     global _worker
     _worker = (settings, write)
+    # Ctrl-C reaches the whole process group: the main process stops the run and waits
+    # for the chunks in flight, which finish (a few files each) instead of dying mid-way
+    # with a traceback apiece.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.freeze()  # what the process holds so far is never garbage: keep it out of collections
     gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
 
@@ -241,11 +247,55 @@ class _Slot:
 
 
 def _failed(slots: Sequence[_Slot], exc: BaseException) -> None:
-    """A worker died (killed, out of memory): say so for each of its files."""
+    """A worker failed and the files cannot be retried: say so for each of its files."""
     message = f"internal error (worker process failed: {type(exc).__name__}: {exc})"
     for slot in slots:
         diagnostic = Diagnostic("CM903", 1, 1, message)
         slot.fill(FileResult(slot.path, Status.ERROR, diagnostics=[diagnostic]))
+
+
+def _alone(path: Path, settings: Settings, write: bool) -> FileResult:
+    """``path`` processed in a forked process of its own, after a worker died on a chunk
+    holding it: a file that kills its process (a crash in native code, memory) is reported
+    for itself, and the others of the chunk go through. The file is read afresh: the dead
+    worker may have written it already, and then nothing is left to do."""
+    import pickle
+    import signal
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        status = 1
+        try:
+            os.close(read_end)
+            result = _light(_triage_and_process(path, settings, write), path)
+            with os.fdopen(write_end, "wb") as out:
+                pickle.dump(result, out, pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as data:
+        payload = data.read()
+    _, status = os.waitpid(pid, 0)
+    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and payload:
+        result = pickle.loads(payload)
+        result.path = path
+        return result
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        cause = f"killed by {signal.Signals(number).name}" if number else "killed"
+    else:
+        cause = f"exit status {os.WEXITSTATUS(status)}"
+    message = f"internal error: the process migrating this file died ({cause}); nothing written"
+    return FileResult(path, Status.ERROR, diagnostics=[Diagnostic("CM903", 1, 1, message)])
+
+
+def _triage_and_process(path: Path, settings: Settings, write: bool) -> FileResult:
+    triaged = _triage(path, settings, write)
+    if isinstance(triaged, bytes):
+        return _process_bytes(path, triaged, settings, write)
+    return triaged
 
 
 class _Loop:
@@ -308,10 +358,27 @@ class _Loop:
         try:
             results = future.result()
         except Exception as exc:
-            _failed(slots, exc)
+            from concurrent.futures.process import BrokenProcessPool
+
+            if not isinstance(exc, BrokenProcessPool) or not hasattr(os, "fork"):
+                _failed(slots, exc)
+                return
+            self.recover(slots)
             return
         for slot, result in zip(slots, results, strict=True):
             slot.fill(result)
+
+    def recover(self, slots: list[_Slot]) -> None:
+        """A worker died: every chunk in flight is lost with the pool. Each of their files
+        is processed alone, and a new pool takes what comes next."""
+        lost = [slots] + [chunk for _, chunk in self.parsing]
+        self.parsing.clear()
+        assert self.pool is not None
+        self.pool.shutdown(wait=True, cancel_futures=True)  # its threads end: safe to fork
+        for chunk in lost:
+            for slot in chunk:
+                slot.fill(_alone(slot.path, self.settings, self.write))
+        self.pool = _start_pool(self.jobs, self.settings, self.write)
 
     def keep_up(self) -> None:
         """Collect what is done, and wait when too much is in flight."""

@@ -219,9 +219,13 @@ def test_bad_coding_cookie_on_the_second_line_names_it(tmp_path: Path) -> None:
 
 
 def test_nul_bytes_are_refused(tmp_path: Path) -> None:
-    with pytest.raises(SourceError, match="NUL bytes") as info:
+    with pytest.raises(SourceError, match=r"^binary file \(NUL bytes\)") as info:
         decode(tmp_path / "blob.py", b"x = 1\ny = 2\x00\x00\n")
-    assert info.value.line == 2
+    assert info.value.line == 1
+    late = b"x = 1\n" * 2000 + b"y = 2\x00\n"
+    with pytest.raises(SourceError, match=r"^file contains NUL bytes") as info:
+        decode(tmp_path / "blob.py", late)
+    assert info.value.line == 2001
 
 
 def test_write_through_a_symlink_updates_the_target(tmp_path: Path) -> None:
