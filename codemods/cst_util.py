@@ -12,6 +12,8 @@ from typing import TypeVar
 
 import libcst as cst
 
+from .traverse import walk
+
 Item = TypeVar("Item", cst.Arg, cst.BaseDictElement)
 
 PW = cst.ParenthesizedWhitespace
@@ -93,6 +95,16 @@ def append_items(
                 whitespace_before=NO_SPACE,
                 whitespace_after=_strip_comment(trailing.whitespace_after),
             )
+        elif isinstance(close_ws, PW) and isinstance(sep, PW):
+            # ``{\n    "a": 1,  # note\n}``: a dict's last comment sits before its closer.
+            # It stays with ``a``; the new last item's comment takes its place.
+            head = last.with_changes(
+                comma=trailing.with_changes(
+                    whitespace_after=close_ws.with_changes(empty_lines=(), last_line=sep.last_line)
+                )
+            )
+            close_ws = close_ws.with_changes(first_line=cst.TrailingWhitespace())
+            final_comma = trailing
         else:
             head = _with_comma(last, sep)
             final_comma = trailing
@@ -101,6 +113,9 @@ def append_items(
             tail.append(_with_comma(new[-1], final_comma.whitespace_after))
         else:
             tail.append(new[-1].with_changes(comma=final_comma))
+            comment = trailing_comment(new[-1])
+            if comment is not None and isinstance(close_ws, PW):
+                close_ws = close_ws.with_changes(first_line=_comment_line(comment))
         return [*items[:-1], head, *tail], close_ws
     if isinstance(close_ws, PW) and isinstance(sep, PW):
         # ``f(\n    a  # note\n)``: the comment stays with ``a``.
@@ -145,6 +160,21 @@ def remove_items(
         if i == 0 and last:
             return [], NO_SPACE, NO_SPACE
         after = item.comma.whitespace_after if isinstance(item.comma, cst.Comma) else close_ws
+        if last and isinstance(item.comma, cst.Comma) and isinstance(close_ws, PW):
+            # ``{..., "b": 2,  # B\n}``: the comment before a dict's closer is its last
+            # item's, and goes with it; the item before takes that place.
+            prev = kept[i - 1]
+            assert isinstance(prev.comma, cst.Comma)
+            before = prev.comma.whitespace_after
+            if isinstance(before, PW):
+                kept[i - 1] = prev.with_changes(
+                    comma=prev.comma.with_changes(whitespace_after=NO_SPACE)
+                )
+                close_ws = _merge(before, close_ws)
+            else:
+                close_ws = close_ws.with_changes(first_line=cst.TrailingWhitespace())
+            del kept[i]
+            continue
         if i == 0:
             open_ws = _merge(open_ws, after)
         else:
@@ -185,6 +215,48 @@ def take_leading_comments(call: cst.Call, index: int) -> tuple[cst.Call, list[cs
         comma=comma.with_changes(whitespace_after=ws.with_changes(empty_lines=()))
     )
     return call.with_changes(args=args), list(ws.empty_lines)
+
+
+def put_leading_comments(call: cst.Call, index: int, lines: Sequence[cst.EmptyLine]) -> cst.Call:
+    """Write comment ``lines`` just above argument ``index`` (``take_leading_comments`` in
+    reverse). A call not written one argument per line has no room for them: it comes back
+    as it was."""
+    if not lines:
+        return call
+    if index == 0:
+        ws = call.whitespace_before_args
+        if not isinstance(ws, PW):
+            return call
+        return call.with_changes(
+            whitespace_before_args=ws.with_changes(empty_lines=[*ws.empty_lines, *lines])
+        )
+    prev = call.args[index - 1]
+    comma = prev.comma
+    if not isinstance(comma, cst.Comma) or not isinstance(comma.whitespace_after, PW):
+        return call
+    ws = comma.whitespace_after
+    args = list(call.args)
+    args[index - 1] = prev.with_changes(
+        comma=comma.with_changes(
+            whitespace_after=ws.with_changes(empty_lines=[*ws.empty_lines, *lines])
+        )
+    )
+    return call.with_changes(args=args)
+
+
+class _Comments:
+    def __init__(self) -> None:
+        self.found: list[cst.Comment] = []
+
+    def visit_Comment(self, comment: cst.Comment) -> None:
+        self.found.append(comment)
+
+
+def comments(node: cst.CSTNode) -> list[cst.Comment]:
+    """Every comment inside ``node``, in source order."""
+    visitor = _Comments()
+    walk(node, visitor)
+    return visitor.found
 
 
 def with_comment(element: Item, comment: cst.Comment | None) -> Item:

@@ -18,6 +18,7 @@ from . import sdk
 from .base import Fixer
 from .context import Context
 from .cst_util import (
+    PW,
     append_args,
     arg_indent,
     dict_append,
@@ -66,12 +67,21 @@ class Moved:
     leading: list[cst.EmptyLine] = field(default_factory=list)
 
 
-def _fresh_dict_is_multiline(call: cst.Call, name: str, moved: list[Moved]) -> bool:
-    """A new dict is written one entry per line when the call is and comments come along."""
+def _one_line(node: cst.Dict) -> bool:
+    spaces = [node.lbrace.whitespace_after, node.rbrace.whitespace_before]
+    spaces += [e.comma.whitespace_after for e in node.elements if isinstance(e.comma, cst.Comma)]
+    return not any(isinstance(ws, PW) for ws in spaces)
+
+
+def _dict_is_multiline(call: cst.Call, name: str, moved: list[Moved]) -> bool:
+    """The dict is (re)written one entry per line when the call is and comments come along:
+    a one-line dict has no room for them. A dict already written over lines is appended to
+    in its own layout instead."""
     index = find_keyword(call, name)
     current = call.args[index].value if index is not None else None
-    fresh = current is None or (isinstance(current, cst.Name) and current.value == "None")
-    return fresh and arg_indent(call) is not None and any(m.comment or m.leading for m in moved)
+    if isinstance(current, cst.Dict) and not _one_line(current):
+        return False
+    return arg_indent(call) is not None and any(m.comment or m.leading for m in moved)
 
 
 def merge_into_dict_arg(call: cst.Call, name: str, moved: list[Moved]) -> cst.Call:
@@ -82,18 +92,27 @@ def merge_into_dict_arg(call: cst.Call, name: str, moved: list[Moved]) -> cst.Ca
     plain = [e.with_changes(comma=cst.MaybeSentinel.DEFAULT) for e in elements]
     index = find_keyword(call, name)
     current = call.args[index].value if index is not None else None
-    if isinstance(current, cst.Dict):
-        multiline = isinstance(current.lbrace.whitespace_after, cst.ParenthesizedWhitespace)
-        merged = dict_append(current, elements if multiline else plain)
-        return replace_arg_value(call, index, merged)  # type: ignore[arg-type]
+    is_none = isinstance(current, cst.Name) and current.value == "None"
     indent = arg_indent(call)
-    if _fresh_dict_is_multiline(call, name, moved) and indent is not None:
-        fresh: cst.BaseExpression = multiline_dict(elements, indent, [m.leading for m in moved])
-    else:
-        fresh = cst.Dict(plain)
+    if _dict_is_multiline(call, name, moved) and indent is not None:
+        # What was there comes first: a one-line dict's entries, or the expression spread.
+        kept: list[cst.BaseDictElement] = []
+        if isinstance(current, cst.Dict):
+            kept = list(current.elements)
+        elif current is not None and not is_none:
+            kept = [cst.StarredDictElement(current)]
+        leading = [[] for _ in kept] + [m.leading for m in moved]
+        fresh: cst.BaseExpression = multiline_dict([*kept, *elements], indent, leading)
+        if current is None:
+            return append_args(call, [keyword_arg(name, fresh)])
+        return replace_arg_value(call, index, fresh)  # type: ignore[arg-type]
+    if isinstance(current, cst.Dict):
+        merged = dict_append(current, plain if _one_line(current) else elements)
+        return replace_arg_value(call, index, merged)  # type: ignore[arg-type]
+    fresh = cst.Dict(plain)
     if current is None:
         return append_args(call, [keyword_arg(name, fresh)])
-    if isinstance(current, cst.Name) and current.value == "None":
+    if is_none:
         return replace_arg_value(call, index, fresh)  # type: ignore[arg-type]
     spread = cst.Dict([cst.StarredDictElement(current), *plain])
     return replace_arg_value(call, index, spread)  # type: ignore[arg-type]
@@ -164,7 +183,7 @@ class NestRejectedKeywords(Fixer):
             for i, entry in drop.items():
                 if entry in entries:
                     entry.leading = take_leading_comments(new, i)[1]
-            if _fresh_dict_is_multiline(new, name, entries):
+            if _dict_is_multiline(new, name, entries):
                 # The comments above each moved keyword travel with it into the new dict.
                 for i, entry in drop.items():
                     if entry in entries:

@@ -18,9 +18,12 @@ from .base import Fixer
 from .context import Context
 from .cst_util import (
     append_args,
+    arg_indent,
+    comments,
     find_keyword,
     keyword_arg,
     keyword_node,
+    put_leading_comments,
     remove_args,
     remove_items,
     replace_arg_value,
@@ -28,6 +31,7 @@ from .cst_util import (
     trailing_comment,
     with_comment,
 )
+from .layout import explode
 
 PW = cst.ParenthesizedWhitespace
 
@@ -110,14 +114,30 @@ class UnnestExtraBody(Fixer):
             moved.append(with_comment(keyword_arg(key, element.value), comment))
             drop.add(i)
             present.add(key)
-            ctx.report(
-                keyword_node(original, "extra_body"),
-                "CM206",
-                f'extra_body["{key}"] is a keyword of the Cerebras SDK; passed as {key}=',
-            )
         if not moved:
             return call
-        if len(drop) == len(body.elements):
+        before = call
+        leading: list[list[cst.EmptyLine]] = [[] for _ in moved]
+        emptied = len(drop) == len(body.elements)
+        if emptied:
+            note = trailing_comment(call.args[index])
+            if note is not None and trailing_comment(moved[-1]) is None:
+                moved[-1] = with_comment(moved[-1], note)  # the last keyword takes its line
+        in_values = sum(len(comments(arg.value)) for arg in moved)
+        needs_lines = any(trailing_comment(arg) for arg in moved) or (
+            emptied and len(comments(body)) > in_values
+        )
+        if needs_lines and arg_indent(call) is None:
+            # Comments come along and need lines of their own: one argument per line, as
+            # the layout step would write this call if it grew too long.
+            module = ctx.resolver.module_scope.node
+            call = explode(call, module.default_indent)  # type: ignore[attr-defined]
+        if emptied:
+            # The dict goes; its comments must not. Those above an entry go above its
+            # keyword, the rest (on the brace's line, after the last entry) above the first.
+            indent = arg_indent(call)
+            if indent is not None:
+                leading = self._comment_lines(body, call.args[index], moved, indent)
             call = remove_args(call, {index})
         else:
             elements, _, close_ws = remove_items(
@@ -127,4 +147,45 @@ class UnnestExtraBody(Fixer):
                 elements=elements, rbrace=body.rbrace.with_changes(whitespace_before=close_ws)
             )
             call = replace_arg_value(call, index, new_body)
-        return append_args(call, moved)
+        call = append_args(call, moved)
+        first = len(call.args) - len(moved)
+        for k, lines in enumerate(leading):
+            call = put_leading_comments(call, first + k, lines)
+        if len(comments(call)) != len(comments(before)):
+            # Some comment found no place (a call on one line has none for a comment that
+            # stood inside a dict written over lines): extra_body works as it is.
+            return before
+        for arg in moved:
+            key = arg.keyword.value  # type: ignore[union-attr]
+            ctx.report(
+                keyword_node(original, "extra_body"),
+                "CM206",
+                f'extra_body["{key}"] is a keyword of the Cerebras SDK; passed as {key}=',
+            )
+        return call
+
+    @staticmethod
+    def _comment_lines(
+        body: cst.Dict, arg: cst.Arg, moved: list[cst.Arg], indent: str
+    ) -> list[list[cst.EmptyLine]]:
+        """Comment lines to write above each moved keyword, when the whole dict goes."""
+
+        def line(comment: cst.Comment) -> cst.EmptyLine:
+            return cst.EmptyLine(whitespace=cst.SimpleWhitespace(indent), comment=comment)
+
+        # Comments already on their way: beside an entry, or inside its value.
+        carried = {id(c) for a in moved for c in comments(a)}
+        above: list[list[cst.EmptyLine]] = []
+        spaces = [body.lbrace.whitespace_after]
+        spaces += [
+            e.comma.whitespace_after for e in body.elements[:-1] if isinstance(e.comma, cst.Comma)
+        ]
+        for ws in spaces:
+            lines = ws.empty_lines if isinstance(ws, PW) else ()
+            above.append([line(c.comment) for c in lines if c.comment is not None])
+            carried.update(id(c.comment) for c in lines if c.comment is not None)
+        rest = [line(c) for c in comments(body) if id(c) not in carried]
+        note = trailing_comment(arg)
+        rest += [line(note)] if note is not None and id(note) not in carried else []
+        above[0] = rest + above[0]
+        return above
