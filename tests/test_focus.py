@@ -9,6 +9,7 @@ test checks that holes were really made, so the comparisons cannot pass vacuousl
 from __future__ import annotations
 
 import ast
+import random
 import sys
 import textwrap
 from pathlib import Path
@@ -16,6 +17,10 @@ from typing import Any
 
 import pytest
 from helpers import load_options, make_options
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from program_grammar import SdkProgram, plain_programs, sdk_programs
+from test_properties import examples
 
 from codemods import focus as focus_module
 from migrator import files
@@ -342,3 +347,29 @@ def test_restore_refuses_a_lost_hole() -> None:
     assert made.restore(made.text) == text
     assert made.restore(made.text.replace(placeholder, "")) is None
     assert made.restore(made.text + placeholder + "\n") is None
+
+
+# Generated programs -------------------------------------------------------------------------
+
+
+@examples(default=60)
+@given(sdk_programs(), st.lists(plain_programs(), min_size=1, max_size=3), st.randoms())
+def test_generated_programs_with_unrelated_code(
+    program: SdkProgram, others: list[str], rng: random.Random
+) -> None:
+    """An SDK program from tests/program_grammar.py with unrelated modules spliced in
+    between its top-level statements (they reuse names such as ``client`` and ``OpenAI`` in
+    their own scopes): focus and the whole module agree on both targets."""
+    lines = program.source.splitlines(keepends=True)
+    cuts = sorted(rng.sample(range(len(lines) + 1), min(len(others), len(lines) + 1)))
+    parts, start = [], 0
+    for cut, other in zip(cuts, others, strict=False):
+        parts += [*lines[start:cut], "\n\n", other.replace("\r\n", "\n"), "\n\n"]
+        start = cut
+    text = "".join(parts + lines[start:])
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        assume(False)  # a cut inside a statement, a __future__ import not first
+    for target in TARGETS:
+        assert_same(text, target=target)
