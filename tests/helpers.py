@@ -11,11 +11,15 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
+
 from codemods.diagnostics import Severity
 from codemods.options import Options
+from migrator.cli import main
 from migrator.engine import SourceResult, migrate_source
 from migrator.settings import Settings
 
@@ -131,3 +135,17 @@ def check_noop(src: str, **options: Any) -> SourceResult:
         src, result.code, ("before", "after")
     )
     return result
+
+
+def invoke(
+    *args: str, cwd: Path, stdin: bytes | str | None = None, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
+    """Run the command line in ``cwd`` with click's runner: exit code, stdout, stderr."""
+    runner = CliRunner(env=env)
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = runner.invoke(main, list(args), input=stdin, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.stdout, result.stderr

@@ -10,21 +10,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import MIGRATED_APP, OPENAI_APP, PLAIN
+from helpers import MIGRATED_APP, OPENAI_APP, PLAIN, invoke
 
 from migrator.cli import main
-
-
-def invoke(*args: str, cwd: Path, stdin: bytes | None = None) -> tuple[int, str, str]:
-    """Run the CLI in ``cwd`` with click's runner; stdout and stderr apart."""
-    runner = CliRunner()
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        result = runner.invoke(main, list(args), input=stdin, catch_exceptions=False)
-    finally:
-        os.chdir(old)
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

@@ -5,19 +5,16 @@ from __future__ import annotations
 import importlib.resources
 import io
 import json
-import os
 import re
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
-from helpers import MIGRATED_APP, OPENAI_APP, PLAIN
+from helpers import MIGRATED_APP, OPENAI_APP, PLAIN, invoke
 
 from codemods.diagnostics import RULES, Diagnostic
 from codemods.options import Options
-from migrator.cli import main
 from migrator.engine import FileResult, Status
 from migrator.formats import (
     FORMATS,
@@ -37,17 +34,6 @@ KEY = "sk-proj-SECRETSECRETSECRET0123456789"
 KEYED_APP = OPENAI_APP.replace("client = OpenAI()", f'client = OpenAI(api_key="{KEY}")')
 GROQ = 'from openai import OpenAI\nclient = OpenAI(base_url="https://api.groq.com/openai/v1")\n'
 BROKEN = "import openai\nprint 'python 2'\n"
-
-
-def invoke(*args: str, cwd: Path, stdin: bytes | None = None, **env: str) -> tuple[int, str, str]:
-    runner = CliRunner(env=env or None)
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        result = runner.invoke(main, list(args), input=stdin, catch_exceptions=False)
-    finally:
-        os.chdir(old)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def no_report(err: str) -> bool:
@@ -425,7 +411,7 @@ def test_readiness_tables_on_a_terminal_keep_markup_literal(tmp_path: Path) -> N
     folder.mkdir()
     (folder / "[red]g.py").write_text(GROQ)
     (tmp_path / "app.py").write_text(OPENAI_APP)
-    _, _, err = invoke("--check", cwd=tmp_path, FORCE_COLOR="1")
+    _, _, err = invoke("--check", cwd=tmp_path, env={"FORCE_COLOR": "1"})
     assert "\x1b[" in err
     assert "Readiness" in err and "CEREBRAS_API_KEY" in err
     assert "[bold]/[red]g.py" in err

@@ -327,6 +327,14 @@ def _big_tree(root: Path, originals: dict[str, bytes]) -> None:
         (root / name).write_bytes(raw)
 
 
+def _started(root: Path, originals: dict[str, bytes], *args: str) -> subprocess.Popen:
+    """A run over a fresh tree of ``originals``, once it has rewritten a few files."""
+    _big_tree(root, originals)
+    process = start(*args, ".", cwd=root)
+    _wait_for_writes(process, root, originals)
+    return process
+
+
 def _wait_for_writes(process: subprocess.Popen, root: Path, originals: dict[str, bytes]) -> None:
     """Until the run has rewritten a few files (and is still running)."""
     deadline = time.monotonic() + 120
@@ -358,9 +366,7 @@ def test_ctrl_c_leaves_whole_files_and_a_short_message(
     tmp_path: Path, originals: dict[str, bytes]
 ) -> None:
     root = tmp_path / "tree"
-    _big_tree(root, originals)
-    process = start(".", cwd=root)
-    _wait_for_writes(process, root, originals)
+    process = _started(root, originals)
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
@@ -378,9 +384,7 @@ def test_sigkill_leaves_whole_files_and_a_rerun_finishes(
     tmp_path: Path, originals: dict[str, bytes]
 ) -> None:
     root = tmp_path / "tree"
-    _big_tree(root, originals)
-    process = start(".", cwd=root)
-    _wait_for_writes(process, root, originals)
+    process = _started(root, originals)
     os.killpg(process.pid, signal.SIGKILL)  # the process and its workers, no clean-up
     process.communicate(timeout=120)
     assert process.returncode == -signal.SIGKILL
@@ -412,9 +416,7 @@ def test_a_worker_killed_mid_run_loses_no_file(tmp_path: Path, originals: dict[s
     """A worker dies (the OOM killer, a crash in native code): the files it and the pool
     had in flight are processed again one by one, and the run ends as if nothing happened."""
     root = tmp_path / "tree"
-    _big_tree(root, originals)
-    process = start("-j", "2", ".", cwd=root)
-    _wait_for_writes(process, root, originals)
+    process = _started(root, originals, "-j", "2")
     workers = _live_children(process.pid)
     assert workers, "no worker process to kill"
     for worker in workers:

@@ -15,15 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
-from helpers import load_options, make_options, text_diff
+from helpers import invoke, load_options, make_options, text_diff
 from hypothesis import given
 from hypothesis import settings as settings_
 from hypothesis import strategies as st
 from test_formats import apply_sarif_fix, assert_valid_sarif
 
 from migrator import files, notebooks
-from migrator.cli import main
 from migrator.engine import FileResult, Status, migrate_bytes, process_file
 from migrator.notebooks import CellDiagnostic, mask_cell, unmask
 from migrator.settings import Settings
@@ -551,17 +549,6 @@ def test_file_positions_point_into_the_json() -> None:
 
 
 # Command line -----------------------------------------------------------------------------
-def invoke(*args: str, cwd: Path) -> tuple[int, str, str]:
-    runner = CliRunner()
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        result = runner.invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
-    return result.exit_code, result.stdout, result.stderr
-
-
 CHAT = (FIXTURES / "chat" / "input.ipynb").read_bytes()
 
 

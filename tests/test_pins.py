@@ -7,12 +7,11 @@ import os
 import textwrap
 from pathlib import Path
 
+import helpers
 import pytest
-from click.testing import CliRunner
 from packaging.specifiers import SpecifierSet
 
 from codemods import sdk
-from migrator.cli import main
 from migrator.pins import assume_version, detect_openai_version, poetry_specifiers, search_folders
 from migrator.settings import ConfigError, build_settings
 
@@ -449,14 +448,7 @@ reply = client.chat.completions.create(
 
 
 def invoke(*args: str, cwd: Path, stdin: str = APP) -> tuple[int, str, str]:
-    runner = CliRunner()
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        result = runner.invoke(main, list(args), input=stdin, catch_exceptions=False)
-    finally:
-        os.chdir(old)
-    return result.exit_code, result.stdout, result.stderr
+    return helpers.invoke(*args, cwd=cwd, stdin=stdin)
 
 
 def moved(code: str) -> set[str]:

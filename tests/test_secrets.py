@@ -8,7 +8,6 @@ except what the rewrite itself changed (a constructor's literal becomes an envir
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -16,11 +15,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from click.testing import CliRunner
+from helpers import invoke
 from test_formats import apply_sarif_fix, assert_valid_sarif
 
 from codemods.secrets import KEY_PATTERN, find_secrets, mask, redact
-from migrator.cli import main
 
 # Fake keys, shaped like real ones (an OpenAI project key, a legacy one, a Cerebras one).
 CTOR_KEY = "sk-proj-CtorKey0aB1cD2eF3gH4iJ5kL6mN7oP8qR9sT0uV1wX2yZ3_Ab-Cd"
@@ -105,19 +103,6 @@ def write_project(root: Path) -> None:
 def project(tmp_path: Path) -> Path:
     write_project(tmp_path)
     return tmp_path
-
-
-def invoke(
-    *args: str, cwd: Path, stdin: bytes | None = None, env: dict[str, str] | None = None
-) -> tuple[int, str, str]:
-    runner = CliRunner(env=env)
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        result = runner.invoke(main, list(args), input=stdin, catch_exceptions=False)
-    finally:
-        os.chdir(old)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def assert_no_secret(*outputs: str) -> str:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from click.testing import CliRunner
-from helpers import migrate
+from helpers import invoke, migrate
 
 from codemods.diagnostics import RULES
-from migrator.cli import main
 
 SRC = """\
 from openai import OpenAI
@@ -20,16 +17,6 @@ client.embeddings.create(model="text-embedding-3", input="x")  # cerebras-migrat
 client.embeddings.create(model="text-embedding-3", input="y")
 client.chat.completions.create(model="gpt-4o", messages=[])  # cerebras-migrate: ignore[CM401]
 """
-
-
-def invoke(*args: str, cwd: Path) -> tuple[int, str, str]:
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_bare_ignore_leaves_the_statement_as_written() -> None:
