@@ -3,7 +3,7 @@
 libcst's parse, walks and code generation cost about ten times CPython's parser, and in a
 real module most top-level functions and classes never touch the SDK: validation helpers,
 dataclasses, I/O. ``focus`` reads the module with ``ast`` and replaces every top-level
-``def``/``class`` that cannot matter by a *hole*, a placeholder expression spanning the same
+``def``/``class`` that cannot matter by a *hole*, a placeholder function spanning the same
 lines, so libcst sees a much smaller module whose positions are those of the file.
 ``Focus.restore`` puts the original text back in place of each hole.
 
@@ -117,7 +117,7 @@ class Focus:
         return restored
 
 
-_PLACEHOLDER = re.compile(_HOLE + r'\d+__\("""\n*"""\)')
+_PLACEHOLDER = re.compile("def " + _HOLE + r'\d+__\(\):(?: |\n[ \t\f]*)"""\n*"""')
 
 
 def may_focus(text: str) -> bool:
@@ -153,21 +153,52 @@ def focus(text: str, tree: ast.Module, options: Options) -> Focus | None:
     parts: list[str] = []
     holes: dict[str, str] = {}
     position = 0
+    indent = _first_indent(chunks)
     for index, (first, last) in enumerate(runs):
         begin = starts[first - 1]
         end = starts[last] - 1 if last < len(starts) else len(text)
         if last < len(starts) and text[end] != "\n":  # pragma: no cover - "\r" excluded
             return None
         original = text[begin:end]
-        # One call of one string token, however many lines: newlines between brackets
-        # would each be a node for libcst to build, walk and print.
-        placeholder = f'{_HOLE}{index}__("""' + "\n" * (last - first) + '""")'
+        # A function, as what it hides is functions and classes (the fixers lay out what
+        # they add by what follows), whose body is one string token however many lines:
+        # newlines between brackets would each be a node to build, walk and print.
+        placeholder = f'def {_HOLE}{index}__(): """' + "\n" * (last - first) + '"""'
+        if indent is not None and first <= indent[0] <= last:
+            if not indent[1]:
+                return None
+            # This hole holds the file's first indented block, whose indentation libcst
+            # gives the lines a rewrite adds: the body goes on the next line, as indented.
+            placeholder = (
+                f'def {_HOLE}{index}__():\n{indent[1]}"""' + "\n" * (last - first - 1) + '"""'
+            )
         parts.append(text[position:begin])
         parts.append(placeholder)
         holes[placeholder] = original
         position = end
     parts.append(text[position:])
     return Focus("".join(parts), holes, hidden)
+
+
+def _first_indent(chunks: list[_Chunk]) -> tuple[int, str] | None:
+    """The line and whitespace of the file's first indented block, from which libcst takes
+    the indentation of every line a rewrite adds (``Module.default_indent``); None when
+    there is none. Only multi-line compound statements can hold one: they are tokenized in
+    turn until one does, usually the first."""
+    import io
+    import tokenize
+
+    for chunk in chunks:
+        compound = hasattr(chunk.node, "body") or hasattr(chunk.node, "cases")  # match
+        if chunk.first == chunk.last or not compound:
+            continue
+        try:
+            for token in tokenize.generate_tokens(io.StringIO(chunk.segment).readline):
+                if token.type == tokenize.INDENT:
+                    return chunk.first + token.start[0] - 1, token.string
+        except (tokenize.TokenError, SyntaxError):
+            return chunk.first, ""  # unknown: keep this statement in view
+    return None
 
 
 def _line_starts(text: str) -> list[int]:

@@ -269,6 +269,20 @@ CASES = {
         def ask():
             return client.chat.completions.create(model=MODEL, messages=[])
         """,
+    # The first indented block (4 spaces) is hidden; the code rewritten is indented by 2.
+    # libcst indents the lines it adds like the file's first block, so that block's
+    # indentation must stay in view.
+    "first_indented_block_hidden": """
+        def helper() -> None:
+            return None
+
+
+        from openai import OpenAI
+
+        def ask(q):
+          reply = OpenAI(base_url="https://api.openai.com/v1").chat.completions.create(model="m", messages=[q], clear_thinking=False)
+          return reply
+        """,
     # Decorators, comments and blank lines around hidden functions keep their bytes.
     "decorated_and_commented": """
         from functools import cache
