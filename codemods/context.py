@@ -19,6 +19,11 @@ class Finding:
     message: str
 
 
+def nothing_hidden(name: str) -> bool:
+    """``hides`` when libcst was shown the whole module."""
+    return False
+
+
 class Taken:
     """The names a new binding must avoid: the module's, the planned ones, hidden ones."""
 
@@ -52,7 +57,7 @@ class Context:
     not_references: set[int] = field(default_factory=set)
     # Whether a name is bound in the parts of the file libcst was not shown
     # (codemods/focus.py): a name a fixer creates must not collide with those either.
-    hides: Callable[[str], bool] = lambda name: False
+    hides: Callable[[str], bool] = nothing_hidden
     _requests: dict[int, RequestCall | None] = field(default_factory=dict)
 
     @property

@@ -71,6 +71,11 @@ class _Chunk:
                     names.update(inner.names)
         return names
 
+    @cached_property
+    def bindings(self) -> frozenset[str]:
+        """Every name it binds, as codemods.resolve counts bindings (for ``Focus.hides``)."""
+        return frozenset(_resolver_bindings(self.node))
+
     def binds(self) -> set[str]:
         """What other statements could reach of what this one binds (asked once it is
         relevant): module-level names, and attribute names (``self.client = ...``)."""
@@ -87,19 +92,11 @@ class Focus:
     text: str
     holes: dict[str, str]  # placeholder -> the original text it stands for
     _hidden: list[_Chunk] = field(default_factory=list)
-    _bindings: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def hides(self, name: str) -> bool:
         """Whether a hidden statement binds ``name``, as codemods.resolve counts bindings.
         Only statements whose text holds the word are walked, once each."""
-        for index, chunk in enumerate(self._hidden):
-            if name in chunk.words:
-                bound = self._bindings.get(index)
-                if bound is None:
-                    bound = self._bindings[index] = frozenset(_resolver_bindings(chunk.node))
-                if name in bound:
-                    return True
-        return False
+        return any(name in c.words and name in c.bindings for c in self._hidden)
 
     def restore(self, code: str) -> str | None:
         """``code`` with each hole's text back in place; None when a hole is not there

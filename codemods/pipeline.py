@@ -9,6 +9,7 @@ import libcst as cst
 
 from .base import Fixer
 from .clients import ClientConstructors
+from .context import nothing_hidden
 from .imports import SwitchSdk
 from .models import MapModelIds
 from .module_client import ModuleClient, ModuleClientToInstance
@@ -39,7 +40,7 @@ def migrate_module(
     module: cst.Module,
     options: Options,
     skip_lines: frozenset[int] = frozenset(),
-    hides: Callable[[str], bool] = lambda name: False,
+    hides: Callable[[str], bool] = nothing_hidden,
 ) -> ModuleResult:
     """Rewrite a parsed module for ``options.target``; the input tree is not modified.
 

@@ -10,7 +10,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .base import Fixer
-from .context import Context
+from .context import Context, nothing_hidden
 from .diagnostics import Diagnostic
 from .importing import add_imports
 from .layout import HEADED, fit_statement
@@ -202,7 +202,7 @@ def run_fixers(
     options: Options,
     fixers: Sequence[Fixer],
     skip_lines: frozenset[int] = frozenset(),
-    hides: Callable[[str], bool] = lambda name: False,
+    hides: Callable[[str], bool] = nothing_hidden,
 ) -> ModuleResult:
     """Apply ``fixers`` to ``module`` in one traversal; diagnostics carry 1-based positions.
 

@@ -261,9 +261,10 @@ def _rewrite(
     """Run the fixers on ``module``, parsed from ``text`` (or from ``focused.text``, whose
     holes go back in place in the result; None when they cannot)."""
     from codemods import migrate_module
+    from codemods.context import nothing_hidden
     from codemods.traverse import code  # ``module.code``, faster
 
-    hides = focused.hides if focused is not None else lambda name: False
+    hides = focused.hides if focused is not None else nothing_hidden
     try:
         skip = frozenset(line for line, codes in marks.items() if codes is None)
         result = migrate_module(module, settings.options, skip, hides)

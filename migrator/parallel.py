@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from codemods.diagnostics import Diagnostic
 
 from . import files
-from .engine import FileResult, Status, _process_bytes, is_generated, may_use_sdk
+from .engine import FileResult, Status, _process_bytes, is_generated, may_use_sdk, process_file
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -268,7 +268,7 @@ def _alone(path: Path, settings: Settings, write: bool) -> FileResult:
         status = 1
         try:
             os.close(read_end)
-            result = _light(_triage_and_process(path, settings, write), path)
+            result = _light(process_file(path, settings, write=write), path)
             with os.fdopen(write_end, "wb") as out:
                 pickle.dump(result, out, pickle.HIGHEST_PROTOCOL)
             status = 0
@@ -289,13 +289,6 @@ def _alone(path: Path, settings: Settings, write: bool) -> FileResult:
         cause = f"exit status {os.WEXITSTATUS(status)}"
     message = f"internal error: the process migrating this file died ({cause}); nothing written"
     return FileResult(path, Status.ERROR, diagnostics=[Diagnostic("CM903", 1, 1, message)])
-
-
-def _triage_and_process(path: Path, settings: Settings, write: bool) -> FileResult:
-    triaged = _triage(path, settings, write)
-    if isinstance(triaged, bytes):
-        return _process_bytes(path, triaged, settings, write)
-    return triaged
 
 
 class _Loop:
