@@ -276,8 +276,7 @@ def _walk(
     cache: dict[str, pathspec.GitIgnoreSpec | None],
 ) -> list[Candidate]:
     """The wanted files under ``root``, sorted by their walk-relative posix paths."""
-    found: list[tuple[str, Path, str]] = []  # (walk-relative path, folder, name)
-    odd: list[tuple[str, Candidate]] = []  # symlinks and unreadable folders, with a note
+    found: list[tuple[str, Candidate]] = []  # (walk-relative path, candidate)
     # Each pending folder carries the rules in force there; tuples are shared, not copied.
     pending: list[tuple[str, str, Path, tuple[_Rules, ...]]] = [
         (os.fspath(root), "", root, tuple(_repo_rules(root, cache)))
@@ -290,7 +289,7 @@ def _walk(
         except OSError as exc:
             # Loud rather than silently short: the user can exclude the folder.
             problem = f"cannot read directory: {exc.strerror}"
-            odd.append((rel_folder, Candidate(folder_path, False, problem=problem)))
+            found.append((rel_folder, Candidate(folder_path, False, problem=problem)))
             continue
         if any(entry.name == _IGNORE_FILE for entry in entries):  # no failed open per folder
             own = _load(Path(folder, _IGNORE_FILE), cache)
@@ -305,24 +304,17 @@ def _walk(
                 if _excluded(exclude_spec, rules, rel_dir):
                     continue  # pruned: nothing below an excluded folder is even listed
                 pending.append((entry.path, rel_dir, folder_path / entry.name, rules))
-            elif entry.name.endswith(suffixes) and not _excluded(exclude_spec, rules, rel):
-                # Cheapest test first: most files have another suffix.
-                if not entry.is_symlink():
-                    if entry.is_file(follow_symlinks=False):  # no FIFO, socket, device
-                        found.append((rel, folder_path, entry.name))
-                    continue
+            elif not entry.name.endswith(suffixes) or _excluded(exclude_spec, rules, rel):
+                continue  # the suffix first: most files fail that cheapest test
+            elif entry.is_symlink():
                 link = _link(folder_path / entry.name, os.fspath(root), explicit=False)
                 if link is not None:
-                    odd.append((rel, link))
-    # Joined from its folder's Path, a file's Path costs half what root / rel does.
-    walked = [(rel, folder_path / name) for rel, folder_path, name in found]
-    if not odd:
-        walked.sort()
-        return [Candidate(path, False) for _, path in walked]
-    everything: list[tuple[str, Candidate]] = [(rel, Candidate(p, False)) for rel, p in walked]
-    everything.extend(odd)
-    everything.sort(key=lambda item: item[0])
-    return [candidate for _, candidate in everything]
+                    found.append((rel, link))
+            elif entry.is_file(follow_symlinks=False):  # no FIFO, socket, device
+                # Joined from its folder's Path, a file's Path costs half what root / rel does.
+                found.append((rel, Candidate(folder_path / entry.name, False)))
+    found.sort(key=lambda item: item[0])
+    return [candidate for _, candidate in found]
 
 
 def _excluded(
