@@ -141,9 +141,8 @@ def _remove_stale_temporaries(path: Path) -> None:
     import glob
 
     # Exactly ours for this file: mkstemp's eight random characters between the two parts
-    # (``.a.py.*`` alone would also match the temporary file of ``a.py.pyi``).
-    exact = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
-    for stale in path.parent.glob(f".{glob.escape(path.name)}.*{TEMP_SUFFIX}"):
-        if exact.fullmatch(stale.name):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+    # (``.a.py.*`` would also match the temporary file of ``a.py.pyi``, whose name is
+    # longer by at least the dot).
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.{'?' * 8}{TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
