@@ -55,6 +55,10 @@ class _Chunk:
     hideable: bool
     relevant: bool = False
 
+    @property
+    def hidden(self) -> bool:
+        return self.hideable and not self.relevant
+
     @cached_property
     def words(self) -> set[str]:
         return set(_WORD.findall(self.segment))
@@ -128,11 +132,12 @@ def focus(text: str, tree: ast.Module, options: Options) -> Focus | None:
     None when there is nothing (worth) hiding. ``tree`` is ``ast.parse(text)``."""
     if not may_focus(text):  # placeholders are written with "\n": no other line ends
         return None
-    chunks = list(_chunks(tree, text))
+    starts = _line_starts(text)
+    chunks = list(_chunks(tree, text, starts))
     if sum(c.last - c.first + 1 for c in chunks if c.hideable) < _MIN_HIDDEN_LINES:
         return None
     _mark_relevant(chunks, options)
-    hidden = [c for c in chunks if c.hideable and not c.relevant]
+    hidden = [c for c in chunks if c.hidden]
     if sum(c.last - c.first + 1 for c in hidden) < _MIN_HIDDEN_LINES:
         return None
     # Neighbouring hidden statements make one hole, with the blank lines and comments
@@ -140,13 +145,11 @@ def focus(text: str, tree: ast.Module, options: Options) -> Focus | None:
     runs: list[tuple[int, int]] = []
     previous_hidden = False
     for chunk in chunks:
-        is_hidden = chunk.hideable and not chunk.relevant
-        if is_hidden and previous_hidden:
+        if chunk.hidden and previous_hidden:
             runs[-1] = (runs[-1][0], chunk.last)
-        elif is_hidden:
+        elif chunk.hidden:
             runs.append((chunk.first, chunk.last))
-        previous_hidden = is_hidden
-    starts = _line_starts(text)
+        previous_hidden = chunk.hidden
     parts: list[str] = []
     holes: dict[str, str] = {}
     position = 0
@@ -208,8 +211,7 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-def _chunks(tree: ast.Module, text: str) -> Iterator[_Chunk]:
-    starts = _line_starts(text)
+def _chunks(tree: ast.Module, text: str, starts: list[int]) -> Iterator[_Chunk]:
     for node in tree.body:
         first = node.lineno
         if isinstance(node, _DEFS) and node.decorator_list:
