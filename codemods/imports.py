@@ -13,6 +13,7 @@ provider) still needs. A module import that nothing uses any more is removed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -121,7 +122,7 @@ class SwitchSdk(Fixer):
             new_local = new_name
             ctx.renames[(local, qualname)] = new_name
             self.rename_names.add(local)
-        if _already_bound(ctx, scope, new_local, mapped):
+        if _already_imported(ctx, statement, scope, new_local, mapped):
             ctx.moved.add((local, qualname))
             return _Plan("drop")  # ``from cerebras.cloud.sdk import Cerebras`` is there already
         ctx.plan_binding(mapped, scope, new_local)
@@ -295,11 +296,30 @@ def _taken(ctx: Context, name: str, qualname: str) -> bool:
     )
 
 
-def _already_bound(ctx: Context, scope: Scope, local: str, qualname: str) -> bool:
-    for bound_scope, bound_local in ctx.bound.get(qualname, ()):
-        if bound_scope is scope and bound_local == local:
-            return True
-    return any(b.kind == "import" and b.qualname == qualname for b in scope.bindings.get(local, ()))
+def _already_imported(
+    ctx: Context, statement: cst.SimpleStatementLine, scope: Scope, local: str, qualname: str
+) -> bool:
+    """Whether another import statement of the same block already binds ``local`` to
+    ``qualname``, so that ``statement`` would repeat it. One in another block (the other
+    branch of ``if TYPE_CHECKING:``/``else``, a ``try``) does not count: dropping this one
+    would leave its block without the name."""
+    block = _block(scope)
+    if not any(s is statement for s in block):
+        return False
+    return any(
+        other is not statement
+        and other_scope is scope
+        and other_local == local
+        and other_qualname == qualname
+        and any(s is other for s in block)
+        for other, other_scope, other_local, other_qualname in ctx.resolver.import_aliases
+    )
+
+
+def _block(scope: Scope) -> Sequence[cst.CSTNode]:
+    """The statements directly in the module, class or function a scope is."""
+    body = getattr(scope.node, "body", ())
+    return body if isinstance(body, Sequence) else getattr(body, "body", ())
 
 
 @dataclass(frozen=True)
