@@ -1,40 +1,43 @@
-"""Pure libcst rewrites that move OpenAI SDK code onto Cerebras. No I/O, no CLI.
+"""Pure rewrites that move OpenAI SDK code onto Cerebras: text and options in, new text and
+diagnostics out. No I/O, no CLI.
 
-``FIXERS``, ``migrate_module`` and ``ModuleResult`` live in ``codemods/pipeline.py`` and are
-loaded on first use, with libcst: a run whose files never mention either SDK (or ``--help``)
-does not pay a quarter of a second for importing it.
+- ``options``, ``rules`` (every diagnostic code), ``result``, ``secrets``: shared by every
+  front-end and by the application;
+- ``facts/``: what the SDKs and the API are, as data;
+- ``python/``: the Python front-end (libcst), entered through ``migrate_source``.
+
+``migrate_source`` is loaded on first use: a run whose files never mention either SDK (or
+``--help``) does not pay for importing the front-end.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .diagnostics import RULES, Diagnostic, Rule, Severity
-from .options import TARGETS, Options, Target
+from codemods.options import TARGETS, Options, Target
+from codemods.result import SourceResult
+from codemods.rules import RULES, Diagnostic, Rule, Severity
 
 if TYPE_CHECKING:
-    from .pipeline import FIXERS, ModuleResult, migrate_module
-
-_LAZY = frozenset({"FIXERS", "ModuleResult", "migrate_module"})
+    from codemods.python.source import migrate_source
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        from . import pipeline
+    if name == "migrate_source":
+        from codemods.python.source import migrate_source
 
-        return getattr(pipeline, name)
+        return migrate_source
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
-    "FIXERS",
     "RULES",
     "TARGETS",
     "Diagnostic",
-    "ModuleResult",
     "Options",
     "Rule",
     "Severity",
+    "SourceResult",
     "Target",
-    "migrate_module",
+    "migrate_source",
 ]

@@ -1,11 +1,12 @@
-"""What the codemods need to know about the run: the target and the user's choices."""
+"""What the codemods need to know about the run: the target, the user's choices, and the base
+URL each kind of client gets from them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
-from . import sdk
+from codemods.facts import sdk
 
 Target = Literal["openai", "cerebras"]
 TARGETS: tuple[Target, ...] = ("openai", "cerebras")
@@ -31,6 +32,18 @@ class Options:
         """The base URL given, with and without ``/v1``: what the two SDKs are pointed at."""
         url = self.base_url.rstrip("/")
         return frozenset({url, url.removesuffix("/v1")})
+
+    @property
+    def client_base_url(self) -> str | None:
+        """The ``base_url`` a client constructor of the target gets; None: the SDK's default.
+
+        The openai client gets the URL as given (``.../v1``). The Cerebras SDK's paths already
+        start with ``/v1``, so it gets the URL without it, or nothing for the Cerebras URL,
+        its default (``https://api.cerebras.ai/v1`` would post to ``/v1/v1/...``)."""
+        if self.target == "openai":
+            return self.base_url
+        url = self.base_url.rstrip("/")
+        return None if url == sdk.CEREBRAS_BASE_URL else url.removesuffix("/v1")
 
     @property
     def module_base_url(self) -> str:

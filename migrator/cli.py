@@ -10,19 +10,22 @@ from typing import Any
 
 import click
 
-from codemods import sdk
-from codemods.diagnostics import RULES, Severity
+from codemods import rules
+from codemods.rules import RULES, Severity
 from codemods.secrets import redact
 
 from . import __version__
+from .core import migrate_bytes
 from .discover import discover
-from .engine import FileResult, Status, migrate_bytes, run_candidates
+from .explain import explain
 from .files import encode
-from .formats import FORMATS, make_reporter
 from .pins import assumed_line
 from .progress import progress
-from .report import BaseReporter, Mode
+from .report import FORMATS, BaseReporter, Mode, make_reporter
+from .results import FileResult, Status
+from .run import run_candidates
 from .settings import (
+    SETTINGS,
     ConfigError,
     Settings,
     build_settings,
@@ -46,6 +49,25 @@ Settings can also live under [tool.cerebras-migrate] in pyproject.toml; flags wi
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     """``--exclude a,b --exclude c`` → ``("a", "b", "c")``, as ruff reads its lists."""
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _setting_options(command: Any) -> Any:
+    """The options of every setting a flag can give (``migrator.settings.SETTINGS``), in
+    the table's order. Flags default to None (not given): the config file then decides."""
+    for setting in reversed(SETTINGS):
+        if not setting.flag:
+            continue
+        kwargs: dict[str, Any] = {"help": setting.help, "default": None}
+        if setting.metavar:
+            kwargs["metavar"] = setting.metavar
+        if setting.kind is bool:
+            kwargs["is_flag"] = True
+        elif setting.choices:
+            kwargs["type"] = click.Choice(setting.choices)
+        elif setting.kind in (list, dict):
+            kwargs.update(multiple=True, default=())
+        command = click.option(setting.option, setting.name, **kwargs)(command)
+    return command
 
 
 class _Command(click.Command):
@@ -78,72 +100,7 @@ def _masked_usage_errors() -> Iterator[None]:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--diff", "diff", is_flag=True, help="Write nothing; print a unified diff.")
 @click.option("--check", is_flag=True, help="Write nothing; list the files that would change.")
-@click.option(
-    "--target",
-    type=click.Choice(["openai", "cerebras"]),
-    default=None,
-    help="What the code should run on: the openai client pointed at Cerebras, or the "
-    "Cerebras SDK (cerebras-cloud-sdk).  [default: openai]",
-)
-@click.option(
-    "--api-key-env",
-    metavar="NAME",
-    default=None,
-    help=f"Environment variable holding the Cerebras key.  [default: {sdk.CEREBRAS_API_KEY_ENV}]",
-)
-@click.option(
-    "--base-url",
-    metavar="URL",
-    default=None,
-    help=f"Cerebras API base URL.  [default: {sdk.CEREBRAS_BASE_URL}]",
-)
-@click.option(
-    "--model-map",
-    metavar="OLD=NEW",
-    multiple=True,
-    help=f"Map a model id (OLD may be a glob); repeatable. "
-    f"Default: OpenAI chat models → {sdk.DEFAULT_CEREBRAS_MODEL}.",
-)
-@click.option("--keep-models", is_flag=True, default=None, help="Leave model ids as they are.")
-@click.option(
-    "--drop-unsupported",
-    is_flag=True,
-    default=None,
-    help="With --target cerebras: remove request keywords the Cerebras SDK does not take "
-    "(store, metadata, ...) instead of only reporting them.",
-)
-@click.option(
-    "--openai-version",
-    metavar="X.Y.Z",
-    default=None,
-    help="The openai release the code runs on: keywords it does not know move into "
-    "extra_body.  [default: read from the project's pins, else the newest known]",
-)
-@click.option(
-    "--exclude",
-    metavar="PATTERNS",
-    multiple=True,
-    help="Gitignore-style patterns to skip, replacing the defaults (.git, .venv, build, ...).",
-)
-@click.option(
-    "--extend-exclude",
-    metavar="PATTERNS",
-    multiple=True,
-    help="Patterns to skip in addition to the defaults.",
-)
-@click.option(
-    "--select",
-    metavar="CODES",
-    multiple=True,
-    help="Report only these diagnostic codes (or prefixes: CM4 is every CM4xx).",
-)
-@click.option("--ignore", metavar="CODES", multiple=True, help="Never report these codes.")
-@click.option(
-    "--strict",
-    is_flag=True,
-    default=None,
-    help="Exit 1 when a warning remains, even if nothing is rewritten (for CI gates).",
-)
+@_setting_options
 @click.option(
     "--list-rules",
     is_flag=True,
@@ -185,23 +142,12 @@ def main(
     paths: tuple[str, ...],
     diff: bool,
     check: bool,
-    target: str | None,
-    api_key_env: str | None,
-    base_url: str | None,
-    model_map: tuple[str, ...],
-    keep_models: bool | None,
-    drop_unsupported: bool | None,
-    openai_version: str | None,
-    exclude: tuple[str, ...],
-    extend_exclude: tuple[str, ...],
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    strict: bool | None,
     quiet: bool,
     verbose: bool,
     no_color: bool,
     output_format: str,
     jobs: int | None,
+    **given: Any,
 ) -> None:
     """Rewrite OpenAI SDK code in PATHS (default: .) to run on Cerebras Inference.
 
@@ -213,35 +159,26 @@ def main(
     paths = paths or (".",)
     mode = Mode.DIFF if diff else Mode.CHECK if check else Mode.WRITE
     flags = {
-        "target": target,
-        "api_key_env": api_key_env,
-        "base_url": base_url,
-        "model_map": model_map,
-        "keep_models": keep_models,
-        "drop_unsupported": drop_unsupported,
-        "openai_version": openai_version,
-        "exclude": _split(exclude) or None,
-        "extend_exclude": _split(extend_exclude) or None,
-        "select": _split(select) or None,
-        "ignore": _split(ignore) or None,
-        "strict": strict,
+        setting.name: _split(given[setting.name]) or None
+        if setting.comma_list
+        else given[setting.name]
+        for setting in SETTINGS
+        if setting.flag
     }
     start = Path(paths[0]) if paths[0] != "-" else Path.cwd()
+    report = {"quiet": quiet, "verbose": verbose, "no_color": no_color}
     try:
         settings = build_settings(
             flags, find_pyproject(start), formatter_line_length(start), start=start
         )
     except ConfigError as exc:
-        raise click.UsageError(str(exc)) from exc
+        if output_format == "text":
+            raise click.UsageError(str(exc)) from exc
+        # A machine reads stdout: it gets its document, with the reason in its ``error``.
+        make_reporter(output_format, mode, **report).fatal(str(exc))
+        sys.exit(EXIT_ERROR)
 
-    reporter = make_reporter(
-        output_format,
-        mode,
-        options=settings.options,
-        quiet=quiet,
-        verbose=verbose,
-        no_color=no_color,
-    )
+    reporter = make_reporter(output_format, mode, options=settings.options, **report)
     if "-" in paths:
         if len(paths) > 1:
             raise click.UsageError('"-" (stdin) cannot be combined with other paths')
@@ -327,12 +264,8 @@ def _list_rules(ctx: click.Context) -> None:
 
 
 def _explain(ctx: click.Context, code: str) -> None:
-    rule = RULES.get(code.upper())
-    if rule is None:
+    found = rules.rule(code)
+    if found is None:
         raise click.BadParameter(f"no such code {code!r}; see --list-rules", param_hint="--explain")
-    click.echo(f"{rule.code} ({rule.name}), severity {rule.severity.value}\n\n{rule.summary}")
-    click.echo(
-        "\nSilence it on one line with `# cerebras-migrate: ignore["
-        f"{rule.code}]`, or everywhere with --ignore {rule.code}."
-    )
+    click.echo(explain(found))
     ctx.exit(EXIT_CLEAN)

@@ -63,7 +63,28 @@ def _detect_encoding(raw: bytes) -> str:
         raise SourceError(f"bad encoding declaration: {exc.msg}", line) from exc
 
 
+def _decode_as(path: Path, raw: bytes, encoding: str, what: str) -> Source:
+    """``raw`` decoded as ``encoding``; ``what`` names it in the error (``as utf-8``)."""
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        # The codec counts from after a BOM it consumed; report offsets in the file's bytes.
+        start = exc.start + (len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0)
+        line = raw.count(b"\n", 0, start) + 1
+        raise SourceError(
+            f"cannot decode {what} (byte {raw[start]:#04x} at offset {start})", line
+        ) from exc
+    return Source(path, raw, text, encoding)
+
+
+def decode_notebook(path: Path, raw: bytes) -> Source:
+    """A notebook's bytes: UTF-8 JSON, as nbformat writes it (a BOM is kept)."""
+    encoding = "utf-8-sig" if raw.startswith(codecs.BOM_UTF8) else "utf-8"
+    return _decode_as(path, raw, encoding, "the notebook as UTF-8")
+
+
 def decode(path: Path, raw: bytes) -> Source:
+    """Python source with its own encoding (PEP 263 cookie or BOM)."""
     nul = raw.find(b"\x00")
     if nul != -1:
         # Before decoding: a binary file would otherwise be "cannot decode" somewhere in it.
@@ -74,16 +95,7 @@ def decode(path: Path, raw: bytes) -> Source:
             "file contains NUL bytes; not Python source", raw.count(b"\n", 0, nul) + 1
         )
     encoding = _detect_encoding(raw)
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        # The codec counts from after a BOM it consumed; report offsets in the file's bytes.
-        start = exc.start + (len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0)
-        line = raw.count(b"\n", 0, start) + 1
-        raise SourceError(
-            f"cannot decode as {encoding} (byte {raw[start]:#04x} at offset {start})", line
-        ) from exc
-    return Source(path, raw, text, encoding)
+    return _decode_as(path, raw, encoding, f"as {encoding}")
 
 
 def encode(source: Source, text: str) -> bytes:

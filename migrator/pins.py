@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.version import InvalidVersion, Version
 
-from codemods import sdk
+from codemods.facts import openai_params
 
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
@@ -78,7 +78,7 @@ MAX_INCLUDE_DEPTH = 10
 
 def latest_known() -> str:
     """The newest openai release on record: what a project with no pin is taken to run."""
-    return sdk.known_openai_versions()[-1]
+    return openai_params.known_openai_versions()[-1]
 
 
 def parse_version(text: str) -> Version | None:
@@ -159,8 +159,8 @@ def _has_upper_bound(spec: SpecifierSet) -> bool:
 
 def _fact_versions() -> list[Version]:
     """The releases at which what this tool knows about openai can change."""
-    texts = set(sdk.known_openai_versions())
-    for introduced in sdk.KEYWORD_INTRODUCED.values():
+    texts = set(openai_params.known_openai_versions())
+    for introduced in openai_params.KEYWORD_INTRODUCED.values():
         texts.update(introduced.values())
     return [v for v in (parse_version(t) for t in texts) if v is not None]
 
@@ -185,7 +185,7 @@ def assume_version(specifiers: tuple[SpecifierSet, ...]) -> tuple[Version, str]:
     lows = [v for spec in specifiers for v in _lower_bounds(spec)]
     if lows:
         return max(lows), "it allows no release on record: its lower bound"
-    oldest = sdk.known_openai_versions()[0]
+    oldest = openai_params.known_openai_versions()[0]
     return Version(oldest), "it allows no release on record: the oldest one"
 
 

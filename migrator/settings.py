@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from codemods.facts import models, sdk
 from codemods.options import TARGETS, Options
+from codemods.rules import Diagnostic
 
 from .pins import detect_openai_version, display_path, normalize_version
 
@@ -54,6 +56,15 @@ class Settings:
     @property
     def excludes(self) -> tuple[str, ...]:
         return (*self.exclude, *self.extend_exclude)
+
+    def reports(self, diagnostic: Diagnostic) -> bool:
+        """``--select``/``--ignore`` by code prefix, as ruff reads them; errors always show."""
+        code = diagnostic.code
+        if diagnostic.rule.is_error:
+            return True
+        if self.select and not any(code.startswith(p) for p in self.select):
+            return False
+        return not any(code.startswith(p) for p in self.ignore)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -115,21 +126,102 @@ def _config_values(path: Path) -> dict[str, Any]:
     return {key.replace("-", "_"): value for key, value in section.items()}
 
 
-_KNOWN_KEYS = {
-    "target": str,
-    "api_key_env": str,
-    "base_url": str,
-    "model_map": dict,
-    "keep_models": bool,
-    "drop_unsupported": bool,
-    "line_length": int,
-    "openai_version": str,
-    "select": list,
-    "ignore": list,
-    "strict": bool,
-    "exclude": list,
-    "extend_exclude": list,
-}
+@dataclass(frozen=True)
+class Setting:
+    """One setting a user chooses: the same name as a command-line flag (``--api-key-env``)
+    and as a key of ``[tool.cerebras-migrate]`` (``api-key-env``). The CLI builds its
+    options from this table, and the config file is checked against it."""
+
+    name: str  # the Python name: ``api_key_env``
+    kind: type  # what the config file must hold: str, bool, int, list or dict
+    help: str
+    metavar: str | None = None
+    flag: bool = True  # also a command-line option (``line-length`` is config only)
+    choices: tuple[str, ...] = ()
+    # A list a flag may give in pieces: ``--exclude a,b --exclude c``, as ruff reads lists.
+    comma_list: bool = False
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "target",
+        str,
+        "What the code should run on: the openai client pointed at Cerebras, or the "
+        "Cerebras SDK (cerebras-cloud-sdk).  [default: openai]",
+        choices=TARGETS,
+    ),
+    Setting(
+        "api_key_env",
+        str,
+        f"Environment variable holding the Cerebras key.  [default: {sdk.CEREBRAS_API_KEY_ENV}]",
+        metavar="NAME",
+    ),
+    Setting(
+        "base_url",
+        str,
+        f"Cerebras API base URL.  [default: {sdk.CEREBRAS_BASE_URL}]",
+        metavar="URL",
+    ),
+    Setting(
+        "model_map",
+        dict,
+        "Map a model id (OLD may be a glob); repeatable. "
+        f"Default: OpenAI chat models → {models.DEFAULT_CEREBRAS_MODEL}.",
+        metavar="OLD=NEW",
+    ),
+    Setting("keep_models", bool, "Leave model ids as they are."),
+    Setting(
+        "drop_unsupported",
+        bool,
+        "With --target cerebras: remove request keywords the Cerebras SDK does not take "
+        "(store, metadata, ...) instead of only reporting them.",
+    ),
+    Setting(
+        "openai_version",
+        str,
+        "The openai release the code runs on: keywords it does not know move into "
+        "extra_body.  [default: read from the project's pins, else the newest known]",
+        metavar="X.Y.Z",
+    ),
+    Setting(
+        "exclude",
+        list,
+        "Gitignore-style patterns to skip, replacing the defaults (.git, .venv, build, ...).",
+        metavar="PATTERNS",
+        comma_list=True,
+    ),
+    Setting(
+        "extend_exclude",
+        list,
+        "Patterns to skip in addition to the defaults.",
+        metavar="PATTERNS",
+        comma_list=True,
+    ),
+    Setting(
+        "select",
+        list,
+        "Report only these diagnostic codes (or prefixes: CM4 is every CM4xx).",
+        metavar="CODES",
+        comma_list=True,
+    ),
+    Setting("ignore", list, "Never report these codes.", metavar="CODES", comma_list=True),
+    Setting(
+        "strict",
+        bool,
+        "Exit 1 when a warning remains, even if nothing is rewritten (for CI gates).",
+    ),
+    Setting(
+        "line_length",
+        int,
+        "Rewritten statements that grow past this are wrapped.",
+        flag=False,
+    ),
+)
+_KNOWN_KEYS = {setting.name: setting.kind for setting in SETTINGS}
 
 
 def _openai_version(
@@ -219,7 +311,3 @@ def build_settings(
         strict=bool(pick("strict", False)),
         openai_version_source=openai_version_source,
     )
-
-
-def with_options(settings: Settings, **changes: Any) -> Settings:
-    return replace(settings, options=replace(settings.options, **changes))

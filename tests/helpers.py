@@ -1,7 +1,7 @@
 """Shared helpers for tests that run the migration on source text.
 
-Import them as ``from helpers import check_transformed, check_noop`` (pytest puts this folder
-on ``sys.path``). Options are given as keyword arguments named like the fields of
+Import them as ``from helpers import migrate, invoke`` (pytest puts this folder on
+``sys.path``). Options are given as keyword arguments named like the fields of
 ``codemods.options.Options``; ``target`` defaults to ``"openai"``. Source strings are used
 as given: dedent them yourself (``textwrap.dedent``) when writing them indented.
 """
@@ -17,11 +17,11 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from codemods.diagnostics import Severity
 from codemods.options import Options
+from codemods.python.source import migrate_source
+from codemods.result import SourceResult
+from codemods.rules import Severity
 from migrator.cli import main
-from migrator.engine import SourceResult, migrate_source
-from migrator.settings import Settings
 
 # A small OpenAI app and what --target openai makes of it, shared by the CLI and hook tests.
 OPENAI_APP = """\
@@ -90,7 +90,7 @@ def load_options(path: Path) -> dict[str, Any]:
 
 
 def migrate(src: str, **options: Any) -> SourceResult:
-    return migrate_source(src, Settings(options=make_options(**options)))
+    return migrate_source(src, make_options(**options))
 
 
 def _visible_lines(text: str) -> list[str]:
@@ -113,28 +113,6 @@ def text_diff(expected: str, actual: str, names: tuple[str, str] = ("expected", 
 def assert_no_errors(result: SourceResult, what: str = "migration") -> None:
     errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
     assert not result.error and not errors, f"{what} reported errors: {result.diagnostics}"
-
-
-def check_transformed(src: str, expected: str, **options: Any) -> SourceResult:
-    """Migrating ``src`` gives exactly ``expected``, without errors, and a second run of the
-    migration over ``expected`` changes nothing. Returns the first run's result."""
-    result = migrate(src, **options)
-    assert_no_errors(result)
-    assert result.code == expected, "output differs from expected:\n" + text_diff(
-        expected, result.code
-    )
-    check_noop(expected, **options)
-    return result
-
-
-def check_noop(src: str, **options: Any) -> SourceResult:
-    """Migrating ``src`` changes nothing and reports no error."""
-    result = migrate(src, **options)
-    assert_no_errors(result)
-    assert result.code == src, "the migration changed code it should leave alone:\n" + text_diff(
-        src, result.code, ("before", "after")
-    )
-    return result
 
 
 def invoke(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from codemods import sdk
+from codemods.facts import openai_params, sdk
 
 Lines = list[tuple[int, str]]
 
@@ -330,7 +330,7 @@ OPENAI_MODELS = ["gpt-4o-mini", "gpt-4o", "gpt-3.5-turbo", "o3-mini", "gpt-4.1-n
 CEREBRAS_MODELS = ["gpt-oss-120b", "zai-glm-4.7", "llama3.1-8b", "my-finetune"]
 CHAT = "chat.completions.create"
 COMPLETIONS = "completions.create"
-OPENAI_PARAMS = sdk.openai_params()
+OPENAI_PARAMS = openai_params.openai_params()
 
 # Keywords a request may carry besides the required ones. ``extra_*`` and ``timeout`` are
 # drawn apart, with values of their own shape.

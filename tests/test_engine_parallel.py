@@ -1,6 +1,6 @@
 """The file loop: worker processes and split triage give what one process gives, in order.
 
-Thresholds are lowered so that tiny trees take every path of ``migrator/parallel.py``:
+Thresholds are lowered so that tiny trees take every path of ``migrator/run.py``:
 triage in forked children, parsing in a process pool, chunks of one file.
 """
 
@@ -19,10 +19,11 @@ from click.testing import CliRunner
 from helpers import OPENAI_APP, PLAIN
 
 from codemods.options import Options
-from migrator import parallel
+from migrator import run as parallel
 from migrator.cli import main
 from migrator.discover import discover
-from migrator.engine import FileResult, Status, process_file, run
+from migrator.results import FileResult, Status
+from migrator.run import process_file, run
 from migrator.settings import DEFAULT_EXCLUDES, Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,11 +1,11 @@
 """The shortcuts taken for speed give exactly what the slow, obvious ways give.
 
-- ``codemods.traverse``: walks in libcst's order, rebuilds only what changed, positions as
+- ``codemods.python.cst.walk``: walks in libcst's order, rebuilds only what changed, positions as
   ``PositionProvider`` has them, code as ``module.code`` prints it;
-- ``migrator.engine.may_import_sdk``: never says no where the resolver finds an SDK import,
+- ``codemods.python.source.may_import_sdk``: never says no where the resolver finds an SDK import,
   and skipping libcst for such files changes no result;
 - ``migrator.discover``: plain-name excludes match as pathspec matches them;
-- ``codemods.cst_util.string_value``: the quick path agrees with ``evaluated_value``.
+- ``codemods.python.cst.edit.string_value``: the quick path agrees with ``evaluated_value``.
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 import migrator
-from codemods import traverse
-from codemods.cst_util import string_value
-from codemods.resolve import Resolver
-from migrator import engine
+from codemods.options import Options
+from codemods.python import source
+from codemods.python.cst import walk as traverse
+from codemods.python.cst.edit import string_value
+from codemods.python.resolve import Resolver
 from migrator.discover import _compile_excludes, _Names
-from migrator.settings import DEFAULT_EXCLUDES, Settings
+from migrator.settings import DEFAULT_EXCLUDES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -137,8 +138,8 @@ TRICKY_IMPORTS = [
 
 @pytest.mark.parametrize("text", TRICKY_IMPORTS)
 def test_may_import_sdk_sees_every_import_the_resolver_counts(text: str) -> None:
-    assert Resolver(cst.parse_module(text + "\n")).mentions_sdk
-    assert engine.may_import_sdk(text)
+    assert Resolver(cst.parse_module(text + "\n")).imports_sdk
+    assert source.may_import_sdk(text)
 
 
 @pytest.mark.parametrize(("name", "text"), TEXTS, ids=IDS)
@@ -147,8 +148,8 @@ def test_may_import_sdk_is_necessary_for_the_resolver(name: str, text: str) -> N
         module = cst.parse_module(text)
     except cst.ParserSyntaxError:
         return
-    if Resolver(module).mentions_sdk:
-        assert engine.may_import_sdk(text)
+    if Resolver(module).imports_sdk:
+        assert source.may_import_sdk(text)
 
 
 @pytest.mark.parametrize(
@@ -161,10 +162,10 @@ def test_may_import_sdk_is_necessary_for_the_resolver(name: str, text: str) -> N
     ],
 )
 def test_skipping_libcst_changes_no_result(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = Settings()
-    fast = engine.migrate_source(text, settings)
-    monkeypatch.setattr(engine, "may_import_sdk", lambda text: True)
-    slow = engine.migrate_source(text, settings)
+    options = Options()
+    fast = source.migrate_source(text, options)
+    monkeypatch.setattr(source, "may_import_sdk", lambda text: True)
+    slow = source.migrate_source(text, options)
     assert fast == slow
 
 

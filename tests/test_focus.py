@@ -22,10 +22,11 @@ from hypothesis import strategies as st
 from program_grammar import SdkProgram, plain_programs, sdk_programs
 from test_properties import examples
 
-from codemods import focus as focus_module
+from codemods.python import focus as focus_module
+from codemods.python.pipeline import reads_alone
+from codemods.python.source import migrate_source
+from codemods.result import SourceResult
 from migrator import files
-from migrator.engine import SourceResult, migrate_source
-from migrator.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -45,12 +46,12 @@ def _outcome(result: SourceResult) -> tuple[Any, ...]:
 
 
 def _holes(text: str, **options: Any) -> int:
-    made = focus_module.focus(text, ast.parse(text), make_options(**options))
+    made = focus_module.focus(text, ast.parse(text), reads_alone(make_options(**options)))
     return 0 if made is None else len(made.holes)
 
 
 def assert_same(text: str, **options: Any) -> SourceResult:
-    settings = Settings(options=make_options(**options))
+    settings = make_options(**options)
     focused = migrate_source(text, settings)
     whole = migrate_source(text, settings, focus=False)
     assert _outcome(focused) == _outcome(whole)
@@ -282,7 +283,7 @@ CASES = {
         def ask(q):
           reply = OpenAI(base_url="https://api.openai.com/v1").chat.completions.create(model="m", messages=[q], clear_thinking=False)
           return reply
-        """,
+        """,  # noqa: E501
     # Decorators, comments and blank lines around hidden functions keep their bytes.
     "decorated_and_commented": """
         from functools import cache
@@ -346,7 +347,7 @@ def test_strings_keep_their_statements() -> None:
     ids=["crlf", "marker-in-file", "walrus"],
 )
 def test_no_holes_where_unsafe(text: str) -> None:
-    made = focus_module.focus(text, ast.parse(text), make_options())
+    made = focus_module.focus(text, ast.parse(text), reads_alone(make_options()))
     if made is not None:
         assert "def" not in "".join(made.holes.values())
     assert_same(text)
@@ -355,7 +356,7 @@ def test_no_holes_where_unsafe(text: str) -> None:
 
 def test_restore_refuses_a_lost_hole() -> None:
     text = "from openai import OpenAI\n\n\ndef f():\n    return 1\n\n\nc = OpenAI()\n"
-    made = focus_module.focus(text, ast.parse(text), make_options())
+    made = focus_module.focus(text, ast.parse(text), reads_alone(make_options()))
     assert made is not None and len(made.holes) == 1
     (placeholder,) = made.holes
     assert made.restore(made.text) == text

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from helpers import MIGRATED_APP, OPENAI_APP
 
-from migrator.engine import migrate_source
+from codemods.options import Options
+from codemods.python.source import migrate_source
 from migrator.files import TEMP_SUFFIX
-from migrator.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the benchmark's module generator
@@ -72,7 +72,7 @@ def temporaries(root: Path) -> list[str]:
 
 
 def _migrated(text: str) -> str:
-    return migrate_source(text, Settings()).code
+    return migrate_source(text, Options()).code
 
 
 # Bad input -----------------------------------------------------------------------------------

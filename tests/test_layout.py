@@ -8,9 +8,9 @@ import textwrap
 import libcst as cst
 import pytest
 
-from codemods.cst_util import append_args, find_keyword, keyword_arg, remove_args
-from codemods.importing import ImportSpec, add_imports
-from codemods.layout import fit_statement
+from codemods.python.cst.edit import append_args, find_keyword, keyword_arg, remove_args
+from codemods.python.cst.imports import ImportSpec, add_imports
+from codemods.python.cst.layout import fit_statement
 
 
 def _append(src: str) -> str:

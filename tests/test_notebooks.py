@@ -21,9 +21,14 @@ from hypothesis import settings as settings_
 from hypothesis import strategies as st
 from test_formats import apply_sarif_fix, assert_valid_sarif
 
+from codemods.python.syntax import cell_syntax_error
 from migrator import files, notebooks
-from migrator.engine import FileResult, Status, migrate_bytes, process_file
-from migrator.notebooks import CellDiagnostic, mask_cell, unmask
+from migrator.core import migrate_bytes
+from migrator.notebooks.ipython import MaskedCell, mask_cell, unmask
+from migrator.notebooks.jsontext import cell_sources
+from migrator.notebooks.lines import physical_lines
+from migrator.results import CellDiagnostic, FileResult, Status
+from migrator.run import process_file
 from migrator.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"
@@ -60,7 +65,7 @@ def produced(result: FileResult, raw: bytes) -> bytes:
 
 
 def cells_of(text: str) -> list[str | None]:
-    return notebooks.cell_sources(text)
+    return cell_sources(text)
 
 
 def notebook(*sources: str | tuple[str, str], **metadata: Any) -> dict[str, Any]:
@@ -191,7 +196,7 @@ def test_python_kernels_and_no_kernel_are_migrated(metadata: dict[str, Any]) -> 
 
 
 # Masking IPython syntax -------------------------------------------------------------------
-def _mask(source: str) -> notebooks.MaskedCell | str:
+def _mask(source: str) -> MaskedCell | str:
     return mask_cell(source, (f"__t_{k}__" for k in itertools.count()))
 
 
@@ -220,11 +225,11 @@ def _mask(source: str) -> notebooks.MaskedCell | str:
 )
 def test_ipython_lines_are_masked_and_restored(source: str, hidden: list[int]) -> None:
     masked = _mask(source)
-    assert isinstance(masked, notebooks.MaskedCell)
-    lines = notebooks.physical_lines(masked.text)
-    assert len(lines) == len(notebooks.physical_lines(source))
+    assert isinstance(masked, MaskedCell)
+    lines = physical_lines(masked.text)
+    assert len(lines) == len(physical_lines(source))
     assert [n for n, line in enumerate(lines, start=1) if "__t_" in line] == hidden
-    assert notebooks.syntax_error(masked.text) is None
+    assert cell_syntax_error(masked.text) is None
     assert unmask(masked.text, masked, "__t") == source
 
 
@@ -245,7 +250,7 @@ def test_ipython_lines_are_masked_and_restored(source: str, hidden: list[int]) -
 )
 def test_python_is_not_masked(source: str) -> None:
     masked = _mask(source)
-    assert isinstance(masked, notebooks.MaskedCell)
+    assert isinstance(masked, MaskedCell)
     assert masked.text == source and not masked.originals
 
 
@@ -303,13 +308,13 @@ def test_masking_always_round_trips(pieces: list[str], newline: str, final: bool
     masked = _mask(source)
     if isinstance(masked, str):
         return
-    assert len(notebooks.physical_lines(masked.text)) == len(notebooks.physical_lines(source))
+    assert len(physical_lines(masked.text)) == len(physical_lines(source))
     assert unmask(masked.text, masked, "__t") == source
 
 
 def test_unmask_refuses_a_lost_or_repeated_placeholder() -> None:
     masked = _mask("!ls\nx = 1\n    \n%pwd")
-    assert isinstance(masked, notebooks.MaskedCell)
+    assert isinstance(masked, MaskedCell)
     assert unmask(masked.text.replace("# __t_0__\n", ""), masked, "__t") is None
     assert unmask(masked.text + "# __t_0__\n", masked, "__t") is None
     assert unmask(masked.text.replace("# __t_0__", "# __t_0__ x"), masked, "__t") is None

@@ -11,11 +11,11 @@ import helpers
 import pytest
 from packaging.specifiers import SpecifierSet
 
-from codemods import sdk
+from codemods.facts import openai_params
 from migrator.pins import assume_version, detect_openai_version, poetry_specifiers, search_folders
 from migrator.settings import ConfigError, build_settings
 
-LATEST = sdk.known_openai_versions()[-1]
+LATEST = openai_params.known_openai_versions()[-1]
 
 
 def write(path: Path, text: str) -> Path:

@@ -29,10 +29,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from program_grammar import SdkProgram, plain_programs, sdk_programs
 
-from codemods import sdk
-from codemods.diagnostics import Diagnostic
+from codemods.facts import openai_params, sdk
 from codemods.options import Options
-from migrator.engine import SourceResult, Status, process_file
+from codemods.result import SourceResult
+from codemods.rules import Diagnostic
+from migrator.results import Status
+from migrator.run import process_file
 from migrator.settings import Settings
 
 EXAMPLES_ENV = "CEREBRAS_MIGRATE_HYPOTHESIS_EXAMPLES"
@@ -281,7 +283,7 @@ def test_openai_target_keeps_every_request_keyword(
             assert key in after.headers, (where, key)
         # What stays a keyword is one the openai client takes: no TypeError. (A method the
         # release lacks, ``parse`` before 1.40, is left alone.)
-        accepted = sdk.openai_method_params(after.method, version)
+        accepted = openai_params.openai_method_params(after.method, version)
         for name in after.keywords if accepted is not None else ():
             assert name in accepted or _reported(
                 result.diagnostics, "CM203", name, before.keywords[name].lineno

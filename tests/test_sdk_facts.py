@@ -12,7 +12,7 @@ import openai
 import pytest
 from cerebras.cloud.sdk import Cerebras
 
-from codemods import sdk
+from codemods.facts import models, openai_params, sdk
 
 
 def _keywords(func: object) -> set[str]:
@@ -34,7 +34,7 @@ def cerebras_client() -> Cerebras:
 
 
 def test_installed_openai_release_is_in_the_table() -> None:
-    assert openai.__version__ in sdk.known_openai_versions()
+    assert openai.__version__ in openai_params.known_openai_versions()
 
 
 @pytest.mark.parametrize(
@@ -52,11 +52,11 @@ def test_openai_method_params_match_signature(
     target: object = openai_client
     for attr in path:
         target = getattr(target, attr)
-    assert sdk.openai_method_params(method, openai.__version__) == _keywords(target)
+    assert openai_params.openai_method_params(method, openai.__version__) == _keywords(target)
 
 
 def test_openai_client_params_match_signature() -> None:
-    table = sdk.openai_params(openai.__version__)["client"]
+    table = openai_params.openai_params(openai.__version__)["client"]
     assert table == _keywords(openai.OpenAI.__init__)
     assert table >= sdk.OPENAI_ONLY_CLIENT_KWARGS
 
@@ -85,7 +85,7 @@ def test_cerebras_only_fields_are_cerebras_keywords_the_openai_client_lacks(meth
     cerebras_only = sdk.CEREBRAS_ONLY_BODY[method]
     assert cerebras_only <= sdk.CEREBRAS_PARAMS[method]
     # prompt_cache_key is standard in chat but Cerebras-only for legacy completions.
-    assert not cerebras_only & sdk.openai_method_params(method)  # type: ignore[operator]
+    assert not cerebras_only & openai_params.openai_method_params(method)  # type: ignore[operator]
 
 
 def test_header_keywords_are_cerebras_keywords() -> None:
@@ -106,7 +106,7 @@ def test_header_keywords_are_cerebras_keywords() -> None:
     ],
 )
 def test_keyword_history_follows_reference(version: str, keyword: str, accepted: bool) -> None:
-    params = sdk.openai_method_params("chat.completions.create", version)
+    params = openai_params.openai_method_params("chat.completions.create", version)
     assert params is not None
     assert (keyword in params) is accepted
 
@@ -128,31 +128,32 @@ def test_keyword_history_follows_reference(version: str, keyword: str, accepted:
     ],
 )
 def test_default_model_map(model: str, expected: str | None) -> None:
-    assert sdk.map_model(model, ()) == expected
+    assert models.map_model(model, ()) == expected
 
 
 def test_user_model_map_wins_and_globs() -> None:
     user = (("gpt-4o-mini", "zai-glm-4.7"), ("gpt-4*", "gemma-4-31b"))
-    assert sdk.map_model("gpt-4o-mini", user) == "zai-glm-4.7"
-    assert sdk.map_model("gpt-4.1", user) == "gemma-4-31b"
-    assert sdk.map_model("o1", user) == "gpt-oss-120b"
-    assert sdk.map_model("gpt-4o", (("gpt-4o", "gpt-4o"),)) is None
+    assert models.map_model("gpt-4o-mini", user) == "zai-glm-4.7"
+    assert models.map_model("gpt-4.1", user) == "gemma-4-31b"
+    assert models.map_model("o1", user) == "gpt-oss-120b"
+    assert models.map_model("gpt-4o", (("gpt-4o", "gpt-4o"),)) is None
 
 
-@pytest.mark.parametrize("method", sorted(sdk.KEYWORD_INTRODUCED))
+@pytest.mark.parametrize("method", sorted(openai_params.KEYWORD_INTRODUCED))
 def test_keyword_introduced_agrees_with_every_recorded_release(method: str) -> None:
-    for version in sdk.known_openai_versions():
-        params = sdk.openai_params(version).get(method, frozenset())
-        for keyword, since in sdk.KEYWORD_INTRODUCED[method].items():
-            if sdk._version_key(since) <= sdk._version_key(version):
+    for version in openai_params.known_openai_versions():
+        params = openai_params.openai_params(version).get(method, frozenset())
+        for keyword, since in openai_params.KEYWORD_INTRODUCED[method].items():
+            if openai_params._version_key(since) <= openai_params._version_key(version):
                 # Present from its first release on, unless a later release removed it.
                 continue
             assert keyword not in params, (version, keyword, since)
 
 
 def test_versions_compare_as_pep_440() -> None:
-    assert sdk.openai_params("1.58") == sdk.openai_params("1.58.0")
-    assert "reasoning_effort" in sdk.openai_method_params("chat.completions.create", "1.58")  # type: ignore[operator]
-    assert "reasoning_effort" not in sdk.openai_method_params(  # type: ignore[operator]
+    assert openai_params.openai_params("1.58") == openai_params.openai_params("1.58.0")
+    accepted = openai_params.openai_method_params("chat.completions.create", "1.58")
+    assert "reasoning_effort" in accepted  # type: ignore[operator]
+    assert "reasoning_effort" not in openai_params.openai_method_params(  # type: ignore[operator]
         "chat.completions.create", "1.58.0rc1"
     )

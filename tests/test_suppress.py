@@ -6,7 +6,7 @@ from pathlib import Path
 
 from helpers import invoke, migrate
 
-from codemods.diagnostics import RULES
+from codemods.rules import RULES
 
 SRC = """\
 from openai import OpenAI

@@ -12,9 +12,8 @@ import sys
 from pathlib import Path
 
 from codemods.options import Options
+from codemods.python.source import migrate_source
 from migrator import files
-from migrator.engine import migrate_source
-from migrator.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -35,7 +34,7 @@ def main(targets: list[str]) -> None:
         ]
         source = files.decode(input_path, input_path.read_bytes())
         for target in wanted:
-            result = migrate_source(source.text, Settings(options=options_for(case, target)))
+            result = migrate_source(source.text, options_for(case, target))
             out = case / f"expected.{target}.py"
             data = files.encode(source, result.code)
             if not out.is_file() or out.read_bytes() != data:

@@ -1,0 +1,350 @@
+"""Facts about the two SDKs and the Cerebras API, kept as data apart from the rewrite logic.
+
+The only place that spells an SDK's module name, a URL, a host or an environment variable;
+model ids live in ``facts/models.py``, the openai keyword tables in ``facts/openai_params.py``.
+
+Everything here is checked by ``tests/test_sdk_facts.py`` against the installed ``openai`` and
+``cerebras-cloud-sdk`` signatures, so an SDK release that changes a fact fails a test instead of
+producing a silently wrong rewrite.
+"""
+
+from __future__ import annotations
+
+CEREBRAS_BASE_URL = "https://api.cerebras.ai/v1"
+CEREBRAS_HOST = "api.cerebras.ai"
+OPENAI_HOST = "api.openai.com"
+CEREBRAS_API_KEY_ENV = "CEREBRAS_API_KEY"
+OPENAI_API_KEY_ENV = "OPENAI_API_KEY"
+
+# Client classes of the openai package, by the name the package exports them under.
+OPENAI_CLIENTS = {
+    "OpenAI": "sync",
+    "Client": "sync",
+    "AsyncOpenAI": "async",
+    "AsyncClient": "async",
+}
+OPENAI_AZURE_CLIENTS = frozenset({"AzureOpenAI", "AsyncAzureOpenAI"})
+
+OPENAI_MODULE = "openai"
+CEREBRAS_MODULE = "cerebras.cloud.sdk"
+CEREBRAS_CLIENTS = {
+    "Cerebras": "sync",
+    "Client": "sync",
+    "AsyncCerebras": "async",
+    "AsyncClient": "async",
+}
+
+# Constructor keywords that have no meaning on Cerebras: the rewrite drops them.
+OPENAI_ONLY_CLIENT_KWARGS = frozenset({"organization", "project"})
+# ... and those the Cerebras SDK does not take at all (a TypeError there).
+OPENAI_CLIENT_KWARGS_WITHOUT_CEREBRAS_EQUIVALENT = frozenset(
+    {
+        "organization",
+        "project",
+        "websocket_base_url",
+        "webhook_secret",
+        "workload_identity",
+        "admin_api_key",
+        "provider",
+        "data_residency",
+    }
+)
+CEREBRAS_ONLY_CLIENT_KWARGS = frozenset({"warm_tcp_connection"})
+
+# Top-level names of the two packages that stand for the same thing. The exception
+# hierarchy matches name for name except its base class.
+RENAMED_EXPORTS = {
+    "OpenAI": "Cerebras",
+    "AsyncOpenAI": "AsyncCerebras",
+    "OpenAIError": "CerebrasError",
+}
+SHARED_EXPORTS = frozenset(
+    {
+        "Client",
+        "AsyncClient",
+        "APIError",
+        "APIStatusError",
+        "APIConnectionError",
+        "APITimeoutError",
+        "APIResponseValidationError",
+        "BadRequestError",
+        "AuthenticationError",
+        "PermissionDeniedError",
+        "NotFoundError",
+        "ConflictError",
+        "UnprocessableEntityError",
+        "RateLimitError",
+        "InternalServerError",
+        "NOT_GIVEN",
+        "NotGiven",
+        "not_given",
+        "Omit",
+        "omit",
+        "Timeout",
+        "Stream",
+        "AsyncStream",
+        "APIResponse",
+        "AsyncAPIResponse",
+        "RequestOptions",
+        "DefaultHttpxClient",
+        "DefaultAsyncHttpxClient",
+        "DefaultAioHttpClient",
+        "DEFAULT_TIMEOUT",
+        "DEFAULT_MAX_RETRIES",
+        "DEFAULT_CONNECTION_LIMITS",
+    }
+)
+# Types with an exact counterpart, by qualified name (REFERENCE: anything else is reported).
+TYPE_COUNTERPARTS = {
+    "openai.types.chat.ChatCompletionMessageParam": (
+        "cerebras.cloud.sdk.types.chat.completion_create_params.Message"
+    ),
+}
+
+# Request methods, addressed by the attribute path below the client.
+REQUEST_METHODS: dict[tuple[str, ...], str] = {
+    ("chat", "completions", "create"): "chat.completions.create",
+    ("chat", "completions", "parse"): "chat.completions.parse",
+    ("chat", "completions", "stream"): "chat.completions.stream",
+    ("beta", "chat", "completions", "parse"): "beta.chat.completions.parse",
+    ("beta", "chat", "completions", "stream"): "beta.chat.completions.stream",
+    ("completions", "create"): "completions.create",
+}
+# Wrappers that may sit between a client and a resource without changing the request body.
+CLIENT_WRAPPER_CALLS = frozenset({"with_options", "copy"})
+RESPONSE_WRAPPERS = frozenset({"with_raw_response", "with_streaming_response"})
+
+# Header keywords of the Cerebras SDK and the HTTP header each one sets.
+CEREBRAS_HEADER_KWARGS = {
+    "cf_ray": "CF-RAY",
+    "x_amz_cf_id": "X-Amz-Cf-Id",
+    "x_delay_time": "X-delay-time",
+}
+
+# Header keywords whose value is not a string: headers must be ``str`` in ``extra_headers``,
+# and the Cerebras SDK itself sends ``str(value)``.
+CEREBRAS_HEADER_STR_CONVERSION = frozenset({"x_delay_time"})
+
+# Body keywords that only the Cerebras API knows, per endpoint.
+CEREBRAS_ONLY_BODY = {
+    "chat.completions.create": frozenset(
+        {
+            "clear_thinking",
+            "disable_reasoning",
+            "reasoning_format",
+            "min_tokens",
+            "min_completion_tokens",
+            "model_parameters",
+        }
+    ),
+    "completions.create": frozenset(
+        {"grammar_root", "min_tokens", "reasoning_format", "return_raw_tokens", "prompt_cache_key"}
+    ),
+}
+
+# Keyword parameters of cerebras-cloud-sdk request methods (checked against the installed SDK).
+# Both methods end with the same header keywords and request options.
+_CEREBRAS_REQUEST_PLUMBING = frozenset(
+    [
+        "cf_ray",
+        "x_amz_cf_id",
+        "x_delay_time",
+        "extra_headers",
+        "extra_query",
+        "extra_body",
+        "timeout",
+    ]
+)
+CEREBRAS_PARAMS: dict[str, frozenset[str]] = {
+    "chat.completions.create": frozenset(
+        [
+            "messages",
+            "model",
+            "clear_thinking",
+            "disable_reasoning",
+            "frequency_penalty",
+            "logit_bias",
+            "logprobs",
+            "max_completion_tokens",
+            "max_tokens",
+            "min_completion_tokens",
+            "min_tokens",
+            "model_parameters",
+            "n",
+            "parallel_tool_calls",
+            "prediction",
+            "presence_penalty",
+            "prompt_cache_key",
+            "reasoning_effort",
+            "reasoning_format",
+            "response_format",
+            "seed",
+            "service_tier",
+            "stop",
+            "stream",
+            "stream_options",
+            "temperature",
+            "tool_choice",
+            "tools",
+            "top_logprobs",
+            "top_p",
+            "user",
+        ]
+    )
+    | _CEREBRAS_REQUEST_PLUMBING,
+    "completions.create": frozenset(
+        [
+            "model",
+            "prompt",
+            "best_of",
+            "echo",
+            "frequency_penalty",
+            "grammar_root",
+            "logit_bias",
+            "logprobs",
+            "max_tokens",
+            "min_tokens",
+            "n",
+            "presence_penalty",
+            "prompt_cache_key",
+            "reasoning_format",
+            "return_raw_tokens",
+            "seed",
+            "stop",
+            "stream",
+            "stream_options",
+            "suffix",
+            "temperature",
+            "top_p",
+            "user",
+        ]
+    )
+    | _CEREBRAS_REQUEST_PLUMBING,
+}
+CEREBRAS_CLIENT_PARAMS = frozenset(
+    [
+        "api_key",
+        "base_url",
+        "timeout",
+        "max_retries",
+        "default_headers",
+        "default_query",
+        "http_client",
+        "_strict_response_validation",
+        "warm_tcp_connection",
+    ]
+)
+
+# Keywords that never move into extra_body: they are how a request reaches the wire.
+REQUEST_PLUMBING = frozenset({"extra_headers", "extra_query", "extra_body", "timeout"})
+
+
+# Resources of the openai client, as attributes of a client object, that Cerebras has no
+# endpoint for (it serves chat, completions and models).
+UNSERVED_RESOURCES = frozenset(
+    {
+        "admin",
+        "audio",
+        "batches",
+        "containers",
+        "content_provenance_checks",
+        "conversations",
+        "decisions",
+        "embeddings",
+        "evals",
+        "files",
+        "fine_tuning",
+        "images",
+        "live",
+        "moderations",
+        "realtime",
+        "responses",
+        "safety",
+        "skills",
+        "uploads",
+        "vector_stores",
+        "videos",
+        "webhooks",
+    }
+)
+UNSERVED_BETA_RESOURCES = frozenset(
+    {"agents", "assistants", "chatkit", "realtime", "responses", "threads", "vector_stores"}
+)
+# The pre-1.0 module API: ``openai.ChatCompletion.create(...)`` raises APIRemovedInV1.
+PRE_V1_RESOURCES = frozenset(
+    {
+        "ChatCompletion",
+        "Completion",
+        "Customer",
+        "Deployment",
+        "Edit",
+        "Embedding",
+        "Engine",
+        "ErrorObject",
+        "File",
+        "FineTune",
+        "FineTuningJob",
+        "Image",
+        "Audio",
+        "Moderation",
+        "Model",
+    }
+)
+PRE_V1_SETTINGS = frozenset({"api_base", "api_type", "api_version", "organization_id"})
+
+
+# Rate-limit response headers: OpenAI's names, which Cerebras does not send, and Cerebras's.
+OPENAI_RATE_LIMIT_HEADERS = frozenset(
+    {
+        "x-ratelimit-limit-requests",
+        "x-ratelimit-limit-tokens",
+        "x-ratelimit-remaining-requests",
+        "x-ratelimit-remaining-tokens",
+        "x-ratelimit-reset-requests",
+        "x-ratelimit-reset-tokens",
+    }
+)
+CEREBRAS_RATE_LIMIT_HEADERS = (
+    "x-ratelimit-limit-requests-day",
+    "x-ratelimit-remaining-requests-day",
+    "x-ratelimit-limit-tokens-minute",
+    "x-ratelimit-remaining-tokens-minute",
+)
+
+SDK_MODULES = {"openai": OPENAI_MODULE, "cerebras": CEREBRAS_MODULE}
+# The top-level packages of the two SDKs: a file that never mentions one is never parsed.
+SDK_ROOTS = ("openai", "cerebras")
+# Where the Cerebras SDK defines its client classes (also importable from there).
+CEREBRAS_CLIENT_MODULES = (CEREBRAS_MODULE, "cerebras.cloud.sdk._client")
+
+# The client class a migrated constructor gets, by target and whether it is async.
+TARGET_CLASS = {
+    ("openai", False): "openai.OpenAI",
+    ("openai", True): "openai.AsyncOpenAI",
+    ("cerebras", False): "cerebras.cloud.sdk.Cerebras",
+    ("cerebras", True): "cerebras.cloud.sdk.AsyncCerebras",
+}
+
+
+def counterpart(qualname: str, target: str) -> str | None:
+    """The qualified name in the ``target`` SDK for ``qualname`` of the other SDK, or None."""
+    source = SDK_MODULES["cerebras" if target == "openai" else "openai"]
+    module, _, name = qualname.rpartition(".")
+    if module == source:
+        if target == "cerebras":
+            mapped = RENAMED_EXPORTS.get(name, name if name in SHARED_EXPORTS else None)
+        else:
+            back = {v: k for k, v in RENAMED_EXPORTS.items()}
+            mapped = back.get(name, name if name in SHARED_EXPORTS else None)
+        return f"{SDK_MODULES[target]}.{mapped}" if mapped else None
+    pairs = TYPE_COUNTERPARTS if target == "cerebras" else _REVERSE_TYPES
+    return pairs.get(qualname)
+
+
+_REVERSE_TYPES = {v: k for k, v in TYPE_COUNTERPARTS.items()}
+
+
+def in_sdk(qualname: str, sdk_name: str) -> bool:
+    """Whether ``qualname`` names something inside the package of ``sdk_name``."""
+    module = SDK_MODULES[sdk_name]
+    return qualname == module or qualname.startswith(module + ".")

@@ -1,0 +1,194 @@
+"""Model ids: OpenAI model literals become the Cerebras models the map gives.
+
+Cerebras does not serve ``gpt-4o`` and friends: a migrated program that keeps them fails with
+404. Rewritten: the ``model=`` literal of a request on a resolved client, module and class
+constants (``MODEL = "gpt-4o-mini"``) and parameter defaults (``def ask(model="gpt-4o")``) in
+a file that imports the SDK. Each rewrite is reported; ``--keep-models`` turns this off.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from codemods import rules
+from codemods.facts import models
+from codemods.options import Options
+from codemods.python.context import Context
+from codemods.python.cst.edit import find_keyword, make_string, replace_arg_value, string_value
+from codemods.python.fixers.base import Example, Fixer
+
+
+def _mapped(ctx: Context, original: cst.BaseExpression) -> cst.SimpleString | None:
+    value = string_value(original)
+    if value is None:
+        return None
+    new = models.map_model(value, ctx.options.model_map)
+    if new is None:
+        return None
+    ctx.report(original, rules.CM301, old=value, new=new)
+    return make_string(new, like=original)
+
+
+class MapModelIds(Fixer):
+    emits = (rules.CM301,)
+
+    @staticmethod
+    def reads_alone(value: str, options: Options) -> bool:
+        return models.map_model(value, options.model_map) is not None
+
+    def begin(self, ctx: Context) -> None:
+        self.active = not ctx.options.keep_models and ctx.resolver.imports_sdk
+
+    def leave_Call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
+        if not self.active:
+            return updated
+        request = ctx.request(original)
+        if request is None or not request.client.migrated:
+            return updated
+        index = find_keyword(original, "model")
+        new_index = find_keyword(updated, "model")
+        if index is None or new_index is None:
+            return updated
+        replacement = _mapped(ctx, original.args[index].value)
+        if replacement is None:
+            return updated
+        ctx.rewrote(original)
+        return replace_arg_value(updated, new_index, replacement)
+
+    def _constant(
+        self, ctx: Context, original: cst.BaseExpression | None, updated: cst.BaseExpression
+    ) -> cst.BaseExpression | None:
+        if not self.active or original is None or ctx.scope.kind == "function":
+            return None
+        replacement = _mapped(ctx, original)
+        if replacement is not None and ctx.statement is not None:
+            ctx.rewrote(ctx.statement)
+        return replacement
+
+    def leave_Assign(self, ctx: Context, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        replacement = self._constant(ctx, original.value, updated.value)
+        return updated if replacement is None else updated.with_changes(value=replacement)
+
+    def leave_AnnAssign(
+        self, ctx: Context, original: cst.AnnAssign, updated: cst.AnnAssign
+    ) -> cst.AnnAssign:
+        replacement = self._constant(ctx, original.value, updated.value)  # type: ignore[arg-type]
+        return updated if replacement is None else updated.with_changes(value=replacement)
+
+    def leave_Param(self, ctx: Context, original: cst.Param, updated: cst.Param) -> cst.Param:
+        if not self.active or original.default is None:
+            return updated
+        replacement = _mapped(ctx, original.default)
+        if replacement is None:
+            return updated
+        ctx.rewrote(original)
+        return updated.with_changes(default=replacement)
+
+    examples = (
+        Example(
+            name="request-constant-default",
+            before="""
+                from openai import OpenAI
+
+                MODEL = "gpt-4o-mini"
+                client = OpenAI()
+
+
+                def ask(prompt, model="gpt-4o"):
+                    return client.chat.completions.create(model=model, messages=[prompt])
+
+
+                fast = client.chat.completions.create(model="gpt-3.5-turbo", messages=[])
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import OpenAI
+
+                    MODEL = "gpt-oss-120b"
+                    client = OpenAI(
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                    )
+
+
+                    def ask(prompt, model="gpt-oss-120b"):
+                        return client.chat.completions.create(model=model, messages=[prompt])
+
+
+                    fast = client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                    """,
+                "cerebras": """
+                    from cerebras.cloud.sdk import Cerebras
+
+                    MODEL = "gpt-oss-120b"
+                    client = Cerebras()
+
+
+                    def ask(prompt, model="gpt-oss-120b"):
+                        return client.chat.completions.create(model=model, messages=[prompt])
+
+
+                    fast = client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                    """,
+            },
+            codes={
+                "openai": ("CM301", "CM301", "CM406", "CM301"),
+                "cerebras": ("CM301", "CM301", "CM406", "CM301"),
+            },
+        ),
+        Example(
+            name="model-map",
+            before="""
+                from openai import OpenAI
+
+                client = OpenAI()
+                reply = client.chat.completions.create(model="gpt-4o", messages=[])
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import OpenAI
+
+                    client = OpenAI(
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                    )
+                    reply = client.chat.completions.create(model="zai-glm-4.7", messages=[])
+                    """,
+                "cerebras": """
+                    from cerebras.cloud.sdk import Cerebras
+
+                    client = Cerebras()
+                    reply = client.chat.completions.create(model="zai-glm-4.7", messages=[])
+                    """,
+            },
+            codes={"openai": ("CM301",), "cerebras": ("CM301",)},
+            options={"model_map": (("gpt-4o", "zai-glm-4.7"),)},
+        ),
+        Example(
+            name="keep-models",
+            before="""
+                from cerebras.cloud.sdk import Cerebras
+
+                client = Cerebras()
+                reply = client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import OpenAI
+
+                    client = OpenAI(
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                    )
+                    reply = client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                    """,
+            },
+            options={"keep_models": True},
+        ),
+    )

@@ -1,0 +1,470 @@
+"""Readiness: call sites that cannot move to Cerebras as they are, reported precisely.
+
+Nothing here rewrites code. It reports endpoints Cerebras does not serve
+(``client.embeddings.create``), request keywords it restricts (``tools`` with
+``response_format``, ``clear_thinking`` off zai-glm-4.7, the deprecated
+``disable_reasoning``), model ids that are computed or unknown, ``**kwargs`` that cannot be
+checked, the pre-1.0 module API, and OpenAI's rate-limit header names read from responses.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from codemods import rules
+from codemods.facts import models, sdk
+from codemods.options import Options
+from codemods.python.context import Context
+from codemods.python.cst.edit import dotted_name, find_keyword, keyword_node, string_value
+from codemods.python.fixers.base import Example, Fixer
+from codemods.python.resolve import ClientRef, RequestCall
+
+
+def _unserved(names: list[str]) -> str | None:
+    if not names:
+        return None
+    if names[0] in sdk.UNSERVED_RESOURCES:
+        return names[0]
+    if names[0] == "beta" and len(names) > 1 and names[1] in sdk.UNSERVED_BETA_RESOURCES:
+        return f"beta.{names[1]}"
+    return None
+
+
+class ReadinessChecks(Fixer):
+    emits = (
+        rules.CM401,
+        rules.CM402,
+        rules.CM403,
+        rules.CM404,
+        rules.CM405,
+        rules.CM406,
+        rules.CM407,
+        rules.CM408,
+        rules.CM409,
+    )
+
+    @staticmethod
+    def reads_alone(value: str, options: Options) -> bool:
+        return value.lower() in sdk.OPENAI_RATE_LIMIT_HEADERS
+
+    def begin(self, ctx: Context) -> None:
+        self.active = ctx.resolver.imports_sdk
+
+    def leave_Call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
+        if not self.active:
+            return updated
+        found = ctx.resolver.client_chain(original.func, ctx.scope)
+        names = found[2] if found is not None else []
+        unserved = _unserved(names)
+        if unserved is not None and found is not None:
+            client = found[0]
+            if client.migrated and client.sdk == "openai":
+                ctx.report(original, rules.CM401, resource=unserved, chain=".".join(names))
+            return updated
+        pre_v1 = self._pre_v1(ctx, original.func)
+        if pre_v1:
+            ctx.report(original, rules.CM408, "call", chain=pre_v1)
+            return updated
+        request = ctx.request(original)
+        if request is not None and request.client.migrated and request.client.sdk != "azure":
+            self._request(ctx, original, request)
+        return updated
+
+    def _pre_v1(self, ctx: Context, func: cst.BaseExpression) -> str | None:
+        dotted = dotted_name(func) or ""
+        base, _, rest = dotted.partition(".")
+        names = rest.split(".") if rest else []
+        if (
+            names
+            and names[0] in sdk.PRE_V1_RESOURCES
+            and ctx.resolver.is_openai_module(cst.Name(base), ctx.scope)
+        ):
+            return ".".join(names)
+        return None
+
+    def leave_Assign(self, ctx: Context, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        if not self.active or len(original.targets) != 1:
+            return updated
+        target = original.targets[0].target
+        if (
+            isinstance(target, cst.Attribute)
+            and target.attr.value in sdk.PRE_V1_SETTINGS
+            and ctx.resolver.is_openai_module(target.value, ctx.scope)
+        ):
+            ctx.report(original, rules.CM408, "setting", attr=target.attr.value)
+        return updated
+
+    def leave_SimpleString(
+        self, ctx: Context, original: cst.SimpleString, updated: cst.SimpleString
+    ) -> cst.SimpleString:
+        if not self.active:
+            return updated
+        value = string_value(original)
+        if value is not None and value.lower() in sdk.OPENAI_RATE_LIMIT_HEADERS:
+            headers = ", ".join(sdk.CEREBRAS_RATE_LIMIT_HEADERS)
+            ctx.report(original, rules.CM409, header=value, headers=headers)
+        return updated
+
+    # Requests -----------------------------------------------------------------------------
+    def _request(self, ctx: Context, call: cst.Call, request: RequestCall) -> None:
+        keywords = {a.keyword.value for a in call.args if a.keyword is not None}
+        body_keys = _extra_body_keys(call)
+        if any(arg.star == "**" for arg in call.args):
+            ctx.report(call, rules.CM402)
+        if "tools" in keywords and "response_format" in keywords:
+            ctx.report(keyword_node(call, "response_format"), rules.CM403)
+        model = self._model(ctx, call, request.client)
+        if ("clear_thinking" in keywords or "clear_thinking" in body_keys) and (
+            model is not None and model not in models.CLEAR_THINKING_MODELS
+        ):
+            node = keyword_node(
+                call, "clear_thinking" if "clear_thinking" in keywords else "extra_body"
+            )
+            ctx.report(node, rules.CM404, model=model)
+        if "disable_reasoning" in keywords or "disable_reasoning" in body_keys:
+            node = keyword_node(
+                call, "disable_reasoning" if "disable_reasoning" in keywords else "extra_body"
+            )
+            ctx.report(node, rules.CM405)
+
+    def _model(self, ctx: Context, call: cst.Call, client: ClientRef) -> str | None:
+        """The model id the request will name after the migration, when it is knowable."""
+        index = find_keyword(call, "model")
+        if index is None:
+            return None
+        value_node = call.args[index].value
+        literal = string_value(value_node)
+        if literal is None and isinstance(value_node, cst.Name):
+            literal = _constant(ctx, value_node)
+        if literal is None:
+            imported = (
+                ctx.resolver.qualname(value_node, ctx.scope)
+                if isinstance(value_node, cst.Name)
+                else None
+            )
+            if imported:
+                ctx.report(call.args[index], rules.CM406, "imported", qualname=imported)
+            else:
+                ctx.report(call.args[index], rules.CM406, "computed")
+            return None
+        mapped = (
+            None if ctx.options.keep_models else models.map_model(literal, ctx.options.model_map)
+        )
+        model = mapped or literal
+        targets = {new for _, new in ctx.options.model_map}
+        if model in models.CEREBRAS_MODELS or model in targets:
+            return model
+        retired = model in models.RETIRED_CEREBRAS_MODELS
+        ctx.report(call.args[index], rules.CM407, "retired" if retired else "unknown", model=model)
+        return model
+
+    examples = (
+        Example(
+            name="unserved-endpoint",
+            before="""
+                from openai import OpenAI
+
+                client = OpenAI()
+                vector = client.embeddings.create(model="text-embedding-3-small", input="hi")
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import OpenAI
+
+                    client = OpenAI(
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                    )
+                    vector = client.embeddings.create(model="text-embedding-3-small", input="hi")
+                    """,
+                "cerebras": """
+                    from cerebras.cloud.sdk import Cerebras
+
+                    client = Cerebras()
+                    vector = client.embeddings.create(model="text-embedding-3-small", input="hi")
+                    """,
+            },
+            codes={"openai": ("CM401",), "cerebras": ("CM401",)},
+        ),
+        Example(
+            name="kwargs-into-request",
+            before="""
+                from openai import OpenAI
+
+                client = OpenAI()
+
+
+                def ask(**params):
+                    return client.chat.completions.create(model="gpt-oss-120b", **params)
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import OpenAI
+
+                    client = OpenAI(
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                    )
+
+
+                    def ask(**params):
+                        return client.chat.completions.create(model="gpt-oss-120b", **params)
+                    """,
+                "cerebras": """
+                    from cerebras.cloud.sdk import Cerebras
+
+                    client = Cerebras()
+
+
+                    def ask(**params):
+                        return client.chat.completions.create(model="gpt-oss-120b", **params)
+                    """,
+            },
+            codes={"openai": ("CM402",), "cerebras": ("CM402",)},
+        ),
+        Example(
+            name="tools-with-response-format",
+            before="""
+                from openai import OpenAI
+
+                client = OpenAI()
+                reply = client.chat.completions.create(
+                    model="gpt-oss-120b",
+                    messages=[{"role": "user", "content": "weather?"}],
+                    tools=[{"type": "function", "function": {"name": "weather"}}],
+                    response_format={"type": "json_object"},
+                )
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import OpenAI
+
+                    client = OpenAI(
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                    )
+                    reply = client.chat.completions.create(
+                        model="gpt-oss-120b",
+                        messages=[{"role": "user", "content": "weather?"}],
+                        tools=[{"type": "function", "function": {"name": "weather"}}],
+                        response_format={"type": "json_object"},
+                    )
+                    """,
+                "cerebras": """
+                    from cerebras.cloud.sdk import Cerebras
+
+                    client = Cerebras()
+                    reply = client.chat.completions.create(
+                        model="gpt-oss-120b",
+                        messages=[{"role": "user", "content": "weather?"}],
+                        tools=[{"type": "function", "function": {"name": "weather"}}],
+                        response_format={"type": "json_object"},
+                    )
+                    """,
+            },
+            codes={"openai": ("CM403",), "cerebras": ("CM403",)},
+        ),
+        Example(
+            name="clear-thinking-model",
+            before="""
+                from cerebras.cloud.sdk import Cerebras
+
+                client = Cerebras()
+                reply = client.chat.completions.create(
+                    model="gpt-oss-120b", messages=[], clear_thinking=False
+                )
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import OpenAI
+
+                    client = OpenAI(
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                    )
+                    reply = client.chat.completions.create(
+                        model="gpt-oss-120b", messages=[], extra_body={"clear_thinking": False}
+                    )
+                    """,
+            },
+            codes={"openai": ("CM201", "CM404"), "cerebras": ("CM404",)},
+        ),
+        Example(
+            name="deprecated-disable-reasoning",
+            before="""
+                from cerebras.cloud.sdk import Cerebras
+
+                client = Cerebras()
+                reply = client.chat.completions.create(
+                    model="zai-glm-4.7", messages=[], disable_reasoning=True
+                )
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import OpenAI
+
+                    client = OpenAI(
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                    )
+                    reply = client.chat.completions.create(
+                        model="zai-glm-4.7", messages=[], extra_body={"disable_reasoning": True}
+                    )
+                    """,
+            },
+            codes={"openai": ("CM201", "CM405"), "cerebras": ("CM405",)},
+        ),
+        Example(
+            name="dynamic-model",
+            before="""
+                import os
+
+                from openai import OpenAI
+
+                from settings import MODEL
+
+                client = OpenAI()
+                first = client.chat.completions.create(model=MODEL, messages=[])
+                second = client.chat.completions.create(model=os.environ["LLM"], messages=[])
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import OpenAI
+
+                    from settings import MODEL
+
+                    client = OpenAI(
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                    )
+                    first = client.chat.completions.create(model=MODEL, messages=[])
+                    second = client.chat.completions.create(model=os.environ["LLM"], messages=[])
+                    """,
+                "cerebras": """
+                    import os
+
+                    from cerebras.cloud.sdk import Cerebras
+
+                    from settings import MODEL
+
+                    client = Cerebras()
+                    first = client.chat.completions.create(model=MODEL, messages=[])
+                    second = client.chat.completions.create(model=os.environ["LLM"], messages=[])
+                    """,
+            },
+            codes={"openai": ("CM406", "CM406"), "cerebras": ("CM406", "CM406")},
+        ),
+        Example(
+            name="unknown-model",
+            before="""
+                from openai import OpenAI
+
+                client = OpenAI()
+                old = client.chat.completions.create(model="llama3.1-8b", messages=[])
+                mine = client.chat.completions.create(model="my-finetune", messages=[])
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import OpenAI
+
+                    client = OpenAI(
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                    )
+                    old = client.chat.completions.create(model="llama3.1-8b", messages=[])
+                    mine = client.chat.completions.create(model="my-finetune", messages=[])
+                    """,
+                "cerebras": """
+                    from cerebras.cloud.sdk import Cerebras
+
+                    client = Cerebras()
+                    old = client.chat.completions.create(model="llama3.1-8b", messages=[])
+                    mine = client.chat.completions.create(model="my-finetune", messages=[])
+                    """,
+            },
+            codes={"openai": ("CM407", "CM407"), "cerebras": ("CM407", "CM407")},
+        ),
+        Example(
+            name="pre-v1-api",
+            before="""
+                import openai
+
+                openai.api_base = "https://api.openai.com/v1"
+                reply = openai.ChatCompletion.create(model="gpt-oss-120b", messages=[])
+                """,
+            codes={"openai": ("CM408", "CM408"), "cerebras": ("CM408", "CM111", "CM408")},
+        ),
+        Example(
+            name="openai-rate-limit-header",
+            before="""
+                from openai import OpenAI
+
+                client = OpenAI()
+                raw = client.chat.completions.with_raw_response.create(
+                    model="gpt-oss-120b", messages=[]
+                )
+                left = raw.headers.get("x-ratelimit-remaining-requests")
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import OpenAI
+
+                    client = OpenAI(
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                    )
+                    raw = client.chat.completions.with_raw_response.create(
+                        model="gpt-oss-120b", messages=[]
+                    )
+                    left = raw.headers.get("x-ratelimit-remaining-requests")
+                    """,
+                "cerebras": """
+                    from cerebras.cloud.sdk import Cerebras
+
+                    client = Cerebras()
+                    raw = client.chat.completions.with_raw_response.create(
+                        model="gpt-oss-120b", messages=[]
+                    )
+                    left = raw.headers.get("x-ratelimit-remaining-requests")
+                    """,
+            },
+            codes={"openai": ("CM409",), "cerebras": ("CM409",)},
+        ),
+    )
+
+
+def _constant(ctx: Context, name: cst.Name) -> str | None:
+    """The literal a name is bound to, when it is bound once, to a string literal."""
+    bindings = ctx.resolver.lookup(name.value, ctx.scope)
+    if len(bindings) == 1 and bindings[0].kind == "value" and bindings[0].node is not None:
+        return string_value(bindings[0].node)
+    return None
+
+
+def _extra_body_keys(call: cst.Call) -> set[str]:
+    index = find_keyword(call, "extra_body")
+    if index is None or not isinstance(call.args[index].value, cst.Dict):
+        return set()
+    keys = set()
+    for element in call.args[index].value.elements:  # type: ignore[attr-defined]
+        if isinstance(element, cst.DictElement):
+            key = string_value(element.key)
+            if key is not None:
+                keys.add(key)
+    return keys

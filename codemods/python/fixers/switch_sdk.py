@@ -1,0 +1,315 @@
+"""Imports and names of one SDK become the other's: openai ⇄ cerebras.cloud.sdk.
+
+``from openai import OpenAI, RateLimitError`` becomes
+``from cerebras.cloud.sdk import Cerebras, RateLimitError`` and every reference to ``OpenAI``
+(calls, annotations, ``isinstance``, ``except``) becomes ``Cerebras``; ``openai.OpenAIError``
+becomes ``CerebrasError`` the same way, in ``except`` clauses, ``raise`` and ``isinstance``.
+``openai.RateLimitError`` through ``import openai`` becomes a name imported from the Cerebras
+SDK. The way back (``--target openai`` on Cerebras SDK code) is the same table read the other
+way. Names with no exact counterpart (``LengthFinishReasonError``, most ``types``) keep their
+import and are reported, and so does a client class that a constructor left alone (another
+provider) still needs. A module import that nothing uses any more is removed.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from codemods import rules
+from codemods.facts import sdk
+from codemods.python.context import Context
+from codemods.python.cst.edit import dotted_name, make_string
+from codemods.python.cst.imports import (
+    alias_local,
+    from_import,
+    is_sorted,
+    name_key,
+    remove_unused_imports,
+)
+from codemods.python.fixers.base import Example, Fixer
+from codemods.python.plan import is_sdk_module
+
+
+class SwitchSdk(Fixer):
+    emits = (rules.CM111,)
+
+    def begin(self, ctx: Context) -> None:
+        self.plan = ctx.imports
+        self.active = ctx.resolver.imports_sdk
+        # Names that are not references (attribute names, keywords, import names): never
+        # renamed. Filled by the visit hooks, before the names below them are left.
+        self.not_references: set[int] = set()
+        for statement, qualname in self.plan.no_counterpart:
+            ctx.report(
+                statement, rules.CM111, "import", qualname=qualname, target=ctx.options.target
+            )
+
+    # Import statements ------------------------------------------------------------------
+    def leave_SimpleStatementLine(
+        self, ctx: Context, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        plans = self.plan.actions.get(id(original)) if self.active else None
+        if not plans or len(updated.body) != 1 or not isinstance(updated.body[0], cst.ImportFrom):
+            return updated
+        old = updated.body[0]
+        if isinstance(old.names, cst.ImportStar):
+            return updated
+        actions = [plans.get(_local(alias)) for alias in old.names]
+        if all(p is None or p.action == "keep" for p in actions):
+            return updated
+        ctx.rewrote(original)
+        modules = {p.module for p in actions if p is not None and p.action == "move"}
+        kept = [
+            a for a, p in zip(old.names, actions, strict=True) if p is None or p.action == "keep"
+        ]
+        if not kept and len(modules) == 1:
+            # All of it moves to one module: edit the names in place to keep the layout.
+            names = [
+                alias.with_changes(name=p.alias.name, asname=p.alias.asname)
+                for alias, p in zip(old.names, actions, strict=True)
+                if p is not None and p.action == "move"
+            ]
+            if not names:
+                return cst.RemovalSentinel.REMOVE
+            if is_sorted(old.names):
+                # Kept in the order isort gives, since it was in that order before.
+                names = _join(names)
+                order = sorted(names, key=lambda a: name_key(dotted_name(a.name) or ""))
+                names = [n.with_changes(comma=names[i].comma) for i, n in enumerate(order)]
+            new = old.with_changes(module=cst.parse_expression(modules.pop()), names=_join(names))
+            return updated.with_changes(body=[new])
+        source_module = cst.Module([]).code_for_node(old.module) if old.module else ""
+        parts: dict[str, list[cst.ImportAlias]] = {}
+        if kept:
+            parts[source_module] = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in kept]
+        for p in actions:
+            if p is not None and p.action == "move" and p.module and p.alias:
+                parts.setdefault(p.module, []).append(p.alias)
+        length = ctx.options.line_length
+        statements = [
+            from_import(module, sorted(aliases, key=lambda a: name_key(alias_local(a))), length)
+            for module, aliases in sorted(parts.items())
+        ]
+        if not statements:
+            return cst.RemovalSentinel.REMOVE
+        if len(statements) > 1:
+            ctx.insert_after(original, [cst.SimpleStatementLine([s]) for s in statements[1:]])
+        return updated.with_changes(body=[statements[0]])
+
+    # References -------------------------------------------------------------------------
+    def visit_Attribute(self, ctx: Context, node: cst.Attribute) -> None:
+        if self.active and node.attr.value in self.plan.rename_names:
+            self.not_references.add(id(node.attr))
+
+    def visit_Arg(self, ctx: Context, node: cst.Arg) -> None:
+        if (
+            self.active
+            and node.keyword is not None
+            and node.keyword.value in self.plan.rename_names
+        ):
+            self.not_references.add(id(node.keyword))
+
+    def visit_ImportAlias(self, ctx: Context, node: cst.ImportAlias) -> None:
+        if self.active:
+            for name in (node.name, node.asname.name if node.asname else None):
+                if isinstance(name, cst.Name):
+                    self.not_references.add(id(name))
+
+    def leave_Name(self, ctx: Context, original: cst.Name, updated: cst.Name) -> cst.Name:
+        if not self.active or original.value not in self.plan.rename_names:
+            return updated
+        if id(original) in self.not_references:
+            return updated
+        qualname = ctx.resolver.qualname(original, ctx.scope)
+        new = self.plan.renames.get((original.value, qualname or ""))
+        return updated if new is None else updated.with_changes(value=new)
+
+    def leave_Annotation(
+        self, ctx: Context, original: cst.Annotation, updated: cst.Annotation
+    ) -> cst.Annotation:
+        """``client: "OpenAI | None"``: names inside a string annotation are renamed too."""
+        node = updated.annotation
+        if not self.active or not self.plan.rename_names or not isinstance(node, cst.SimpleString):
+            return updated
+        text = node.evaluated_value
+        if not isinstance(text, str) or not any(name in text for name in self.plan.rename_names):
+            return updated
+        try:
+            expression = cst.parse_expression(text)
+        except cst.ParserSyntaxError:
+            return updated
+        renamer = _RenameInString(self, ctx)
+        new = expression.visit(renamer)
+        if not renamer.changed:
+            return updated
+        code = cst.Module([]).code_for_node(new)
+        return updated.with_changes(annotation=make_string(code, like=node))
+
+    def leave_Attribute(
+        self, ctx: Context, original: cst.Attribute, updated: cst.Attribute
+    ) -> cst.BaseExpression:
+        """``openai.RateLimitError`` → ``RateLimitError`` imported from the Cerebras SDK."""
+        if not self.active or id(original) in self.plan.kept_funcs:
+            return updated
+        qualname = ctx.resolver.qualname(original, ctx.scope)
+        if (
+            qualname is None
+            or not sdk.in_sdk(qualname, self.plan.source)
+            or is_sdk_module(qualname)
+        ):
+            return updated
+        mapped = sdk.counterpart(qualname, ctx.options.target)
+        if mapped is None:
+            if _is_export(qualname):
+                ctx.report(
+                    original, rules.CM111, "reference", qualname=qualname, target=ctx.options.target
+                )
+            return updated
+        ctx.rewrote(original)
+        return cst.Name(ctx.bind(mapped))
+
+    def finish(self, ctx: Context, module: cst.Module) -> cst.Module:
+        if not self.active or not self.plan.module_imports:
+            return module
+        return remove_unused_imports(module, self.plan.module_imports)
+
+    examples = (
+        Example(
+            name="imports-names-and-exceptions",
+            before="""
+                import openai
+                from openai import OpenAI
+
+                client: OpenAI = OpenAI()
+
+
+                def ask(prompt: str) -> str | None:
+                    try:
+                        reply = client.chat.completions.create(
+                            model="gpt-oss-120b", messages=[{"role": "user", "content": prompt}]
+                        )
+                    except openai.RateLimitError:
+                        return None
+                    return reply.choices[0].message.content
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    import openai
+                    from openai import OpenAI
+
+                    client: OpenAI = OpenAI(
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                    )
+
+
+                    def ask(prompt: str) -> str | None:
+                        try:
+                            reply = client.chat.completions.create(
+                                model="gpt-oss-120b", messages=[{"role": "user", "content": prompt}]
+                            )
+                        except openai.RateLimitError:
+                            return None
+                        return reply.choices[0].message.content
+                    """,
+                "cerebras": """
+                    from cerebras.cloud.sdk import Cerebras, RateLimitError
+
+                    client: Cerebras = Cerebras()
+
+
+                    def ask(prompt: str) -> str | None:
+                        try:
+                            reply = client.chat.completions.create(
+                                model="gpt-oss-120b", messages=[{"role": "user", "content": prompt}]
+                            )
+                        except RateLimitError:
+                            return None
+                        return reply.choices[0].message.content
+                    """,
+            },
+        ),
+        Example(
+            name="no-counterpart",
+            before="""
+                from openai import LengthFinishReasonError, OpenAI
+
+                client = OpenAI()
+                try:
+                    reply = client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                except LengthFinishReasonError:
+                    reply = None
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import LengthFinishReasonError, OpenAI
+
+                    client = OpenAI(
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                    )
+                    try:
+                        reply = client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                    except LengthFinishReasonError:
+                        reply = None
+                    """,
+                "cerebras": """
+                    from cerebras.cloud.sdk import Cerebras
+                    from openai import LengthFinishReasonError
+
+                    client = Cerebras()
+                    try:
+                        reply = client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                    except LengthFinishReasonError:
+                        reply = None
+                    """,
+            },
+            codes={"cerebras": ("CM111",)},
+        ),
+    )
+
+
+class _RenameInString(cst.CSTTransformer):
+    def __init__(self, fixer: SwitchSdk, ctx: Context) -> None:
+        super().__init__()
+        self.fixer, self.ctx, self.changed = fixer, ctx, False
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.Attribute:
+        return updated_node.with_changes(attr=original_node.attr)  # ``x.OpenAI`` is no reference
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        new = self.fixer.leave_Name(self.ctx, original_node, updated_node)
+        self.changed = self.changed or new is not updated_node
+        return new
+
+
+def _is_export(qualname: str) -> bool:
+    """``openai.LengthFinishReasonError`` is; ``openai.chat`` (the module client) is not."""
+    name = qualname.rpartition(".")[2]
+    return name[:1].isupper()
+
+
+def _local(alias: cst.ImportAlias) -> str:
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    return dotted_name(alias.name) or ""
+
+
+def _join(aliases: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
+    """Aliases separated as they were; the last one loses a comma it no longer needs
+    unless the list is parenthesised one per line (a trailing comma is kept there)."""
+    out = list(aliases)
+    for i, alias in enumerate(out[:-1]):
+        if not isinstance(alias.comma, cst.Comma):
+            out[i] = alias.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    if out and isinstance(out[-1].comma, cst.Comma):
+        ws = out[-1].comma.whitespace_after
+        if not isinstance(ws, cst.ParenthesizedWhitespace):
+            out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return out

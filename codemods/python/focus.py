@@ -1,0 +1,340 @@
+"""Parse with libcst only the top-level statements that can matter to the fixers.
+
+libcst's parse, walks and code generation cost about ten times CPython's parser, and in a
+real module most top-level functions and classes never touch the SDK: validation helpers,
+dataclasses, I/O. ``focus`` reads the module with ``ast`` and replaces every top-level
+``def``/``class`` that cannot matter by a *hole*, a placeholder function spanning the same
+lines, so libcst sees a much smaller module whose positions are those of the file.
+``Focus.restore`` puts the original text back in place of each hole.
+
+A function or class matters (is kept) when its text (strings and comments included) names
+something SDK-related, transitively: the ``openai``/``cerebras`` modules, a name an import of
+them binds, or a module-level name or attribute that an SDK-related statement binds; when it
+binds, at module level, a name that kept code uses; or when it holds a string a fixer reads
+on its own (a model id the map rewrites, a rate-limit header name: ``reads_alone``, which
+the pipeline gathers from the fixers' declarations). Every other top-level
+statement (imports, assignments, ``if``/``try`` blocks) is always kept: they are short, and
+where imports go depends on them. The fixers see the names the holes bind through
+``Focus.hides`` so that a name they create collides with nothing in the file.
+
+tests/test_focus.py holds the result to that of a whole-module parse, byte for byte and
+diagnostic for diagnostic, over every fixture, program and benchmark module.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from codemods.facts import sdk
+
+_HOLE = "__cerebras_migrate_hole_"
+_WORD = re.compile(r"\w+")
+# A quoted string on one line, without escapes: how model ids and header names are written.
+_QUOTED = re.compile(r"""(["'])([^"'\\\n]{1,200})\1""")
+# ``.name =``, ``.name: T =``, ``.name +=`` and the like: an attribute assigned. It errs
+# towards more names (``{a.b: 1}; c = 2``), which only keeps more statements.
+_ATTRIBUTE_TARGET = re.compile(r"\.\s*(\w+)\s*(?::[^=\n]*)?(?:<<|>>|\*\*|//|[-+*/%@&|^])?=(?!=)")
+# A top-level def or class: without one there is nothing to hide.
+_TOP_LEVEL_DEF = re.compile(r"^(?:@|def[ \t]|class[ \t]|async[ \t]+def[ \t])", re.MULTILINE)
+_ROOTS = frozenset(sdk.SDK_ROOTS)
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# Below this many lines in holes the bookkeeping costs about what it saves.
+_MIN_HIDDEN_LINES = 20
+
+
+@dataclass
+class _Chunk:
+    node: ast.stmt
+    first: int  # 1-based lines, inclusive
+    last: int
+    segment: str
+    hideable: bool
+    relevant: bool = False
+
+    @property
+    def hidden(self) -> bool:
+        return self.hideable and not self.relevant
+
+    @cached_property
+    def words(self) -> set[str]:
+        return set(_WORD.findall(self.segment))
+
+    @cached_property
+    def defines(self) -> set[str]:
+        """The module-level names a hideable def or class binds: its own, and any it
+        declares ``global``."""
+        assert isinstance(self.node, _DEFS)
+        names = {self.node.name}
+        if "global" in self.words:
+            for inner in ast.walk(self.node):
+                if isinstance(inner, ast.Global):
+                    names.update(inner.names)
+        return names
+
+    @cached_property
+    def bindings(self) -> frozenset[str]:
+        """Every name it binds, as codemods.resolve counts bindings (for ``Focus.hides``)."""
+        return frozenset(_resolver_bindings(self.node))
+
+    def binds(self) -> set[str]:
+        """What other statements could reach of what this one binds (asked once it is
+        relevant): module-level names, and attribute names (``self.client = ...``)."""
+        if not isinstance(self.node, _DEFS):
+            return _all_binds(self.node)
+        # Read off the text: walking the function's tree costs more than all the rest here.
+        return self.defines | set(_ATTRIBUTE_TARGET.findall(self.segment))
+
+
+@dataclass
+class Focus:
+    """A module text with holes, and what is needed to put the original text back."""
+
+    text: str
+    holes: dict[str, str]  # placeholder -> the original text it stands for
+    _hidden: list[_Chunk] = field(default_factory=list)
+
+    def hides(self, name: str) -> bool:
+        """Whether a hidden statement binds ``name``, as codemods.resolve counts bindings.
+        Only statements whose text holds the word are walked, once each."""
+        return any(name in c.words and name in c.bindings for c in self._hidden)
+
+    def restore(self, code: str) -> str | None:
+        """``code`` with each hole's text back in place; None when a hole is not there
+        exactly once (a fixer moved or dropped one: the caller parses the whole file)."""
+        seen: dict[str, int] = {}
+
+        def put_back(match: re.Match[str]) -> str:
+            placeholder = match.group(0)
+            seen[placeholder] = seen.get(placeholder, 0) + 1
+            return self.holes.get(placeholder, placeholder)
+
+        restored = _PLACEHOLDER.sub(put_back, code)
+        if len(seen) != len(self.holes) or any(count != 1 for count in seen.values()):
+            return None
+        return restored
+
+
+_PLACEHOLDER = re.compile("def " + _HOLE + r'\d+__\(\):(?: |\n[ \t\f]*)"""\n*"""')
+
+
+def may_focus(text: str) -> bool:
+    """False when ``focus`` cannot leave anything out of ``text``, read off the text alone
+    (before paying for ``ast.parse``)."""
+    return "\r" not in text and _HOLE not in text and _TOP_LEVEL_DEF.search(text) is not None
+
+
+def focus(text: str, tree: ast.Module, reads_alone: Callable[[str], bool]) -> Focus | None:
+    """``text`` with the top-level functions and classes that cannot matter as holes, or
+    None when there is nothing (worth) hiding. ``tree`` is ``ast.parse(text)``."""
+    if not may_focus(text):  # placeholders are written with "\n": no other line ends
+        return None
+    starts = _line_starts(text)
+    chunks = list(_chunks(tree, text, starts))
+    if sum(c.last - c.first + 1 for c in chunks if c.hideable) < _MIN_HIDDEN_LINES:
+        return None
+    _mark_relevant(chunks, reads_alone)
+    hidden = [c for c in chunks if c.hidden]
+    if sum(c.last - c.first + 1 for c in hidden) < _MIN_HIDDEN_LINES:
+        return None
+    # Neighbouring hidden statements make one hole, with the blank lines and comments
+    # between them: each hole costs libcst a statement to parse, walk and print.
+    runs: list[tuple[int, int]] = []
+    previous_hidden = False
+    for chunk in chunks:
+        if chunk.hidden and previous_hidden:
+            runs[-1] = (runs[-1][0], chunk.last)
+        elif chunk.hidden:
+            runs.append((chunk.first, chunk.last))
+        previous_hidden = chunk.hidden
+    parts: list[str] = []
+    holes: dict[str, str] = {}
+    position = 0
+    indent = _first_indent(chunks)
+    for index, (first, last) in enumerate(runs):
+        begin = starts[first - 1]
+        end = starts[last] - 1 if last < len(starts) else len(text)
+        if last < len(starts) and text[end] != "\n":  # pragma: no cover - "\r" excluded
+            return None
+        original = text[begin:end]
+        # A function, as what it hides is functions and classes (the fixers lay out what
+        # they add by what follows), whose body is one string token however many lines:
+        # newlines between brackets would each be a node to build, walk and print.
+        placeholder = f'def {_HOLE}{index}__(): """' + "\n" * (last - first) + '"""'
+        if indent is not None and first <= indent[0] <= last:
+            if not indent[1]:
+                return None
+            # This hole holds the file's first indented block, whose indentation libcst
+            # gives the lines a rewrite adds: the body goes on the next line, as indented.
+            placeholder = (
+                f'def {_HOLE}{index}__():\n{indent[1]}"""' + "\n" * (last - first - 1) + '"""'
+            )
+        parts.append(text[position:begin])
+        parts.append(placeholder)
+        holes[placeholder] = original
+        position = end
+    parts.append(text[position:])
+    return Focus("".join(parts), holes, hidden)
+
+
+def _first_indent(chunks: list[_Chunk]) -> tuple[int, str] | None:
+    """The line and whitespace of the file's first indented block, from which libcst takes
+    the indentation of every line a rewrite adds (``Module.default_indent``); None when
+    there is none. Only multi-line compound statements can hold one: they are tokenized in
+    turn until one does, usually the first."""
+    import io
+    import tokenize
+
+    for chunk in chunks:
+        compound = hasattr(chunk.node, "body") or hasattr(chunk.node, "cases")  # match
+        if chunk.first == chunk.last or not compound:
+            continue
+        try:
+            for token in tokenize.generate_tokens(io.StringIO(chunk.segment).readline):
+                if token.type == tokenize.INDENT:
+                    return chunk.first + token.start[0] - 1, token.string
+        except (tokenize.TokenError, SyntaxError):
+            return chunk.first, ""  # unknown: keep this statement in view
+    return None
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    index = find("\n")
+    while index != -1:
+        starts.append(index + 1)
+        index = find("\n", index + 1)
+    return starts
+
+
+def _chunks(tree: ast.Module, text: str, starts: list[int]) -> Iterator[_Chunk]:
+    for node in tree.body:
+        first = node.lineno
+        if isinstance(node, _DEFS) and node.decorator_list:
+            first = min(first, *(d.lineno for d in node.decorator_list))
+        last = node.end_lineno or node.lineno
+        end = starts[last] if last < len(starts) else len(text)
+        segment = text[starts[first - 1] : end]
+        hideable = isinstance(node, _DEFS) and ":=" not in segment
+        yield _Chunk(node, first, last, segment, hideable)
+
+
+def _mark_relevant(chunks: list[_Chunk], reads_alone: Callable[[str], bool]) -> None:
+    names = set(_ROOTS)
+    for chunk in chunks:
+        if isinstance(chunk.node, (ast.Import, ast.ImportFrom)):
+            names.update(_sdk_import_names(chunk.node))
+    used: set[str] = set()
+
+    def relevant(chunk: _Chunk) -> None:
+        chunk.relevant = True
+        names.update(chunk.binds())
+        used.update(chunk.words)
+
+    # A string a fixer reads on its own makes a statement relevant whatever else it holds.
+    pending = []
+    for chunk in chunks:
+        if _triggers(chunk.segment, reads_alone):
+            relevant(chunk)
+        else:
+            pending.append(chunk)
+    progress = True
+    while progress:
+        progress = False
+        still = []
+        for chunk in pending:
+            if not chunk.words.isdisjoint(names) or (
+                chunk.hideable and not chunk.defines.isdisjoint(used)
+            ):
+                relevant(chunk)
+                progress = True
+            else:
+                still.append(chunk)
+        pending = still
+
+
+def _triggers(segment: str, reads_alone: Callable[[str], bool]) -> bool:
+    """Whether ``segment`` holds a string a fixer acts on without resolving any name."""
+    return any(reads_alone(value) for _, value in _QUOTED.findall(segment))
+
+
+def _sdk_import_names(node: ast.Import | ast.ImportFrom) -> set[str]:
+    found = set()
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.name.split(".")[0] in _ROOTS:
+                found.add(alias.asname or alias.name.split(".")[0])
+    elif node.module and node.module.split(".")[0] in _ROOTS:
+        found.update(alias.asname or alias.name for alias in node.names)
+    return found
+
+
+def _all_binds(node: ast.stmt) -> set[str]:
+    """Every name a statement binds anywhere inside it, and the attributes it assigns: more
+    than the module level sees, which only ever keeps more statements."""
+    binds: set[str] = set()
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Name) and not isinstance(inner.ctx, ast.Load):
+            binds.add(inner.id)
+        elif isinstance(inner, ast.Attribute) and not isinstance(inner.ctx, ast.Load):
+            binds.add(inner.attr)
+            for part in ast.walk(inner.value):
+                if isinstance(part, ast.Name):
+                    binds.add(part.id)
+        elif isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            binds.add(inner.name)
+        elif isinstance(inner, ast.alias):
+            binds.add(inner.asname or inner.name.split(".")[0])
+    return binds
+
+
+def _resolver_bindings(node: ast.AST) -> Iterator[str]:
+    """The names codemods.resolve's collector binds in ``node``, in any scope: definitions,
+    parameters, non-relative imports, and assignment, ``for``, ``with`` and ``:=`` targets
+    (lambdas are not entered; comprehension and ``except`` names are not bindings there)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Lambda):
+            continue
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield current.name
+            arguments = current.args
+            for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+                yield arg.arg
+            for star in (arguments.vararg, arguments.kwarg):
+                if star is not None:
+                    yield star.arg
+        elif isinstance(current, ast.ClassDef):
+            yield current.name
+        elif isinstance(current, ast.Import):
+            for alias in current.names:
+                yield alias.asname or alias.name.split(".")[0]
+        elif isinstance(current, ast.ImportFrom):
+            if current.level == 0 and not any(a.name == "*" for a in current.names):
+                for alias in current.names:
+                    yield alias.asname or alias.name
+        elif isinstance(current, (ast.Assign, ast.For, ast.AsyncFor)):
+            targets = current.targets if isinstance(current, ast.Assign) else [current.target]
+            for target in targets:
+                yield from _target_names(target)
+        elif isinstance(current, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+            if isinstance(current.target, ast.Name):
+                yield current.target.id
+        elif isinstance(current, ast.withitem) and current.optional_vars is not None:
+            yield from _target_names(current.optional_vars)
+        stack.extend(ast.iter_child_nodes(current))
+
+
+def _target_names(target: ast.expr) -> Iterator[str]:
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from _target_names(element)
+    elif isinstance(target, ast.Starred):
+        yield from _target_names(target.value)

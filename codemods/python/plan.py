@@ -1,0 +1,195 @@
+"""What the rewrite of one module will do with its SDK imports, decided before any fixer runs.
+
+Every ``from <source SDK> import ...`` name gets one action: *move* to the target SDK
+(``from openai import OpenAI`` → ``from cerebras.cloud.sdk import Cerebras``, renaming its
+uses), *drop* (the target name is imported already), or *keep* (no exact counterpart, or a
+constructor that stays on the old SDK still needs it). Module imports (``import openai``)
+are noted, to be removed at the end when nothing uses them.
+
+Fixers only read the plan (``Context.imports``): ``SwitchSdk`` rewrites the statements and
+names by it, and ``ClientConstructors`` knows from it whether a class name already comes to
+mean the target's class. Whether a constructor migrates at all is decided once, by
+``Resolver.constructor``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import libcst as cst
+
+from codemods.facts import sdk
+from codemods.python.cst.imports import ImportSpec
+from codemods.python.resolve import Scope
+
+if TYPE_CHECKING:
+    from codemods.python.context import Context
+
+
+def other_sdk(target: str) -> str:
+    """The SDK the migration moves away from."""
+    return "cerebras" if target == "openai" else "openai"
+
+
+def is_sdk_module(qualname: str) -> bool:
+    """``openai``, ``cerebras.cloud.sdk`` and their parents name packages, not exports."""
+    return any(
+        module == qualname or module.startswith(qualname + ".")
+        for module in sdk.SDK_MODULES.values()
+    )
+
+
+@dataclass(frozen=True)
+class ImportAction:
+    action: Literal["keep", "move", "drop"]
+    module: str | None = None
+    alias: cst.ImportAlias | None = None
+
+
+@dataclass
+class ImportPlan:
+    source: str = "openai"  # the SDK whose imports move
+    # What becomes of each name of every ``from <source> import ...``, by statement id.
+    actions: dict[int, dict[str, ImportAction]] = field(default_factory=dict)
+    # (local name, the qualified name it resolves to) -> the name its uses get.
+    renames: dict[tuple[str, str], str] = field(default_factory=dict)
+    rename_names: set[str] = field(default_factory=set)  # the local names of ``renames``
+    # Imported names whose import statement moves to the target SDK: (local, qualname).
+    moved: set[tuple[str, str]] = field(default_factory=set)
+    # ``import openai`` and the like: (local, qualname), removed if unused at the end.
+    module_imports: set[tuple[str, str]] = field(default_factory=set)
+    # ``func`` node ids of constructors that stay on the old SDK (they keep their class).
+    kept_funcs: set[int] = field(default_factory=set)
+    # Import statements of names without an exact counterpart (CM111), with the name.
+    no_counterpart: list[tuple[cst.SimpleStatementLine, str]] = field(default_factory=list)
+
+    def moves(self, local: str, qualname: str | None) -> bool:
+        """Whether the import binding ``local`` (to ``qualname``) moves to the target."""
+        return (local, qualname or "") in self.moved
+
+
+def plan_imports(ctx: Context) -> ImportPlan:
+    """The plan for ``ctx``'s module; names it will bind are recorded on ``ctx`` as planned
+    bindings (and imports to add), so that no other new name takes them."""
+    target = ctx.options.target
+    resolver = ctx.resolver
+    plan = ImportPlan(source=other_sdk(target))
+    # Client class names that a constructor left alone still needs with their old meaning.
+    stay: set[str] = set()
+    for call, scope in resolver.calls:
+        cls = resolver.client_class(call.func, scope)
+        if cls is None or cls.sdk == target:
+            continue
+        if not resolver.constructor(call, cls).migrates:
+            plan.kept_funcs.add(id(call.func))
+            if isinstance(call.func, cst.Name):
+                stay.add(call.func.value)
+    # Target modules the module already imports names from, at its top level: names that
+    # move there join that statement instead of starting a second one.
+    target_modules = {
+        qualname.rpartition(".")[0]
+        for statement, scope, _, qualname in resolver.import_aliases
+        if scope.kind == "module" and sdk.in_sdk(qualname, target) and not is_sdk_module(qualname)
+    }
+    source_module = sdk.SDK_MODULES[plan.source]
+    for statement, scope, local, qualname in resolver.import_aliases:
+        if statement is None:
+            continue
+        if is_sdk_module(qualname) and source_module.startswith(qualname):
+            # ``import openai``, ``import cerebras.cloud.sdk``, ``from cerebras.cloud
+            # import sdk``: removed at the end if nothing uses them any more.
+            plan.module_imports.add((local, qualname))
+            continue
+        if not sdk.in_sdk(qualname, plan.source):
+            continue
+        action = _action(ctx, plan, statement, scope, local, qualname, stay, target_modules)
+        plan.actions.setdefault(id(statement), {})[local] = action
+    return plan
+
+
+def _action(
+    ctx: Context,
+    plan: ImportPlan,
+    statement: cst.SimpleStatementLine,
+    scope: Scope,
+    local: str,
+    qualname: str,
+    stay: set[str],
+    target_modules: set[str],
+) -> ImportAction:
+    name = qualname.rpartition(".")[2]
+    mapped = sdk.counterpart(qualname, ctx.options.target)
+    if mapped is None:
+        plan.no_counterpart.append((statement, qualname))
+        return ImportAction("keep")
+    if local in stay:
+        return ImportAction("keep")
+    module, _, new_name = mapped.rpartition(".")
+    if local != name or new_name == name:
+        # ``from openai import X as Y``, or the same name in both SDKs: uses stay as they are.
+        new_local = local
+    elif _taken(ctx, new_name, mapped):
+        new_local = local  # the new name means something else here: import it as the old one
+    else:
+        new_local = new_name
+        plan.renames[(local, qualname)] = new_name
+        plan.rename_names.add(local)
+    if _already_imported(ctx, statement, scope, new_local, mapped):
+        plan.moved.add((local, qualname))
+        return ImportAction("drop")  # ``from cerebras.cloud.sdk import Cerebras`` is there already
+    ctx.plan_binding(mapped, scope, new_local)
+    plan.moved.add((local, qualname))
+    if scope.kind == "module" and module in target_modules:
+        alias = new_local if new_local != new_name else None
+        ctx.needed_imports[mapped] = ImportSpec(module, new_name, alias)
+        return ImportAction("drop")
+    return ImportAction("move", module, _alias(new_name, new_local))
+
+
+def _taken(ctx: Context, name: str, qualname: str) -> bool:
+    """Whether ``name`` is bound to anything but ``qualname`` somewhere in the module."""
+    if ctx.hides(name):  # never an SDK import: those are never hidden
+        return True
+    for scope in ctx.resolver.scopes.values():
+        for binding in scope.bindings.get(name, ()):
+            if not (binding.kind == "import" and binding.qualname == qualname):
+                return True
+    return any(
+        local == name
+        for other, entries in ctx.bound.items()
+        if other != qualname
+        for _, local in entries
+    )
+
+
+def _already_imported(
+    ctx: Context, statement: cst.SimpleStatementLine, scope: Scope, local: str, qualname: str
+) -> bool:
+    """Whether another import statement of the same block already binds ``local`` to
+    ``qualname``, so that ``statement`` would repeat it. One in another block (the other
+    branch of ``if TYPE_CHECKING:``/``else``, a ``try``) does not count: dropping this one
+    would leave its block without the name."""
+    block = _block(scope)
+    if not any(s is statement for s in block):
+        return False
+    return any(
+        other is not statement
+        and other_scope is scope
+        and other_local == local
+        and other_qualname == qualname
+        and any(s is other for s in block)
+        for other, other_scope, other_local, other_qualname in ctx.resolver.import_aliases
+    )
+
+
+def _block(scope: Scope) -> Sequence[cst.CSTNode]:
+    """The statements directly in the module, class or function a scope is."""
+    body = getattr(scope.node, "body", ())
+    return body if isinstance(body, Sequence) else getattr(body, "body", ())
+
+
+def _alias(name: str, local: str) -> cst.ImportAlias:
+    asname = None if local == name else cst.AsName(name=cst.Name(local))
+    return cst.ImportAlias(name=cst.parse_expression(name), asname=asname)  # type: ignore[arg-type]

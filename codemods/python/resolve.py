@@ -1,0 +1,603 @@
+"""Which names and receivers are OpenAI or Cerebras clients, resolved through imports.
+
+A cheap walk over the module (no libcst scope metadata, which costs several parses) collects
+bindings per scope: imports, assignments, parameters with annotations, ``with ... as`` targets,
+``self.x = ...`` in methods, and what functions return. Questions are answered lazily from
+those bindings, so a client made at the bottom of a module is known in a function above it.
+
+The rules keep look-alikes out: a name counts as the openai ``OpenAI`` class only when it is
+imported from ``openai``; ``from llama_index.llms.openai import OpenAI``, a project's own
+``class OpenAI`` or ``from langfuse.openai import openai`` resolve to something else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urlsplit
+
+import libcst as cst
+
+from codemods.facts import sdk
+from codemods.python.cst.edit import dotted_name, find_keyword, string_value
+from codemods.python.cst.walk import walk
+
+Sdk = Literal["openai", "cerebras", "azure"]
+REQUEST_VERBS = frozenset(verb for path in sdk.REQUEST_METHODS for verb in path[-1:])
+# Where a client sends its requests, as far as the code shows. "dynamic": its constructor is
+# in view but its URL or arguments are only known at run time (the rewrite leaves it alone);
+# "unknown": only its type is in view (a parameter annotated ``client: OpenAI``), so it is
+# taken to be a client the migration points at Cerebras where it is made.
+Provider = Literal["openai", "cerebras", "other", "dynamic", "unknown"]
+
+
+@dataclass(frozen=True)
+class ClientClass:
+    """A client class: which SDK, sync or async, and the name the SDK exports it under."""
+
+    sdk: Sdk
+    name: str
+
+    @property
+    def is_async(self) -> bool:
+        return self.name.startswith("Async")
+
+
+@dataclass(frozen=True)
+class ClientRef:
+    """What a receiver expression is known to be."""
+
+    cls: ClientClass | None  # None: the ``openai`` module itself
+    provider: Provider  # where its base URL points, as far as the code shows
+
+    @property
+    def sdk(self) -> Sdk:
+        return self.cls.sdk if self.cls else "openai"
+
+    @property
+    def is_module(self) -> bool:
+        return self.cls is None
+
+    @property
+    def migrated(self) -> bool:
+        """Whether its requests follow the migration: clients left alone keep theirs."""
+        return self.sdk != "azure" and self.provider not in ("other", "dynamic")
+
+
+# Why a constructor is left alone: rewriting it would send some other provider's traffic, or
+# a key it cannot see, to Cerebras.
+LeftAlone = Literal["azure", "dynamic-arguments", "dynamic-url", "other-provider"]
+
+
+@dataclass(frozen=True)
+class Constructor:
+    """A client constructor call: where it points, and whether the migration moves it."""
+
+    cls: ClientClass
+    provider: Provider
+    left_alone: LeftAlone | None  # None: it is pointed at Cerebras
+    url_index: int | None = None  # the ``base_url=`` argument, if any
+    url: str | None = None  # its value, when a literal
+
+    @property
+    def migrates(self) -> bool:
+        return self.left_alone is None
+
+
+@dataclass(frozen=True)
+class RequestCall:
+    """A request method called on a resolved client, e.g. ``client.chat.completions.create``."""
+
+    method: str  # a value of sdk.REQUEST_METHODS: "chat.completions.create", ...
+    client: ClientRef
+
+
+@dataclass
+class Binding:
+    kind: Literal["import", "value", "annotation", "def", "class", "param", "other"]
+    qualname: str | None = None
+    node: cst.CSTNode | None = None  # value expression, annotation, or the def
+    scope: Scope | None = None  # where ``node`` is evaluated
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: Literal["module", "function", "class"]
+    parent: Scope | None
+    node: cst.CSTNode
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    # For methods: the class scope whose ``self.x`` attributes the first parameter reaches.
+    owner_class: Scope | None = None
+    self_name: str | None = None
+    # For classes: ``self.x = value`` anywhere in its methods, and ``x: Client`` in its body.
+    attributes: dict[str, list[Binding]] = field(default_factory=dict)
+    # For functions: the expressions it returns.
+    returns: list[cst.BaseExpression] = field(default_factory=list)
+
+    def add(self, name: str, binding: Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+
+def classify_url(url: str) -> Provider:
+    host = (urlsplit(url).hostname or "").lower()
+    if host == sdk.CEREBRAS_HOST or host.endswith("." + sdk.CEREBRAS_HOST):
+        return "cerebras"
+    if host == sdk.OPENAI_HOST:
+        return "openai"
+    return "other"
+
+
+def _annotation_exprs(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    """The class expressions inside an annotation: ``X``, ``X | None``, ``Optional[X]``."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        yield from _annotation_exprs(node.left)
+        yield from _annotation_exprs(node.right)
+    elif isinstance(node, cst.Subscript) and dotted_name(node.value) in (
+        "Optional",
+        "Union",
+        "typing.Optional",
+        "typing.Union",
+    ):
+        for element in node.slice:
+            if isinstance(element.slice, cst.Index):
+                yield from _annotation_exprs(element.slice.value)
+    elif isinstance(node, cst.SimpleString):
+        text = string_value(node)
+        if text:
+            try:
+                yield from _annotation_exprs(cst.parse_expression(text))
+            except cst.ParserSyntaxError:
+                return
+    else:
+        yield node
+
+
+class _Collector(cst.CSTVisitor):
+    """One walk that records every binding the resolver may need."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module_scope = Scope("module", None, module)
+        self.scopes: dict[cst.CSTNode, Scope] = {module: self.module_scope}
+        self.stack: list[Scope] = [self.module_scope]
+        self.imports_sdk = False
+        self.attribute_assignments: list[tuple[cst.Attribute, cst.BaseExpression, Scope]] = []
+        self.calls: list[tuple[cst.Call, Scope]] = []
+        # Every imported name: (statement, scope, local name, qualified name).
+        self.import_aliases: list[tuple[cst.SimpleStatementLine | None, Scope, str, str]] = []
+        # Statements that bind the ``openai`` module itself, with the scope and local name.
+        self.module_imports: list[tuple[cst.SimpleStatementLine, Scope, str]] = []
+        self.statement: cst.SimpleStatementLine | None = None
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self.statement = node
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append((node, self.scope))
+
+    @property
+    def scope(self) -> Scope:
+        return self.stack[-1]
+
+    # Scopes -----------------------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scope.add(node.name.value, Binding("class", node=node))
+        scope = Scope("class", self.scope, node)
+        self.scopes[node] = scope
+        self.stack.append(scope)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.stack.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        outer = self.scope
+        outer.add(node.name.value, Binding("def", node=node, scope=outer))
+        scope = Scope("function", outer, node)
+        if outer.kind == "class":
+            positional = [*node.params.posonly_params, *node.params.params]
+            is_static = any(dotted_name(d.decorator) == "staticmethod" for d in node.decorators)
+            if positional and not is_static:
+                scope.owner_class = outer
+                scope.self_name = positional[0].name.value
+        self.scopes[node] = scope
+        self.stack.append(scope)
+        for param in (
+            *node.params.posonly_params,
+            *node.params.params,
+            *node.params.kwonly_params,
+        ):
+            if param.annotation is not None:
+                scope.add(
+                    param.name.value,
+                    Binding("annotation", node=param.annotation.annotation, scope=outer),
+                )
+            else:
+                scope.add(param.name.value, Binding("param"))
+        for star in (node.params.star_arg, node.params.star_kwarg):
+            if isinstance(star, cst.Param):
+                scope.add(star.name.value, Binding("param"))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.stack.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False  # its parameters shadow nothing we resolve outside it
+
+    # Imports ----------------------------------------------------------------------------
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            full = dotted_name(alias.name) or ""
+            top = full.split(".")[0]
+            if top in sdk.SDK_ROOTS:
+                self.imports_sdk = True
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local, qualname = alias.asname.name.value, full
+            else:
+                local, qualname = top, top
+            self.scope.add(local, Binding("import", qualname=qualname))
+            self.import_aliases.append((self.statement, self.scope, local, qualname))
+            if qualname == sdk.OPENAI_MODULE and self.statement is not None:
+                self.module_imports.append((self.statement, self.scope, local))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+            return
+        module = dotted_name(node.module) or ""
+        if module.split(".")[0] in sdk.SDK_ROOTS:
+            self.imports_sdk = True
+        for alias in node.names:
+            name = dotted_name(alias.name) or ""
+            local = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            self.scope.add(local, Binding("import", qualname=f"{module}.{name}"))
+            self.import_aliases.append((self.statement, self.scope, local, f"{module}.{name}"))
+
+    # Assignments ------------------------------------------------------------------------
+    def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        if isinstance(target, cst.Name):
+            kind = "value" if value is not None else "other"
+            self.scope.add(target.value, Binding(kind, node=value, scope=self.scope))
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            if value is not None:
+                self.attribute_assignments.append((target, value, self.scope))
+            method = self.scope
+            if (
+                method.owner_class is not None
+                and target.value.value == method.self_name
+                and value is not None
+            ):
+                method.owner_class.attributes.setdefault(target.attr.value, []).append(
+                    Binding("value", node=value, scope=method)
+                )
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind_target(element.value, None)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value, None)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind_target(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        target = node.target
+        annotation = Binding("annotation", node=node.annotation.annotation, scope=self.scope)
+        if isinstance(target, cst.Name):
+            self.scope.add(target.value, annotation)
+            if self.scope.kind == "class":
+                self.scope.attributes.setdefault(target.value, []).append(annotation)
+        elif isinstance(target, cst.Attribute):
+            method = self.scope
+            if (
+                method.owner_class is not None
+                and isinstance(target.value, cst.Name)
+                and target.value.value == method.self_name
+            ):
+                method.owner_class.attributes.setdefault(target.attr.value, []).append(annotation)
+        if node.value is not None:
+            self._bind_target(target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_target(node.asname.name, node.item)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_target(node.target, node.value)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None and self.scope.kind == "function":
+            self.scope.returns.append(node.value)
+
+
+class Resolver:
+    """Answers "what is this expression?" for the module it was built from."""
+
+    def __init__(self, module: cst.Module, own_urls: frozenset[str] = frozenset()) -> None:
+        # URLs the user named as Cerebras (``--base-url``): a loopback test server, a proxy.
+        self.own_urls = own_urls
+        collector = _Collector(module)
+        walk(module, collector)  # libcst's visit would copy the whole tree
+        self.module_scope = collector.module_scope
+        self.scopes = collector.scopes
+        self.imports_sdk = collector.imports_sdk
+        self._attribute_assignments = collector.attribute_assignments
+        self.calls = collector.calls
+        self.import_aliases = collector.import_aliases
+        self._module_imports = collector.module_imports
+        self._module = module
+        self._module_config: dict[str, list[cst.BaseExpression]] | None = None
+        self._busy: set[int] = set()
+        self._constructors: dict[int, Constructor] = {}
+
+    def classify(self, url: str) -> Provider:
+        if url.rstrip("/") in self.own_urls:
+            return "cerebras"
+        return classify_url(url)
+
+    # Names ------------------------------------------------------------------------------
+    def lookup(self, name: str, scope: Scope) -> list[Binding]:
+        """The bindings of ``name`` seen from ``scope`` (Python's rules: class scopes skipped)."""
+        current: Scope | None = scope
+        first = True
+        while current is not None:
+            if (first or current.kind != "class") and name in current.bindings:
+                return current.bindings[name]
+            first = False
+            current = current.parent
+        return []
+
+    def qualname(self, node: cst.CSTNode, scope: Scope) -> str | None:
+        """``openai.OpenAI`` for ``OpenAI`` imported from openai, ``oa.OpenAI`` with
+        ``import openai as oa``, and so on; None when the name is not imported."""
+        if isinstance(node, cst.Attribute):
+            base = self.qualname(node.value, scope)
+            return f"{base}.{node.attr.value}" if base else None
+        if isinstance(node, cst.Name):
+            bindings = self.lookup(node.value, scope)
+            if any(b.kind in ("class", "def") for b in bindings):
+                return None  # a local definition shadows any import of the same name
+            names = {b.qualname for b in bindings if b.kind == "import"}
+            if len(names) == 1:
+                return names.pop()
+        return None
+
+    def client_class(self, node: cst.CSTNode, scope: Scope) -> ClientClass | None:
+        """The SDK client class ``node`` names, if any."""
+        qualname = self.qualname(node, scope)
+        if qualname is None:
+            return None
+        module, _, name = qualname.rpartition(".")
+        if module == sdk.OPENAI_MODULE and name in sdk.OPENAI_CLIENTS:
+            return ClientClass("openai", name)
+        if module == sdk.OPENAI_MODULE and name in sdk.OPENAI_AZURE_CLIENTS:
+            return ClientClass("azure", name)
+        if module in sdk.CEREBRAS_CLIENT_MODULES and (name in sdk.CEREBRAS_CLIENTS):
+            return ClientClass("cerebras", name)
+        return None
+
+    def is_openai_module(self, node: cst.CSTNode, scope: Scope) -> bool:
+        return self.qualname(node, scope) == sdk.OPENAI_MODULE
+
+    def module_attribute(self, scope: Scope, target: cst.BaseExpression) -> str | None:
+        """``api_key`` for ``openai.api_key`` (an attribute of the ``openai`` module)."""
+        if isinstance(target, cst.Attribute) and self.is_openai_module(target.value, scope):
+            return target.attr.value
+        return None
+
+    # Clients ----------------------------------------------------------------------------
+    def constructor(self, call: cst.Call, cls: ClientClass) -> Constructor:
+        """The one decision about a constructor call of ``cls``, asked by every fixer: where
+        its ``base_url`` points (or the SDK's own default), and whether it migrates."""
+        found = self._constructors.get(id(call))
+        if found is None:
+            found = self._constructors[id(call)] = self._decide(call, cls)
+        return found
+
+    def _decide(self, call: cst.Call, cls: ClientClass) -> Constructor:
+        index = find_keyword(call, "base_url")
+        url = string_value(call.args[index].value) if index is not None else None
+        provider: Provider
+        if any(arg.star == "**" for arg in call.args):
+            provider = "dynamic"
+        elif index is None:
+            provider = "cerebras" if cls.sdk == "cerebras" else "openai"
+        else:
+            provider = "dynamic" if url is None else self.classify(url)
+        left_alone: LeftAlone | None = None
+        if cls.sdk == "azure":
+            left_alone = "azure"
+        elif any(arg.star == "**" for arg in call.args):
+            left_alone = "dynamic-arguments"
+        elif index is not None and url is None:
+            left_alone = "dynamic-url"
+        elif provider == "other":
+            left_alone = "other-provider"
+        return Constructor(cls, provider, left_alone, index, url)
+
+    def client(self, node: cst.CSTNode, scope: Scope) -> ClientRef | None:
+        """What client ``node`` evaluates to, if the code shows it is one."""
+        key = id(node)
+        if key in self._busy:  # ``client = client.with_options(...)`` and other cycles
+            return None
+        self._busy.add(key)
+        try:
+            return self._client(node, scope)
+        finally:
+            self._busy.discard(key)
+
+    def _client(self, node: cst.CSTNode, scope: Scope) -> ClientRef | None:
+        if isinstance(node, cst.Call):
+            cls = self.client_class(node.func, scope)
+            if cls is not None:
+                return ClientRef(cls, self.constructor(node, cls).provider)
+            func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value in sdk.CLIENT_WRAPPER_CALLS:
+                return self.client(func.value, scope)
+            if isinstance(func, cst.Name):
+                return self._returned_client(func, scope)
+            return None
+        if isinstance(node, cst.Attribute):
+            if node.attr.value in sdk.RESPONSE_WRAPPERS:
+                return self.client(node.value, scope)
+            if isinstance(node.value, cst.Name):
+                owner = self._self_class(node.value.value, scope)
+                if owner is not None:
+                    return self._from_bindings(owner.attributes.get(node.attr.value, []))
+            return None
+        if isinstance(node, cst.Name):
+            if self.is_openai_module(node, scope):
+                return ClientRef(None, self.module_provider())
+            return self._from_bindings(self.lookup(node.value, scope))
+        return None
+
+    def _self_class(self, name: str, scope: Scope) -> Scope | None:
+        current: Scope | None = scope
+        while current is not None and current.kind == "function":
+            if current.owner_class is not None:
+                return current.owner_class if current.self_name == name else None
+            current = current.parent
+        return None
+
+    def _from_bindings(self, bindings: list[Binding]) -> ClientRef | None:
+        found: ClientRef | None = None
+        for binding in bindings:
+            ref: ClientRef | None = None
+            if binding.kind == "value" and binding.node is not None and binding.scope:
+                ref = self.client(binding.node, binding.scope)
+            elif binding.kind == "annotation" and binding.node is not None and binding.scope:
+                for expr in _annotation_exprs(binding.node):  # type: ignore[arg-type]
+                    cls = self.client_class(expr, binding.scope)
+                    if cls is not None:
+                        ref = ClientRef(cls, "unknown")
+                        break
+            if ref is not None and (found is None or found.provider == "unknown"):
+                found = ref
+        return found
+
+    def _returned_client(self, func: cst.Name, scope: Scope) -> ClientRef | None:
+        """A call of a function of this module that returns (or is annotated to return) a client."""
+        for binding in self.lookup(func.value, scope):
+            if binding.kind != "def" or not isinstance(binding.node, cst.FunctionDef):
+                continue
+            definition = binding.node
+            inner = self.scopes.get(definition)
+            if inner is None:
+                continue
+            for value in inner.returns:
+                ref = self.client(value, inner)
+                if ref is not None:
+                    return ref
+            if definition.returns is not None and binding.scope is not None:
+                for expr in _annotation_exprs(definition.returns.annotation):
+                    cls = self.client_class(expr, binding.scope)
+                    if cls is not None:
+                        return ClientRef(cls, "unknown")
+        return None
+
+    def module_provider(self) -> Provider:
+        """Where the module-level ``openai`` client points, from ``openai.base_url = ...``."""
+        provider: Provider = "openai"
+        for url in self.module_base_urls():
+            value = string_value(url)
+            provider = self.classify(value) if value is not None else "dynamic"
+        return provider
+
+    def module_base_urls(self) -> list[cst.BaseExpression]:
+        return self.module_config().get("base_url", [])
+
+    def module_config(self) -> dict[str, list[cst.BaseExpression]]:
+        """``openai.<attr> = value`` assignments to the module-level client, by attribute."""
+        if self._module_config is None:
+            config: dict[str, list[cst.BaseExpression]] = {}
+            for target, value, scope in self._attribute_assignments:
+                if self.is_openai_module(target.value, scope):
+                    config.setdefault(target.attr.value, []).append(value)
+            self._module_config = config
+        return self._module_config
+
+    # Requests ---------------------------------------------------------------------------
+    def request(self, call: cst.Call, scope: Scope) -> RequestCall | None:
+        """The request ``call`` makes, when it is a request method on a resolved client.
+
+        ``client.with_options(...).chat.completions.with_raw_response.create`` counts: the
+        wrappers change how the response is returned, not what is sent.
+        """
+        func = call.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in REQUEST_VERBS:
+            return None
+        found = self.client_chain(func, scope)
+        if found is None:
+            return None
+        client, _, names = found
+        method = sdk.REQUEST_METHODS.get(tuple(names))
+        return RequestCall(method, client) if method is not None else None
+
+    def client_chain(
+        self, func: cst.BaseExpression, scope: Scope
+    ) -> tuple[ClientRef, cst.BaseExpression, list[str]] | None:
+        """The client an attribute chain starts from, and the names after it:
+        ``self.client.with_options(x).chat.with_raw_response.completions.create`` →
+        (the client, ``self.client``, [chat, completions, create]). Wrappers that change how
+        a response is returned, not what is sent, are left out of the names."""
+        names: list[str] = []
+        node = func
+        while True:
+            if names:
+                client = self.client(node, scope)
+                if client is not None:
+                    return client, node, list(reversed(names))
+            if isinstance(node, cst.Attribute):
+                if node.attr.value not in sdk.RESPONSE_WRAPPERS:
+                    names.append(node.attr.value)
+                node = node.value
+            elif (
+                isinstance(node, cst.Call)
+                and isinstance(node.func, cst.Attribute)
+                and node.func.attr.value in sdk.CLIENT_WRAPPER_CALLS
+            ):
+                node = node.func.value
+            else:
+                return None
+
+    def module_requests(self) -> list[cst.Call]:
+        """Request calls made on the ``openai`` module itself."""
+        found = []
+        for call, scope in self.calls:
+            request = self.request(call, scope)
+            if request is not None and request.client.is_module:
+                found.append(call)
+        return found
+
+    def module_import_anchor(self) -> cst.SimpleStatementLine | None:
+        """The statement after which module-level configuration goes: the end of the import
+        block holding the first ``import openai`` (or that import itself, inside a function)."""
+        if not self._module_imports:
+            return None
+        statement, scope, _ = self._module_imports[0]
+        if scope.kind != "module":
+            return statement
+        body = list(self._module.body)
+        if statement not in body:
+            return statement
+        index = body.index(statement)
+        while index + 1 < len(body) and _is_import_line(body[index + 1]):
+            index += 1
+        anchor = body[index]
+        return anchor if isinstance(anchor, cst.SimpleStatementLine) else statement
+
+    def module_alias(self) -> str | None:
+        """The name the ``openai`` module is imported under (``oa`` for ``import openai as oa``)."""
+        return self._module_imports[0][2] if self._module_imports else None
+
+
+def _is_import_line(statement: cst.CSTNode) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and all(
+        isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body
+    )

@@ -1,0 +1,161 @@
+"""One Python text in, the migrated text and its diagnostics out: pure, and it never raises.
+
+CPython's parser reads the text first (``syntax``): it tells whether libcst need see the text
+at all (no import of either SDK: nothing to rewrite), and keeps texts away that would crash
+libcst. libcst is then shown only the statements that can matter (``focus``), the fixers of
+the target run (``pipeline``), and the new text is parsed again before it is returned: a
+rewrite that would not parse is an internal error (CM903), never a result. Lines marked
+``# cerebras-migrate: ignore`` are honoured here (``suppressions``).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING, Any
+
+from codemods import rules
+from codemods.facts import sdk
+from codemods.options import Options
+from codemods.python import syntax
+from codemods.python.suppressions import Marks, skipped_lines, suppressions, unsilenced
+from codemods.result import SourceResult
+
+if TYPE_CHECKING:
+    from codemods.python.focus import Focus
+
+# A necessary condition for codemods.python.resolve's ``imports_sdk`` (an ``import``/``from``
+# of ``openai`` or ``cerebras`` as the resolver counts one), read off the text: the keyword,
+# then what a statement may hold before the module name (names, dots, commas, ``as``, blanks,
+# backslash continuations), then the name. It errs only towards yes (a string, a comment,
+# ``from . import openai``); tests/test_fast_paths.py holds it to the resolver.
+_SDK_IMPORT = re.compile(
+    r"\b(?:import|from)\b(?:[ \t\f\w.,]|\\\r?\n|\\\r)*?(?<![\w.])(?:"
+    + "|".join(sdk.SDK_ROOTS)
+    + r")\b"
+)
+
+
+def may_import_sdk(text: str) -> bool:
+    """False only when ``text`` has no import the resolver counts as one of the SDKs."""
+    return _SDK_IMPORT.search(text) is not None
+
+
+def migrate_source(text: str, options: Options, *, focus: bool = True) -> SourceResult:
+    """Rewrite ``text`` for ``options.target``; bad input is reported, never raised.
+
+    ``focus=False`` shows libcst the whole module even where codemods/python/focus.py would
+    leave parts out (the tests compare the two)."""
+    marks = suppressions(text)
+    result = _migrate(text, options, marks, focus)
+    if marks:
+        result.diagnostics = unsilenced(result.diagnostics, marks)
+    return result
+
+
+def _error(text: str, diagnostic: rules.Diagnostic) -> SourceResult:
+    return SourceResult(text, [diagnostic], error=True)
+
+
+def _migrate(text: str, options: Options, marks: Marks, focus: bool) -> SourceResult:
+    imports_sdk = may_import_sdk(text)
+    verdict = syntax.cpython(text)
+    if isinstance(verdict, syntax.Rejected):
+        if verdict.too_deep or syntax.bracket_depth(text) > syntax.LIBCST_MAX_BRACKET_DEPTH:
+            variant = "too-deep" if verdict.too_deep else rules.DEFAULT
+            return _error(
+                text, rules.CM901.at(verdict.line, verdict.column, variant, reason=verdict.message)
+            )
+    elif not imports_sdk:
+        # Nothing to rewrite without an import of either SDK (the traversal stops at the same
+        # condition), and the file is valid: libcst need not see it.
+        return SourceResult(text)
+    import libcst as cst  # lazily: a run that finds no candidate never loads libcst
+
+    if imports_sdk and focus and isinstance(verdict, ast.Module):
+        focused = _focused(text, verdict, options, marks)
+        if focused is not None:
+            return focused
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        line, column = exc.raw_line, exc.raw_column + 1
+        message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
+        # CPython names the place and the mistake better ("Missing parentheses in call to
+        # 'print'"); libcst points at the token after it.
+        if isinstance(verdict, syntax.Rejected):
+            line, column, message = verdict.line, verdict.column, verdict.message
+        return _error(text, rules.CM901.at(line, column, reason=message))
+    except RecursionError:
+        return _error(text, rules.CM901.at(1, 1, "nesting"))
+    if not imports_sdk:  # valid for libcst, not for this Python (newer syntax): as above
+        return SourceResult(text)
+    result = _rewrite(module, text, options, marks)
+    assert result is not None  # None only when holes cannot go back: there are none here
+    return result
+
+
+def _focused(text: str, tree: ast.Module, options: Options, marks: Marks) -> SourceResult | None:
+    """The result of showing libcst only the parts of ``text`` (parsed by CPython as
+    ``tree``) that can matter (codemods/python/focus.py), or None when the whole module must
+    be parsed: nothing to leave out, or anything unusual (the whole-module path reports it)."""
+    import libcst as cst
+
+    from codemods.python.focus import focus
+    from codemods.python.pipeline import reads_alone
+
+    focused = focus(text, tree, reads_alone(options))
+    if focused is None:
+        return None
+    try:
+        module = cst.parse_module(focused.text)
+    except (cst.ParserSyntaxError, RecursionError):
+        return None
+    result = _rewrite(module, text, options, marks, focused)
+    return None if result is None or result.error else result
+
+
+def _rewrite(
+    module: Any, text: str, options: Options, marks: Marks, focused: Focus | None = None
+) -> SourceResult | None:
+    """Run the fixers on ``module``, parsed from ``text`` (or from ``focused.text``, whose
+    holes go back in place in the result; None when they cannot)."""
+    from codemods.python.context import nothing_hidden
+    from codemods.python.cst.walk import code  # ``module.code``, faster
+    from codemods.python.pipeline import migrate_module
+
+    hides = focused.hides if focused is not None else nothing_hidden
+    try:
+        result = migrate_module(module, options, skipped_lines(marks), hides)
+        new_code: str | None = text
+        if result.changed:
+            new_code = code(result.module)
+            if focused is not None:
+                new_code = focused.restore(new_code)
+                if new_code is None:
+                    return None
+    except RecursionError:
+        return _error(text, rules.CM903.at(1, 1, "too-deep"))
+    except Exception as exc:  # a bug of ours: report it for this file, keep going
+        return _error(text, rules.CM903.at(1, 1, error=f"{type(exc).__name__}: {exc}"))
+    if new_code != text:
+        problem = _syntax_problem(new_code, text)
+        if problem is not None:
+            line, column = problem
+            internal = rules.CM903.at(line, column, "would-not-parse")
+            return SourceResult(
+                text, [*result.diagnostics, internal], secrets=result.secrets, error=True
+            )
+    return SourceResult(new_code, result.diagnostics, result.secrets, result.rewritten_sites)
+
+
+def _syntax_problem(new_code: str, old_code: str) -> tuple[int, int] | None:
+    """Where ``new_code`` fails to parse, or None. CPython's own parser checks it (many
+    times faster than libcst's); when this interpreter cannot parse the original either
+    (newer syntax than it knows), libcst, which parsed the original, decides."""
+    error = syntax.python_error(new_code)
+    if error is None:
+        return None
+    if syntax.python_error(old_code) is None:
+        return error[0], error[1]
+    return syntax.libcst_error(new_code)

@@ -1,0 +1,253 @@
+"""Runs every fixer of a target in one traversal of the module and collects what they found."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from codemods.options import Options
+from codemods.python.context import Context, nothing_hidden
+from codemods.python.cst.imports import add_imports
+from codemods.python.cst.layout import HEADED, fit_statement
+from codemods.python.cst.walk import start_positions, transform
+from codemods.python.fixers.base import Fixer
+from codemods.python.plan import plan_imports
+from codemods.python.resolve import Resolver
+from codemods.rules import Diagnostic
+
+Hook = Callable[[Context, Any, Any], Any]
+
+
+@dataclass
+class ModuleResult:
+    module: cst.Module
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    secrets: list[str] = field(default_factory=list)
+    rewritten_sites: int = 0
+    # False when no fixer changed anything: the caller can keep the source text as it is
+    # instead of paying for code generation.
+    changed: bool = False
+
+
+# What ``_Traversal`` keeps track of, as bits decided once per node class: ``isinstance``
+# with libcst's classes (ABCs) is slow, and the traversal asks for every node.
+_MODULE, _BLOCK, _CALL, _LINE, _STATEMENT, _SCOPE = 1, 2, 4, 8, 16, 32
+_KIND_CLASSES: tuple[tuple[int, type | tuple[type, ...]], ...] = (
+    (_MODULE, cst.Module),
+    (_BLOCK, cst.IndentedBlock),
+    (_CALL, cst.Call),
+    (_LINE, (cst.SimpleStatementLine, *HEADED)),  # a line fit_statement may wrap
+    (_STATEMENT, (cst.SimpleStatementLine, cst.BaseCompoundStatement)),
+    (_SCOPE, (cst.FunctionDef, cst.ClassDef)),
+)
+_KINDS: dict[type, int] = {}
+
+
+def _kind(cls: type) -> int:
+    kind = _KINDS.get(cls)
+    if kind is None:
+        kind = _KINDS[cls] = sum(bit for bit, classes in _KIND_CLASSES if issubclass(cls, classes))
+    return kind
+
+
+class _Traversal(cst.CSTTransformer):
+    def __init__(
+        self,
+        ctx: Context,
+        fixers: Sequence[Fixer],
+        skip_lines: frozenset[int] = frozenset(),
+        skip_ranges: dict[cst.CSTNode, tuple[int, int]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        # Lines marked ``# cerebras-migrate: ignore``: their statements are left as written.
+        self.skip_lines = skip_lines
+        self.skip_ranges = skip_ranges or {}
+        self.skipping: list[bool] = []
+        self.hooks: dict[str, list[Hook]] = {}
+        self.visit_hooks: dict[str, list[Callable[[Context, Any], None]]] = {}
+        for fixer in fixers:
+            for attr in dir(type(fixer)):
+                if attr.startswith("leave_"):
+                    self.hooks.setdefault(attr[6:], []).append(getattr(fixer, attr))
+                elif attr.startswith("visit_"):
+                    self.visit_hooks.setdefault(attr[6:], []).append(getattr(fixer, attr))
+
+        # Calls the fixers changed, by the id of the node they returned, per open statement.
+        self.changed_calls: list[set[int]] = []
+        self.indents: list[str] = []
+        self.changed = False
+        # Blank lines and comments of a removed statement, for the next one at that depth.
+        self.carried: tuple[int, Sequence[cst.EmptyLine]] | None = None
+        self.plain_types: dict[type, bool] = {}
+
+    def _plain(self, cls: type) -> bool:
+        """Whether nodes of ``cls`` have no hooks and no bookkeeping: most of a tree (names,
+        whitespace, operators). ``isinstance`` on libcst classes is slow (they are ABCs), so
+        this is decided once per class."""
+        plain = self.plain_types.get(cls)
+        if plain is None:
+            name = cls.__name__
+            plain = self.plain_types[cls] = not (
+                name in self.hooks or name in self.visit_hooks or _kind(cls)
+            )
+        return plain
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.plain_types.get(type(node)) or self._plain(type(node)):
+            return True
+        kind = _kind(type(node))
+        if self.skip_ranges and kind & _STATEMENT:
+            self.skipping.append(self._suppressed(node))
+        if self.skipping and self.skipping[-1]:
+            return self._bookkeeping_visit(node, kind)
+        for visit_hook in self.visit_hooks.get(type(node).__name__, ()):
+            visit_hook(self.ctx, node)
+        return self._bookkeeping_visit(node, kind)
+
+    def _suppressed(self, statement: cst.CSTNode) -> bool:
+        """Inside a statement marked ``# cerebras-migrate: ignore``, or one it marks."""
+        if self.skipping and self.skipping[-1]:
+            return True
+        start, end = self.skip_ranges[statement]
+        return any(start <= line <= end for line in self.skip_lines)
+
+    def _bookkeeping_visit(self, node: Any, kind: int) -> bool:
+        if kind & _MODULE:
+            self.unit = node.default_indent
+        elif kind & _BLOCK:
+            self.indents.append(node.indent if node.indent is not None else self.unit)
+        if kind & _LINE:
+            self.changed_calls.append(set())
+        if kind & _SCOPE:
+            self.ctx.scopes.append(self.ctx.resolver.scopes[node])
+        if kind & _STATEMENT:
+            self.ctx.statements.append(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
+        if self.plain_types.get(type(original_node)):
+            return updated_node
+        updated: Any = updated_node
+        cls = type(original_node)
+        kind = _kind(cls)
+        skipped = bool(self.skipping and self.skipping[-1])
+        if self.skip_ranges and kind & _STATEMENT:
+            self.skipping.pop()
+        hooks = () if skipped else self.hooks.get(cls.__name__, ())
+        for hook in hooks:
+            updated = hook(self.ctx, original_node, updated)
+            if type(updated) is not cls and not isinstance(updated, cls):
+                break
+        if updated is not updated_node:
+            self.changed = True
+        if kind & (_BLOCK | _MODULE):
+            self.carried = None
+        if kind & _BLOCK:
+            self.indents.pop()
+            if _kind(type(updated)) & _BLOCK and not updated.body:
+                # Every statement of the block was removed: Python needs one.
+                updated = updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+        elif kind & _CALL and updated is not updated_node:
+            if self.changed_calls:
+                self.changed_calls[-1].add(id(updated))
+        elif kind & _LINE:
+            changed = self.changed_calls.pop()
+            if changed and _kind(type(updated)) & _LINE:
+                indent = sum(len(i) for i in self.indents)
+                limit = self.ctx.options.line_length
+                updated = fit_statement(original_node, updated, changed, indent, self.unit, limit)
+        if kind & _SCOPE:
+            self.ctx.scopes.pop()
+        if kind & _STATEMENT:
+            self.ctx.statements.pop()
+            updated = self._carry_leading_lines(original_node, updated)
+            extra = self.ctx.after.pop(original_node, None)
+            if extra and isinstance(updated, cst.CSTNode):
+                self.changed = True
+                return cst.FlattenSentinel([updated, *extra])
+        return updated
+
+    def _carry_leading_lines(self, original: cst.BaseStatement, updated: Any) -> Any:
+        depth = len(self.indents)
+        if isinstance(updated, cst.RemovalSentinel):
+            if self.carried is None and original.leading_lines:
+                self.carried = (depth, original.leading_lines)
+            return updated
+        if self.carried is not None and self.carried[0] == depth:
+            lines = self.carried[1]
+            self.carried = None
+            if isinstance(updated, cst.BaseStatement) and not updated.leading_lines:
+                return updated.with_changes(leading_lines=lines)
+        return updated
+
+
+def _statement_ranges(module: cst.Module) -> dict[cst.CSTNode, tuple[int, int]]:
+    """Line ranges of every statement (a compound statement: its header line only)."""
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    ranges = {}
+    for node, span in positions.items():
+        if isinstance(node, cst.SimpleStatementLine):
+            ranges[node] = (span.start.line, span.end.line)
+        elif isinstance(node, cst.BaseCompoundStatement):
+            ranges[node] = (span.start.line, span.start.line)
+    return ranges
+
+
+def run_fixers(
+    module: cst.Module,
+    options: Options,
+    fixers: Sequence[Fixer],
+    skip_lines: frozenset[int] = frozenset(),
+    hides: Callable[[str], bool] = nothing_hidden,
+) -> ModuleResult:
+    """Apply ``fixers`` to ``module`` in one traversal; diagnostics carry 1-based positions.
+
+    Statements on ``skip_lines`` (marked ``# cerebras-migrate: ignore``) are left alone;
+    ``hides`` tells the names bound in parts of the file left out of ``module``.
+    """
+    ctx = Context(
+        options=options,
+        resolver=Resolver(module, options.own_urls),
+        hides=hides,
+    )
+    if not ctx.resolver.imports_sdk:
+        # Every rewrite starts from an import of one of the SDKs: none, nothing to do.
+        return ModuleResult(module)
+    ctx.imports = plan_imports(ctx)  # before any fixer: they all read it
+    active = [f for f in fixers if options.target in f.targets]
+    for fixer in active:
+        fixer.begin(ctx)
+    ranges = _statement_ranges(module) if skip_lines else None
+    traversal = _Traversal(ctx, active, skip_lines, ranges)
+    new_module = transform(module, traversal.on_visit, traversal.on_leave)  # copies only changes
+    changed = traversal.changed
+    if ctx.needed_imports:
+        new_module = add_imports(new_module, list(ctx.needed_imports.values()), options.line_length)
+        changed = True
+    for fixer in active:
+        finished = fixer.finish(ctx, new_module)
+        changed = changed or finished is not new_module
+        new_module = finished
+    diagnostics: list[Diagnostic] = []
+    if ctx.findings:
+        # Positions cost a full code generation pass: pay it only when there is something
+        # to report, and on the original tree, never a copy of it.
+        positions = start_positions(module, [finding.node for finding in ctx.findings])
+        for finding in ctx.findings:
+            start = positions[finding.node]
+            diagnostics.append(
+                Diagnostic(finding.code, start.line, start.column + 1, finding.message)
+            )
+        diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
+    return ModuleResult(
+        new_module if changed else module,
+        diagnostics,
+        list(ctx.secrets),
+        len(ctx.rewritten_sites),
+        changed,
+    )

@@ -1,0 +1,619 @@
+"""Every diagnostic code: one typed constant per code, and nothing else decides what a code is.
+
+A rule holds its stable code and name, its severity, whether the rewrite behind it is safe,
+the one-line summary (the README's rule table and ``--list-rules``), the explanation
+``--explain`` prints, and the templates of the messages emitted under it, by situation.
+Code that reports writes ``rules.CM201`` and fills a template's fields; it never spells a
+code or a message of its own. ``tests/test_rules.py`` holds every code to an example or a
+test that emits it, and the README's table to this file.
+
+Codes are part of the public interface (users filter on them, CI annotations name them), so
+a code never changes meaning; retired codes are not reused. Pure standard library plus the
+facts: the reporters and the CLI use it without loading libcst.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+from typing import Any
+
+from codemods.facts import models
+
+
+class Severity(str, Enum):
+    """``fixed``: rewritten, for the record. ``warning``: needs a look. ``error``: not processed."""
+
+    FIXED = "fixed"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class Fix(str, Enum):
+    """What the rewrite behind a code does to the program's behaviour, as ruff grades fixes.
+
+    ``safe``: the migrated program does what it did, on Cerebras. ``unsafe``: it does
+    something different that the migration needs (another model, a key read from the
+    environment, a keyword removed on request): look at it. ``none``: nothing is rewritten;
+    the diagnostic says what to do by hand."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    NONE = "none"
+
+
+DEFAULT = "default"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    fix: Fix
+    summary: str
+    explanation: str
+    # Message templates (``str.format``) by situation; DEFAULT is the usual one.
+    messages: Mapping[str, str]
+    # Fields every message of this rule may use, filled from the facts.
+    defaults: Mapping[str, str] = field(default_factory=dict)
+
+    def format(self, variant: str = DEFAULT, /, **fields: Any) -> str:
+        """The message for ``variant`` with ``fields`` filled in."""
+        return self.messages[variant].format(**{**self.defaults, **fields})
+
+    def at(self, line: int, column: int, variant: str = DEFAULT, /, **fields: Any) -> Diagnostic:
+        """A diagnostic of this rule at ``line``/``column`` (1-based)."""
+        return Diagnostic(self.code, line, column, self.format(variant, **fields))
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding at a place: a rule's code, 1-based line and column, and the message."""
+
+    code: str
+    line: int
+    column: int
+    message: str
+
+    def __post_init__(self) -> None:
+        if self.code not in RULES:
+            raise ValueError(f"unknown diagnostic code {self.code!r}: add it to codemods/rules.py")
+
+    @property
+    def rule(self) -> Rule:
+        return RULES[self.code]
+
+    @property
+    def severity(self) -> Severity:
+        return RULES[self.code].severity
+
+
+def _rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    fix: Fix,
+    summary: str,
+    explanation: str,
+    messages: str | dict[str, str],
+    **defaults: str,
+) -> Rule:
+    if isinstance(messages, str):
+        messages = {DEFAULT: messages}
+    return Rule(
+        code,
+        name,
+        severity,
+        fix,
+        summary,
+        " ".join(explanation.split()),
+        MappingProxyType(messages),
+        MappingProxyType(defaults),
+    )
+
+
+FIXED, WARNING, ERROR = Severity.FIXED, Severity.WARNING, Severity.ERROR
+_CEREBRAS_MODELS = ", ".join(models.CEREBRAS_MODELS)
+
+# Clients ------------------------------------------------------------------------------------
+CM101 = _rule(
+    "CM101",
+    "hard-coded-api-key",
+    FIXED,
+    Fix.UNSAFE,
+    "a key literal was replaced by an environment lookup; revoke the old key",
+    """A key written into the code is a leaked key: it is in the repository's history for
+    good. The migrated code reads the Cerebras key from the environment instead (the
+    variable of --api-key-env), so set it before running the program, and revoke the old
+    key where it was issued. The key is masked in everything the tool prints.""",
+    "hard-coded API key ({masked}) replaced by ${env}; revoke it and set the variable",
+)
+CM102 = _rule(
+    "CM102",
+    "dropped-client-argument",
+    FIXED,
+    Fix.SAFE,
+    "a client argument with no meaning on the target (`organization`, `project`, "
+    "`warm_tcp_connection`, ...) was dropped",
+    """OpenAI's organization and project ids mean nothing to Cerebras, and the Cerebras SDK
+    does not take them at all (a TypeError); the openai client does not take the Cerebras
+    SDK's warm_tcp_connection. The argument, or the module-level setting, was removed.""",
+    {
+        DEFAULT: "`{keyword}` has no meaning on Cerebras; dropped",
+        "not-an-argument": "`{keyword}` is not an argument of {sdk}; dropped",
+        "module-setting": "openai.{attr} has no meaning on Cerebras; dropped",
+    },
+)
+CM103 = _rule(
+    "CM103",
+    "other-provider",
+    WARNING,
+    Fix.NONE,
+    "the client points at another provider; left alone",
+    """The client's base_url names another provider (Groq, Ollama, vLLM, OpenRouter,
+    localhost, ...). Rewriting it would send that provider's traffic, and its key, to
+    Cerebras, so the client and its requests are left as they are. Point it at Cerebras by
+    hand if that is what you want, or pass the URL as --base-url if it is your own proxy
+    in front of Cerebras.""",
+    {
+        "client": "client points at another provider ({url}); left alone",
+        "module": "the module-level client points at another provider ({url}); left alone",
+        "module-request": "the module-level client points at another provider or a computed "
+        "URL; left alone",
+    },
+)
+CM104 = _rule(
+    "CM104",
+    "dynamic-base-url",
+    WARNING,
+    Fix.NONE,
+    "`base_url` is computed at run time; left alone",
+    """The base URL comes from a variable, a call or a config value, so the tool cannot tell
+    which provider the client talks to, and leaves it alone. Set the Cerebras URL where the
+    value is made.""",
+    {
+        "client": "base_url is computed at run time; client left alone: point it at "
+        "{base_url} where the value comes from",
+        "module": "openai.base_url is computed at run time; left alone: set it to {base_url!r}",
+    },
+)
+CM105 = _rule(
+    "CM105",
+    "dynamic-client-arguments",
+    WARNING,
+    Fix.NONE,
+    "`OpenAI(**kwargs)`: set base_url and api_key where they are built",
+    """The constructor's arguments come from a mapping, so neither the URL nor the key can be
+    checked or set here. Put the Cerebras base URL and the key from the environment into the
+    mapping where it is built.""",
+    "{cls}(**...) cannot be checked; set base_url={base_url!r} and api_key from ${env} "
+    "where those arguments are built",
+)
+CM106 = _rule(
+    "CM106",
+    "azure-client",
+    WARNING,
+    Fix.NONE,
+    "`AzureOpenAI` cannot point at Cerebras; rewrite by hand",
+    """AzureOpenAI builds deployment URLs (/openai/deployments/NAME/...) that Cerebras does not
+    serve. Replace it with a plain OpenAI client (or the Cerebras SDK) and map the deployment
+    names to Cerebras model ids.""",
+    "{cls} cannot be pointed at Cerebras (deployment URLs); replace it with "
+    "OpenAI(base_url=...) and map its deployment names to model ids",
+)
+CM107 = _rule(
+    "CM107",
+    "dynamic-api-key",
+    WARNING,
+    Fix.NONE,
+    "the key comes from a variable or config; make sure it is a Cerebras key",
+    """The client now talks to Cerebras, but its key comes from a variable of the project's
+    own or from an expression the tool cannot follow. Make sure it holds a Cerebras key:
+    an OpenAI key sent to Cerebras fails with 401, and leaks the key to another provider.""",
+    {
+        "env": "api_key is read from ${env}; make sure it holds a Cerebras key",
+        "expression": "api_key comes from an expression; make sure it is a Cerebras key",
+    },
+)
+CM108 = _rule(
+    "CM108",
+    "module-client-configured",
+    FIXED,
+    Fix.SAFE,
+    "the module-level `openai` client was pointed at Cerebras",
+    """Code that calls openai.chat.completions.create(...) uses the openai package's
+    module-level client. It now has openai.base_url set to the Cerebras URL (with the
+    trailing slash the module client needs) and openai.api_key read from the environment.""",
+    {
+        "beside-key": "openai.base_url set to {base_url} beside the key",
+        "added": "the module-level openai client now points at Cerebras (${env})",
+    },
+)
+CM109 = _rule(
+    "CM109",
+    "openai-only-module-setting",
+    WARNING,
+    Fix.NONE,
+    "`openai.organization`/`openai.project` mean nothing to Cerebras; remove the line",
+    """The module-level organization and project settings are OpenAI account ids; the client
+    would send them to Cerebras as headers. Remove the line.""",
+    "openai.{attr} has no meaning on Cerebras; remove this line",
+)
+CM110 = _rule(
+    "CM110",
+    "http-client-kept",
+    WARNING,
+    Fix.NONE,
+    "`http_client` is passed as it is; check the target SDK accepts that client",
+    """Each SDK wraps its own HTTP client type (openai's DefaultHttpxClient, an httpx client
+    for the Cerebras SDK). The http_client argument was kept as it is: check that the target
+    SDK accepts what it is given.""",
+    "http_client is passed as it is; the {target} SDK wants {wants} client",
+)
+CM111 = _rule(
+    "CM111",
+    "no-counterpart",
+    WARNING,
+    Fix.NONE,
+    "the name has no exact counterpart in the target SDK (`LengthFinishReasonError`, most "
+    "`types`); its import was kept",
+    """The name exists in one SDK and not in the other, or not with the same meaning (most
+    response types, LengthFinishReasonError, ...). Its import and its uses were left as they
+    are: rewrite them by hand for the target SDK.""",
+    {
+        "import": "{qualname} has no exact counterpart in the {target} SDK; kept: rewrite its "
+        "uses by hand",
+        "reference": "{qualname} has no exact counterpart in the {target} SDK; kept: rewrite "
+        "it by hand",
+    },
+)
+CM112 = _rule(
+    "CM112",
+    "module-client-instance",
+    FIXED,
+    Fix.SAFE,
+    "module-level `openai` calls now go through a Cerebras client object",
+    """The Cerebras SDK has no module-level client. The module gets one client object
+    (client = Cerebras(...), under a name that collides with nothing) and its module-level
+    calls go through it.""",
+    "the Cerebras SDK has no module-level client; this call now uses `{name}`",
+)
+CM113 = _rule(
+    "CM113",
+    "base-url-dropped",
+    FIXED,
+    Fix.SAFE,
+    "the Cerebras SDK's default base URL is right (its paths start with `/v1`); an explicit "
+    "one was dropped",
+    """The Cerebras SDK's request paths already start with /v1, so the openai-style URL
+    https://api.cerebras.ai/v1 would post to /v1/v1/chat/completions. Its default URL is
+    the right one, so an explicit OpenAI or Cerebras URL was removed.""",
+    "base_url dropped: the Cerebras SDK's default is right, and its paths already start with "
+    "/v1 (an openai-style URL would post to /v1/v1/...)",
+)
+
+# Requests -----------------------------------------------------------------------------------
+CM201 = _rule(
+    "CM201",
+    "keyword-into-extra-body",
+    FIXED,
+    Fix.SAFE,
+    "a keyword the openai client rejects moved into `extra_body`",
+    """The openai client raises TypeError for a keyword its release does not declare, before
+    sending anything: Cerebras-only fields such as clear_thinking, or keywords newer than the
+    project's openai release. extra_body={...} sends the same request body, on every
+    release.""",
+    "`{keyword}` is not a keyword of the openai client{release}; moved into extra_body",
+)
+CM202 = _rule(
+    "CM202",
+    "keyword-into-extra-headers",
+    FIXED,
+    Fix.SAFE,
+    "a Cerebras header keyword moved into `extra_headers`",
+    """The Cerebras SDK's cf_ray, x_amz_cf_id and x_delay_time keywords set HTTP headers. The
+    openai client has no such keywords; extra_headers sends the same headers (values as
+    strings).""",
+    "`{keyword}` moved into extra_headers as {header}",
+)
+CM203 = _rule(
+    "CM203",
+    "extra-body-conflict",
+    WARNING,
+    Fix.NONE,
+    "the keyword is also in `extra_body`; left where it is",
+    """The keyword would move into extra_body, which already sets it. Which value Cerebras
+    receives is not obvious, so both were left as they are: remove one.""",
+    "`{keyword}` is also set in extra_body; remove one of them",
+)
+CM204 = _rule(
+    "CM204",
+    "unsupported-keyword",
+    WARNING,
+    Fix.NONE,
+    "the Cerebras SDK does not take this keyword (`store`, `metadata`, ...): a `TypeError`; "
+    "remove it or pass `--drop-unsupported`",
+    """The request names a keyword Cerebras does not support. With --target cerebras the SDK
+    does not declare it and raises TypeError before sending (remove it, or rerun with
+    --drop-unsupported); with --target openai the openai client sends it and Cerebras ignores
+    or rejects it (remove it).""",
+    {
+        "openai": "`{keyword}` is not supported by Cerebras (ignored or rejected); remove it",
+        "cerebras": "`{keyword}` is not a keyword of the Cerebras SDK (TypeError); remove it, "
+        "or rerun with --drop-unsupported",
+    },
+)
+CM205 = _rule(
+    "CM205",
+    "unsupported-method",
+    WARNING,
+    Fix.NONE,
+    "the Cerebras SDK has no `parse`/`stream`/`beta.*`; the message says what to write instead",
+    """The openai client's chat.completions.parse and .stream helpers, and the beta.*
+    namespace, have no equivalent in the Cerebras SDK. The call is left as it is; the
+    message says what to write instead.""",
+    "{method}() has no Cerebras SDK equivalent: {instead}",
+)
+CM206 = _rule(
+    "CM206",
+    "keyword-from-extra-body",
+    FIXED,
+    Fix.SAFE,
+    "an `extra_body` entry the Cerebras SDK takes as a keyword became one",
+    """The Cerebras SDK declares Cerebras-only fields (clear_thinking, reasoning_format,
+    min_tokens, ...) as keywords, which its type hints check. The entry left extra_body and
+    became that keyword; the request sent is the same.""",
+    'extra_body["{key}"] is a keyword of the Cerebras SDK; passed as {key}=',
+)
+CM207 = _rule(
+    "CM207",
+    "unsupported-keyword-dropped",
+    FIXED,
+    Fix.UNSAFE,
+    "a keyword the Cerebras SDK does not take was dropped (`--drop-unsupported`)",
+    """With --drop-unsupported, a keyword the Cerebras SDK does not declare (it would raise
+    TypeError) was removed from the request. What it asked of OpenAI (storing the
+    completion, metadata, audio, ...) is not done on Cerebras.""",
+    "`{keyword}` dropped",
+)
+CM208 = _rule(
+    "CM208",
+    "async-raw-response",
+    WARNING,
+    Fix.NONE,
+    "`AsyncCerebras` raw responses parse asynchronously: `await raw.parse()` where openai "
+    "code had `raw.parse()`",
+    """With AsyncOpenAI, a raw response's parse() returns the completion; with AsyncCerebras it
+    is a coroutine. Where the tool cannot see the response's parse() call, write
+    await raw.parse() by hand.""",
+    "AsyncCerebras raw responses parse asynchronously: write `await raw.parse()` where the "
+    "openai code had `raw.parse()`",
+)
+CM209 = _rule(
+    "CM209",
+    "async-raw-parse-awaited",
+    FIXED,
+    Fix.SAFE,
+    "`raw.parse()` of an `AsyncCerebras` raw response got the `await` it needs (and loses it "
+    "on the way back)",
+    """AsyncCerebras raw responses parse asynchronously and AsyncOpenAI ones synchronously: the
+    parse() call of a raw response made in the same function got the await it needs on the
+    Cerebras SDK, or lost it on the way back to the openai client.""",
+    {
+        "awaited": "AsyncCerebras raw responses parse asynchronously: awaited",
+        "removed": "openai raw responses parse synchronously: await removed",
+    },
+)
+
+# Models -------------------------------------------------------------------------------------
+CM301 = _rule(
+    "CM301",
+    "model-id-mapped",
+    FIXED,
+    Fix.UNSAFE,
+    "an OpenAI model id was mapped to a Cerebras model",
+    f"""Cerebras does not serve OpenAI's models: a request naming one fails with 404. The
+    model id was replaced by the Cerebras model the map gives (--model-map entries first,
+    then every OpenAI chat model to {models.DEFAULT_CEREBRAS_MODEL}). Answers will differ:
+    check the model suits the task; --keep-models turns this off.""",
+    "model {old!r} is not served by Cerebras; now {new!r}",
+)
+
+# Readiness ----------------------------------------------------------------------------------
+CM401 = _rule(
+    "CM401",
+    "unserved-endpoint",
+    WARNING,
+    Fix.NONE,
+    "Cerebras serves chat completions, completions and models only: no embeddings, responses, "
+    "images, audio, files, batches, fine-tuning, moderations, assistants, vector stores, "
+    "realtime",
+    """The call uses an endpoint Cerebras does not serve, on a client that now points at
+    Cerebras: it would fail at run time. Keep an OpenAI client for it, or drop the
+    feature.""",
+    "Cerebras has no {resource} endpoint: keep an OpenAI client for `{chain}`, or drop the feature",
+)
+CM402 = _rule(
+    "CM402",
+    "dynamic-request-arguments",
+    WARNING,
+    Fix.NONE,
+    "`**kwargs` into a request cannot be checked",
+    """Keywords spread into the request with ** cannot be checked: one the openai client
+    rejects (a Cerebras-only field) raises TypeError, and an OpenAI-only one (store,
+    metadata, ...) is not supported by Cerebras. Keep Cerebras-only keywords in extra_body
+    and OpenAI-only ones out of the mapping.""",
+    "**kwargs into this request cannot be checked: keep Cerebras-only keywords out of it (or "
+    "in extra_body) and OpenAI-only ones (store, metadata, ...) away",
+)
+CM403 = _rule(
+    "CM403",
+    "tools-with-response-format",
+    WARNING,
+    Fix.NONE,
+    "`tools` and `response_format` in one request: {models} rejects the pair".format(
+        models=", ".join(models.NO_TOOLS_WITH_RESPONSE_FORMAT)
+    ),
+    """Some Cerebras models reject a request that has both tools and response_format. Send
+    them in separate requests.""",
+    "tools and response_format in one request: {models} rejects the pair; send them in "
+    "separate requests",
+    models=", ".join(models.NO_TOOLS_WITH_RESPONSE_FORMAT),
+)
+CM404 = _rule(
+    "CM404",
+    "clear-thinking-model",
+    WARNING,
+    Fix.NONE,
+    "`clear_thinking` only works on {models}".format(
+        models=", ".join(sorted(models.CLEAR_THINKING_MODELS))
+    ),
+    """clear_thinking is a field of the reasoning models that keep their thinking apart; the
+    request's model ignores it. Use one of those models, or drop the field.""",
+    "clear_thinking only works on {models}, not {model}",
+    models=", ".join(sorted(models.CLEAR_THINKING_MODELS)),
+)
+CM405 = _rule(
+    "CM405",
+    "deprecated-disable-reasoning",
+    WARNING,
+    Fix.NONE,
+    '`disable_reasoning` is deprecated: write `reasoning_effort="none"`',
+    """Cerebras deprecated disable_reasoning in favour of reasoning_effort="none", which does
+    the same.""",
+    'disable_reasoning is deprecated: write reasoning_effort="none" instead',
+)
+CM406 = _rule(
+    "CM406",
+    "dynamic-model",
+    WARNING,
+    Fix.NONE,
+    "the model id is computed at run time and cannot be mapped",
+    """The request's model comes from a variable, a call or another module, so the tool
+    cannot map it. Make sure it names a Cerebras model where it is defined.""",
+    {
+        "imported": "the model comes from {qualname}: make sure it is mapped where it is "
+        "defined ({models})",
+        "computed": "the model is computed at run time, so it cannot be mapped: make sure it "
+        "names a Cerebras model ({models})",
+    },
+    models=_CEREBRAS_MODELS,
+)
+CM407 = _rule(
+    "CM407",
+    "unknown-model",
+    WARNING,
+    Fix.NONE,
+    "the model id is not one Cerebras serves (retired, or not a Cerebras id): map it with "
+    "`--model-map`",
+    """The request names a model Cerebras does not serve: one it retired, or an id it never
+    had. The request would fail with 404. Map it to a served model with --model-map.""",
+    {
+        "retired": "{model} was retired by Cerebras in 2026: use {replacements}",
+        "unknown": "{model} is not a Cerebras model ({models}); map it with --model-map",
+    },
+    models=_CEREBRAS_MODELS,
+    replacements=" or ".join(models.REPLACEMENTS_OF_RETIRED),
+)
+CM408 = _rule(
+    "CM408",
+    "pre-v1-api",
+    WARNING,
+    Fix.NONE,
+    "the pre-1.0 API (`openai.ChatCompletion.create`, `openai.api_base`) was removed: move to "
+    "the client API first",
+    """openai 1.0 removed the module API of 0.x (openai.ChatCompletion.create, openai.api_base,
+    ...): it raises APIRemovedInV1. Move to the client API first (`openai migrate` does most
+    of it), then run this tool again.""",
+    {
+        "call": "openai.{chain}() is the pre-1.0 API (removed in openai 1.0): move to the "
+        "client API first (`openai migrate`), then run this tool again",
+        "setting": "openai.{attr} belongs to the pre-1.0 API (openai.base_url and a client "
+        "object replaced it): move to the client API first",
+    },
+)
+CM409 = _rule(
+    "CM409",
+    "openai-rate-limit-header",
+    WARNING,
+    Fix.NONE,
+    "Cerebras sends other rate-limit headers (`x-ratelimit-*-requests-day`, "
+    "`x-ratelimit-*-tokens-minute`)",
+    """The code reads one of OpenAI's rate-limit response headers, which Cerebras does not
+    send: it will find nothing there. Read Cerebras's headers instead.""",
+    "Cerebras does not send {header}; its rate-limit headers are {headers}",
+)
+
+# Files --------------------------------------------------------------------------------------
+CM901 = _rule(
+    "CM901",
+    "syntax-error",
+    ERROR,
+    Fix.NONE,
+    "the file does not parse; skipped",
+    """The file (or notebook cell) is not valid Python for this interpreter or for libcst, so
+    it was not migrated; the message gives CPython's account of where and why. Fix it and
+    run again. The run exits 2; every other file is still processed.""",
+    {
+        DEFAULT: "syntax error: {reason}",
+        "too-deep": "too deeply nested to parse: {reason}",
+        "nesting": "too deeply nested to parse",
+    },
+)
+CM902 = _rule(
+    "CM902",
+    "unreadable-file",
+    ERROR,
+    Fix.NONE,
+    "the file could not be read or decoded; skipped",
+    """The path could not be used: missing, unreadable, a broken link or a loop, binary, not
+    decodable with its declared encoding, or a notebook that is not nbformat 4 JSON. It was
+    skipped and the run exits 2; every other file is still processed.""",
+    "{reason}",
+)
+CM903 = _rule(
+    "CM903",
+    "internal-error",
+    ERROR,
+    Fix.NONE,
+    "the rewrite failed or would not parse; nothing written",
+    """A bug of the tool's: the rewrite raised, or produced code that would not parse, or
+    the process migrating the file died. Nothing was written for that file; the others are
+    still processed. Please report it with the file, or a cut-down copy of it.""",
+    {
+        DEFAULT: "internal error ({error})",
+        "would-not-parse": "internal error: the rewrite would not parse; nothing written",
+        "too-deep": "too deeply nested to rewrite",
+        "worker-failed": "internal error (worker process failed: {error})",
+        "worker-died": "internal error: the process migrating this file died ({cause}); "
+        "nothing written",
+        "notebook": "internal error: {what}; nothing written",
+        "notebook-exception": "internal error ({error}); nothing written",
+    },
+)
+CM904 = _rule(
+    "CM904",
+    "write-failed",
+    ERROR,
+    Fix.NONE,
+    "the file could not be written; the original is unchanged",
+    """The migrated file was not written: it changed on disk since it was read, it is
+    read-only, or its folder cannot take a new file. The original is exactly as it was.""",
+    "not written: {reason}",
+)
+
+RULES: dict[str, Rule] = {
+    rule.code: rule for rule in list(globals().values()) if isinstance(rule, Rule)
+}
+
+
+def rule(code: str) -> Rule | None:
+    """The rule of ``code`` in any case (``cm403``), or None."""
+    return RULES.get(code.upper())

@@ -1,0 +1,96 @@
+"""One file's bytes in, its ``FileResult`` out: pure (no reading, no writing), never raises.
+
+- ``gate``: the byte pre-filter, run once per file before anything else: a file whose bytes
+  never mention ``openai`` or ``cerebras`` (most files of a repository) or that is marked
+  ``@generated`` needs no parsing at all.
+- ``migrate_bytes``: decode, hand the text to the front-end of its kind (a ``.py`` file to
+  the Python front-end, a notebook to ``migrator.notebooks``), and keep the diagnostics
+  ``--select``/``--ignore`` let through.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from codemods import rules
+from codemods.facts import sdk
+
+from . import files
+from .results import NOTEBOOK_SUFFIX, FileResult, Status
+from .settings import Settings
+
+_GENERATED = re.compile(rb"@generated\b")
+_GENERATED_WINDOW = 2048  # the marker counts only in a file's header, as in Meta's tooling
+_ROOTS = tuple(root.encode() for root in sdk.SDK_ROOTS)
+
+
+def mentions_sdk(data: bytes) -> bool:
+    """Whether ``data`` mentions ``openai`` or ``cerebras`` in any case (ASCII): a file that
+    does not is never parsed, and that is most files of a repository. Lowering the bytes
+    and two substring searches run at memory speed, about 20 times faster than a
+    case-insensitive regex."""
+    lowered = data.lower()
+    return any(root in lowered for root in _ROOTS)
+
+
+def is_generated(data: bytes) -> bool:
+    return _GENERATED.search(data, 0, _GENERATED_WINDOW) is not None
+
+
+def gate(raw: bytes) -> str | None:
+    """Why a file with these bytes needs no parsing (the note of its skipped result), or None
+    when it must be migrated."""
+    if not mentions_sdk(raw):
+        return "no OpenAI or Cerebras usage"
+    if is_generated(raw):
+        return "marked @generated"
+    return None
+
+
+def migrate_bytes(
+    path: Path, raw: bytes, settings: Settings, *, gated: bool = False
+) -> tuple[FileResult, files.Source | None]:
+    """Migrate one file's bytes; the Source is returned when they could be decoded.
+
+    ``gated``: the caller has run ``gate`` already and it let the file through."""
+    if not gated:
+        note = gate(raw)
+        if note is not None:
+            return FileResult(path, Status.SKIPPED, note=note), None
+    if path.suffix == NOTEBOOK_SUFFIX:
+        # A notebook's JSON must not be read as Python source: its code cells are migrated.
+        from .notebooks import migrate_notebook  # lazily, as notebooks are rare
+
+        outcome, source = migrate_notebook(path, raw, settings.options)
+    else:
+        outcome, source = _migrate_python(path, raw, settings)
+    if settings.select or settings.ignore:
+        outcome.diagnostics = [d for d in outcome.diagnostics if settings.reports(d)]
+    return outcome, source
+
+
+def _migrate_python(
+    path: Path, raw: bytes, settings: Settings
+) -> tuple[FileResult, files.Source | None]:
+    from codemods.python.source import migrate_source
+
+    try:
+        source = files.decode(path, raw)
+    except files.SourceError as exc:
+        diagnostic = rules.CM902.at(exc.line, 1, reason=str(exc))
+        return FileResult(path, Status.ERROR, diagnostics=[diagnostic]), None
+    result = migrate_source(source.text, settings.options)
+    status = Status.ERROR if result.error else Status.UNCHANGED
+    if result.changed(source.text):
+        status = Status.CHANGED
+    outcome = FileResult(
+        path,
+        status,
+        original=source.text,
+        new=result.code,
+        diagnostics=result.diagnostics,
+        secrets=result.secrets,
+        rewritten_sites=result.rewritten_sites,
+    )
+    return outcome, source

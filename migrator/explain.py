@@ -1,0 +1,56 @@
+"""``--explain CODE``: a rule's explanation and examples, from the registry and the fixers."""
+
+from __future__ import annotations
+
+import textwrap
+
+from codemods.rules import Rule, Severity
+
+WIDTH = 88
+
+
+def _indented(text: str, prefix: str = "    ") -> str:
+    return textwrap.indent(text.rstrip("\n"), prefix, lambda line: True)
+
+
+def explain(rule: Rule) -> str:
+    """What ``--explain`` prints for ``rule``: its header, summary, explanation, an example
+    that shows it (when a fixer has one) and how to silence it."""
+    fix = "" if rule.severity is Severity.ERROR else f", fix: {rule.fix.value}"
+    parts = [
+        f"{rule.code} ({rule.name}), severity {rule.severity.value}{fix}",
+        rule.summary[:1].upper() + rule.summary[1:] + ".",
+        textwrap.fill(rule.explanation, WIDTH),
+    ]
+    example = _example(rule)
+    if example:
+        parts.append(example)
+    parts.append(
+        textwrap.fill(
+            f"Silence it on one line with `# cerebras-migrate: ignore[{rule.code}]`, or "
+            f"everywhere with --ignore {rule.code}.",
+            WIDTH,
+        )
+    )
+    return "\n\n".join(parts)
+
+
+def _example(rule: Rule) -> str | None:
+    """The first fixer example that emits ``rule``, run on the first target it shows it on:
+    the code before, after, and the diagnostics of this code it reports."""
+    from codemods.python.pipeline import examples_of  # loads libcst: only here
+    from codemods.python.source import migrate_source
+
+    for example, target in examples_of(rule.code):
+        before = example.source()
+        result = migrate_source(before, example.options_for(target))
+        lines = [f"Example (--target {target}):", "", _indented(before)]
+        if result.code != before:
+            lines += ["", "  becomes", "", _indented(result.code)]
+        else:
+            lines += ["", "  is left as it is"]
+        found = [d for d in result.diagnostics if d.code == rule.code]
+        lines += ["", "  and reports:"]
+        lines += [f"    {d.line}:{d.column} {d.code} {d.message}" for d in found]
+        return "\n".join(lines)
+    return None

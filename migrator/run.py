@@ -1,0 +1,487 @@
+"""The run loop: every file read, migrated and (when asked) written, in input order; in
+worker processes when there is enough work, in this process otherwise.
+
+A file is first *triaged*: read, and finished at once when the byte gate says it needs no
+parsing (``core.gate``: it never mentions either SDK — most files of a repository — or is
+marked ``@generated``); otherwise its bytes wait for the front-end (libcst parses about
+0.7 MB/s per core). Every file goes through the same functions wherever it runs, so a
+parallel run gives exactly what a sequential one gives, and results are yielded in the
+order of the paths. The gate runs once per file, wherever the file is triaged.
+
+- Few files (a pre-commit hook): the main process triages them; once a few wait for
+  parsing, worker processes start and get them in small chunks, as bytes; results come back
+  as ``FileResult`` values (trees never cross a process boundary).
+- Many files (a repository): triage itself is split, on Linux: the main process takes the
+  first share of the paths and a forked child per other core the rest, each child writing
+  what it found to a memory file read once it exits (a few milliseconds to start, where a
+  process pool costs tens). What needs parsing then goes to the workers as above.
+
+Memory stays flat: a bounded number of chunks is in flight, and a result is handed on as
+soon as the ones before it are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import gc
+import os
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codemods import rules
+
+from . import files
+from .core import gate, migrate_bytes
+from .results import FileResult, Status
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from .discover import Candidate
+
+# Workers start once this many files wait for parsing: below, starting them costs more
+# than it saves (measured: README.md, Performance).
+MIN_PARALLEL_FILES = 4
+# From this many paths on, triage (reading and the byte search) is split over the cores.
+MIN_PARALLEL_TRIAGE = 256
+# A parse chunk is what one worker gets at a time: enough to make the round trip
+# negligible, small enough that the workers finish together.
+CHUNK_FILES = 4
+CHUNK_BYTES = 48 * 1024
+CHUNKS_PER_JOB = 4  # in flight per worker: keeps them busy, bounds memory
+# libcst allocates millions of short-lived objects, which trigger the cycle collector over
+# and over although they form no cycles; collecting less often saves about 10%.
+GC_THRESHOLD = 10_000
+
+# What triage gives for one file: its result, or its bytes when they need parsing.
+Triaged = FileResult | bytes
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    old = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+# One file ------------------------------------------------------------------------------
+
+
+def _unreadable(path: Path, exc: OSError) -> FileResult:
+    diagnostic = rules.CM902.at(1, 1, reason=files.describe(exc))
+    return FileResult(path, Status.ERROR, diagnostics=[diagnostic])
+
+
+def _migrate(path: Path, raw: bytes, settings: Settings, write: bool) -> FileResult:
+    """Migrate a file the gate let through, read as ``raw``; when ``write``, rewrite it
+    atomically (``files.write_atomic``)."""
+    outcome, source = migrate_bytes(path, raw, settings, gated=True)
+    if write and outcome.status is Status.CHANGED and source is not None:
+        try:
+            files.write_atomic(source, outcome.new)
+            outcome.written = True
+        except (OSError, files.SourceError) as exc:
+            outcome.status = Status.ERROR
+            message = str(exc) if isinstance(exc, files.SourceError) else files.describe(exc)
+            outcome.diagnostics.append(rules.CM904.at(1, 1, reason=message))
+    return outcome
+
+
+def _triage(path: Path, settings: Settings, write: bool) -> Triaged:
+    """Read ``path``; its result when the gate says it needs no parsing, else its bytes."""
+    try:
+        raw = files.read_bytes(path)
+    except OSError as exc:
+        return _unreadable(path, exc)
+    note = gate(raw)
+    if note is None:
+        return raw
+    return FileResult(path, Status.SKIPPED, note=note)
+
+
+def process_file(path: Path, settings: Settings, *, write: bool) -> FileResult:
+    """Read, migrate and (when ``write``) atomically rewrite one file."""
+    triaged = _triage(path, settings, write)
+    if isinstance(triaged, bytes):
+        return _migrate(path, triaged, settings, write)
+    return triaged
+
+
+# Worker side ---------------------------------------------------------------------------
+
+_worker: tuple[Settings, bool] | None = None
+
+
+def _start_worker(settings: Settings, write: bool) -> None:
+    import signal
+
+    global _worker
+    _worker = (settings, write)
+    # Ctrl-C reaches the whole process group: the main process stops the run and waits
+    # for the chunks in flight, which finish (a few files each) instead of dying mid-way
+    # with a traceback apiece.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.freeze()  # what the process holds so far is never garbage: keep it out of collections
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
+def _light(result: Any, path: Path) -> Any:
+    """A result to send back: its path is the one the main process already has."""
+    if isinstance(result, FileResult) and result.path is path:
+        result.path = None  # type: ignore[assignment]  # put back by _Slot.fill
+    return result
+
+
+def _work(chunk: list[tuple[Path, bytes]]) -> list[FileResult]:
+    assert _worker is not None
+    settings, write = _worker
+    return [_light(_migrate(path, raw, settings, write), path) for path, raw in chunk]
+
+
+def _before_fork() -> None:
+    # What this process holds now outlives the run: out of the collector's sight, a forked
+    # child does not copy it by touching its GC headers, and the final collection at exit
+    # skips it (about 10 ms of a run's teardown). The Python docs recommend this before fork.
+    gc.freeze()
+
+
+def _start_pool(jobs: int, settings: Settings, write: bool) -> ProcessPoolExecutor:
+    # Imported here: a run with little to do never pays for multiprocessing.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork: a worker starts in milliseconds and shares what is already imported; no thread
+    # exists when the pool forks (the progress bar has none). Elsewhere, the default.
+    context: Any = (
+        multiprocessing.get_context("fork")
+        if sys.platform == "linux"
+        else multiprocessing.get_context()
+    )
+    _before_fork()
+    return ProcessPoolExecutor(jobs, context, initializer=_start_worker, initargs=(settings, write))
+
+
+_LIST_FIELDS = tuple(f.name for f in dataclasses.fields(FileResult) if f.default_factory is list)
+
+
+def _again(result: FileResult) -> FileResult:
+    """A copy of ``result``, with lists of its own (results share nothing)."""
+    copy = object.__new__(FileResult)
+    copy.__dict__.update(result.__dict__)
+    for name in _LIST_FIELDS:
+        setattr(copy, name, list(getattr(result, name)))
+    return copy
+
+
+class _TriageChild:
+    """Triage of ``paths`` in a forked child process, which pickles what it finds into a
+    memory file; ``results`` reads them once the child has exited. A result equal to the
+    one before it (most are "skipped: no OpenAI or Cerebras usage") is written as None."""
+
+    def __init__(self, paths: Sequence[Path], settings: Settings, write: bool) -> None:
+        self.paths = paths
+        self.fd = os.memfd_create("cerebras-migrate-triage")
+        _before_fork()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns, never runs the parent's cleanup
+            status = 1
+            try:
+                import pickle
+
+                with os.fdopen(self.fd, "wb", closefd=False) as out:
+                    pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
+                    last = None
+                    for path in paths:
+                        item = _light(_triage(path, settings, write), path)
+                        if isinstance(item, FileResult) and item.path is None and item == last:
+                            pickler.dump(None)
+                        else:
+                            pickler.dump(item)
+                            last = item
+                status = 0
+            finally:
+                os._exit(status)
+
+    def results(self) -> list[Triaged] | None:
+        """What the child found, or None if it failed (the caller then triages itself)."""
+        import pickle
+
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        try:
+            if status != 0:
+                return None
+            os.lseek(self.fd, 0, os.SEEK_SET)
+            with os.fdopen(self.fd, "rb", closefd=False) as data:
+                unpickler = pickle.Unpickler(data)
+                found: list[Triaged] = []
+                last: Triaged | None = None
+                for _ in self.paths:
+                    item = unpickler.load()
+                    if item is None:
+                        item = _again(last)  # type: ignore[arg-type]
+                    else:
+                        last = item
+                    found.append(item)
+                return found
+        except Exception:
+            return None
+        finally:
+            os.close(self.fd)
+            self.fd = -1
+
+    def abandon(self) -> None:
+        """Stop the child if it still runs (the run was interrupted)."""
+        if self.pid:
+            import signal
+
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+def _can_fork_triage() -> bool:
+    return sys.platform == "linux" and hasattr(os, "memfd_create")
+
+
+# Main side -----------------------------------------------------------------------------
+
+
+class _Slot:
+    """One path's place in the output order, filled when its result is known."""
+
+    __slots__ = ("path", "result")
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.result: FileResult | None = None
+
+    def fill(self, result: FileResult) -> None:
+        if result.path is None:
+            result.path = self.path
+        self.result = result
+
+
+def _failed(slots: Sequence[_Slot], exc: BaseException) -> None:
+    """A worker failed and the files cannot be retried: say so for each of its files."""
+    for slot in slots:
+        diagnostic = rules.CM903.at(1, 1, "worker-failed", error=f"{type(exc).__name__}: {exc}")
+        slot.fill(FileResult(slot.path, Status.ERROR, diagnostics=[diagnostic]))
+
+
+def _alone(path: Path, settings: Settings, write: bool) -> FileResult:
+    """``path`` processed in a forked process of its own, after a worker died on a chunk
+    holding it: a file that kills its process (a crash in native code, memory) is reported
+    for itself, and the others of the chunk go through. The file is read afresh: the dead
+    worker may have written it already, and then nothing is left to do."""
+    import pickle
+    import signal
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        status = 1
+        try:
+            os.close(read_end)
+            result = _light(process_file(path, settings, write=write), path)
+            with os.fdopen(write_end, "wb") as out:
+                pickle.dump(result, out, pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as data:
+        payload = data.read()
+    _, status = os.waitpid(pid, 0)
+    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and payload:
+        result = pickle.loads(payload)
+        result.path = path
+        return result
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        cause = f"killed by {signal.Signals(number).name}" if number else "killed"
+    else:
+        cause = f"exit status {os.WEXITSTATUS(status)}"
+    diagnostic = rules.CM903.at(1, 1, "worker-died", cause=cause)
+    return FileResult(path, Status.ERROR, diagnostics=[diagnostic])
+
+
+class _Loop:
+    def __init__(self, settings: Settings, write: bool, jobs: int) -> None:
+        self.settings = settings
+        self.write = write
+        self.jobs = jobs
+        self.order: deque[_Slot] = deque()
+        self.waiting: list[tuple[_Slot, bytes]] = []  # to parse, not yet sent anywhere
+        self.waiting_bytes = 0
+        self.parsing: deque[tuple[Future[list[FileResult]], list[_Slot]]] = deque()
+        self.pool: ProcessPoolExecutor | None = None
+
+    def add(self, path: Path, triaged: Triaged | None = None) -> None:
+        """One more path, triaged here unless that was done elsewhere; then what waits for
+        parsing is parsed here or sent to the workers, as the amount of work says."""
+        slot = _Slot(path)
+        self.order.append(slot)
+        if triaged is None:
+            triaged = _triage(path, self.settings, self.write)
+        if isinstance(triaged, bytes):
+            self.waiting.append((slot, triaged))
+            self.waiting_bytes += len(triaged)
+        else:
+            slot.fill(triaged)
+            return
+        if self.pool is None:
+            if self.jobs == 1:
+                self.parse_here()
+            elif len(self.waiting) >= MIN_PARALLEL_FILES:
+                self.pool = _start_pool(self.jobs, self.settings, self.write)
+        if self.pool is not None:
+            self.parse_there(final=False)
+            self.keep_up()
+
+    def parse_here(self) -> None:
+        with fewer_collections():
+            for slot, raw in self.waiting:
+                slot.fill(_migrate(slot.path, raw, self.settings, self.write))
+        self.waiting.clear()
+        self.waiting_bytes = 0
+
+    def parse_there(self, final: bool) -> None:
+        assert self.pool is not None
+        waiting = self.waiting
+        while waiting and (
+            final or len(waiting) >= CHUNK_FILES or self.waiting_bytes >= CHUNK_BYTES
+        ):
+            size = count = 0
+            while count < len(waiting) and count < CHUNK_FILES and size < CHUNK_BYTES:
+                size += len(waiting[count][1])
+                count += 1
+            chunk, waiting[:count] = waiting[:count], []
+            self.waiting_bytes -= size
+            future = self.pool.submit(_work, [(slot.path, raw) for slot, raw in chunk])
+            self.parsing.append((future, [slot for slot, _ in chunk]))
+
+    def collect_parse(self) -> None:
+        future, slots = self.parsing.popleft()
+        try:
+            results = future.result()
+        except Exception as exc:
+            from concurrent.futures.process import BrokenProcessPool
+
+            if not isinstance(exc, BrokenProcessPool) or not hasattr(os, "fork"):
+                _failed(slots, exc)
+                return
+            self.recover(slots)
+            return
+        for slot, result in zip(slots, results, strict=True):
+            slot.fill(result)
+
+    def recover(self, slots: list[_Slot]) -> None:
+        """A worker died: every chunk in flight is lost with the pool. Each of their files
+        is processed alone, and a new pool takes what comes next."""
+        lost = [slots] + [chunk for _, chunk in self.parsing]
+        self.parsing.clear()
+        assert self.pool is not None
+        self.pool.shutdown(wait=True, cancel_futures=True)  # its threads end: safe to fork
+        for chunk in lost:
+            for slot in chunk:
+                slot.fill(_alone(slot.path, self.settings, self.write))
+        self.pool = _start_pool(self.jobs, self.settings, self.write)
+
+    def keep_up(self) -> None:
+        """Collect what is done, and wait when too much is in flight."""
+        limit = self.jobs * CHUNKS_PER_JOB
+        while self.parsing and (len(self.parsing) > limit or self.parsing[0][0].done()):
+            self.collect_parse()
+
+    def ready(self) -> Iterator[FileResult]:
+        order = self.order
+        while order and order[0].result is not None:
+            yield order.popleft().result  # type: ignore[misc]
+
+    def finish(self) -> Iterator[FileResult]:
+        if self.pool is None:
+            self.parse_here()  # too few to be worth a worker
+        else:
+            self.parse_there(final=True)
+            while self.parsing:
+                self.collect_parse()
+                yield from self.ready()
+        yield from self.ready()
+
+
+def run(
+    paths: Iterable[Path], settings: Settings, *, write: bool, jobs: int | None = None
+) -> Iterator[FileResult]:
+    """``process_file`` for each path, yielded in the order of ``paths``.
+
+    With ``jobs`` > 1 (default: the usable cores) the files that need parsing go to worker
+    processes once there are enough of them to pay for the processes; the results are the
+    same, in the same order, as one by one (see the module docstring).
+    """
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    paths = paths if isinstance(paths, Sequence) else list(paths)
+    loop = _Loop(settings, write, jobs)
+    children: list[_TriageChild] = []
+    try:
+        mine = paths
+        if jobs > 1 and len(paths) >= MIN_PARALLEL_TRIAGE and _can_fork_triage():
+            # Forked first, while this process has no other child and no thread.
+            share = -(-len(paths) // jobs)  # equal shares: measured best within noise
+            mine = paths[:share]
+            for start in range(share, len(paths), share):
+                children.append(_TriageChild(paths[start : start + share], settings, write))
+        for path in mine:
+            loop.add(path)
+            yield from loop.ready()
+        for child in children:
+            found = child.results()
+            for index, path in enumerate(child.paths):
+                loop.add(path, found[index] if found is not None else None)
+                yield from loop.ready()
+        yield from loop.finish()
+    finally:
+        for child in children:
+            child.abandon()
+        if loop.pool is not None:
+            loop.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_candidates(
+    candidates: Sequence[Candidate],
+    settings: Settings,
+    *,
+    write: bool,
+    jobs: int | None = None,
+) -> Iterator[FileResult]:
+    """``run`` over what discovery found, in its order: a path it could not use is reported
+    as an error (CM902) or skipped with its note, without being opened."""
+    results = run([c.path for c in candidates if c.usable], settings, write=write, jobs=jobs)
+    for candidate in candidates:
+        if candidate.usable:
+            yield next(results)
+        elif candidate.problem is not None:
+            diagnostic = rules.CM902.at(1, 1, reason=candidate.problem)
+            yield FileResult(candidate.path, Status.ERROR, diagnostics=[diagnostic])
+        else:
+            yield FileResult(candidate.path, Status.SKIPPED, note=candidate.skip or "")
