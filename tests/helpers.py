@@ -12,6 +12,7 @@ import dataclasses
 import difflib
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,9 @@ from click.testing import CliRunner
 from codemods.options import Options
 from codemods.python.source import migrate_source
 from codemods.result import SourceResult
-from codemods.rules import Severity
+from codemods.rules import Diagnostic, Severity
 from migrator.cli import main
+from migrator.report.text import position
 
 # A small OpenAI app and what --target openai makes of it, shared by the CLI and hook tests.
 OPENAI_APP = """\
@@ -91,6 +93,21 @@ def load_options(path: Path) -> dict[str, Any]:
 
 def migrate(src: str, **options: Any) -> SourceResult:
     return migrate_source(src, make_options(**options))
+
+
+def diagnostic_lines(diagnostics: Iterable[Diagnostic]) -> str:
+    """Diagnostics as the text format prints them, without the path: ``8:15 CM301 ...``
+    (``cell 4:line 2:col 15 CM301 ...`` in a notebook), one per line."""
+    return "".join(f"{position('', d)[1:]} {d.code} {d.message}\n" for d in diagnostics)
+
+
+def check_diagnostics(expected_path: Path, diagnostics: Iterable[Diagnostic]) -> None:
+    """The diagnostics are those ``expected_path`` lists (none when it does not exist)."""
+    expected = expected_path.read_text(encoding="utf-8") if expected_path.is_file() else ""
+    produced = diagnostic_lines(diagnostics)
+    assert produced == expected, f"diagnostics differ from {expected_path.name}:\n" + text_diff(
+        expected, produced, (expected_path.name, "produced")
+    )
 
 
 def _visible_lines(text: str) -> list[str]:

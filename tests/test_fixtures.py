@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import assert_no_errors, load_options, migrate, text_diff
+from helpers import assert_no_errors, check_diagnostics, load_options, migrate, text_diff
 
+from codemods.result import SourceResult
 from migrator import files
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -33,11 +34,11 @@ def _cases() -> list[Any]:
 CASES = _cases()
 
 
-def _run(path: Path, target: str, options: dict) -> tuple[files.Source, bytes]:
+def _run(path: Path, target: str, options: dict) -> tuple[files.Source, bytes, SourceResult]:
     source = files.decode(path, path.read_bytes())
     result = migrate(source.text, target=target, **options)
     assert_no_errors(result, f"migrating {path.parent.name}/{path.name}")
-    return source, files.encode(source, result.code)
+    return source, files.encode(source, result.code), result
 
 
 def test_there_are_cases() -> None:
@@ -48,7 +49,7 @@ def test_there_are_cases() -> None:
 def test_fixture(case: Path, target: str) -> None:
     options = load_options(case / "options.json")
     expected_path = case / f"{EXPECTED_PREFIX}{target}.py"
-    source, produced = _run(case / "input.py", target, options)
+    source, produced, result = _run(case / "input.py", target, options)
     expected = expected_path.read_bytes()
     if produced != expected:
         expected_text = files.decode(expected_path, expected).text
@@ -59,6 +60,7 @@ def test_fixture(case: Path, target: str) -> None:
         pytest.fail(
             f"{case.name}: --target {target} output differs from {expected_path.name}:\n{diff}"
         )
+    check_diagnostics(case / f"{EXPECTED_PREFIX}{target}.diagnostics", result.diagnostics)
 
 
 @pytest.mark.parametrize(("case", "target"), CASES)
@@ -66,7 +68,7 @@ def test_fixture_is_idempotent(case: Path, target: str) -> None:
     """Migrating the expected output again changes nothing."""
     options = load_options(case / "options.json")
     expected_path = case / f"{EXPECTED_PREFIX}{target}.py"
-    source, produced = _run(expected_path, target, options)
+    source, produced, _ = _run(expected_path, target, options)
     if produced != source.raw:
         pytest.fail(
             f"{case.name}: a second --target {target} run changes {expected_path.name}:\n"

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import invoke, load_options, make_options, text_diff
+from helpers import check_diagnostics, invoke, load_options, make_options, text_diff
 from hypothesis import given
 from hypothesis import settings as settings_
 from hypothesis import strategies as st
@@ -111,6 +111,7 @@ def test_fixture(case: Path, target: str) -> None:
         )
         pytest.fail(f"{case.name}: --target {target} differs from {expected_path.name}:\n{diff}")
     assert not [d for d in result.diagnostics if d.code in ("CM902", "CM903")]
+    check_diagnostics(case / f"expected.{target}.diagnostics", result.diagnostics)
 
 
 @pytest.mark.parametrize(("case", "target"), CASES)
