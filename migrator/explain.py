@@ -10,7 +10,7 @@ WIDTH = 88
 
 
 def _indented(text: str, prefix: str = "    ") -> str:
-    return textwrap.indent(text.rstrip("\n"), prefix, lambda line: True)
+    return textwrap.indent(text.rstrip("\n"), prefix)
 
 
 def explain(rule: Rule) -> str:
@@ -20,19 +20,25 @@ def explain(rule: Rule) -> str:
     parts = [
         f"{rule.code} ({rule.name}), severity {rule.severity.value}{fix}",
         rule.summary[:1].upper() + rule.summary[1:] + ".",
-        textwrap.fill(rule.explanation, WIDTH),
+        _fill(rule.explanation),
     ]
     example = _example(rule)
     if example:
         parts.append(example)
-    parts.append(
-        textwrap.fill(
-            f"Silence it on one line with `# cerebras-migrate: ignore[{rule.code}]`, or "
-            f"everywhere with --ignore {rule.code}.",
-            WIDTH,
+    if rule.is_error:
+        parts.append(_fill("Errors are never silenced: the run exits 2 while one remains."))
+    else:
+        parts.append(
+            _fill(
+                f"Silence it on one line with `# cerebras-migrate: ignore[{rule.code}]`, or "
+                f"everywhere with --ignore {rule.code}."
+            )
         )
-    )
     return "\n\n".join(parts)
+
+
+def _fill(text: str) -> str:
+    return textwrap.fill(text, WIDTH, break_on_hyphens=False, break_long_words=False)
 
 
 def _example(rule: Rule) -> str | None:

@@ -95,6 +95,16 @@ def migrate(src: str, **options: Any) -> SourceResult:
     return migrate_source(src, make_options(**options))
 
 
+def undefined_names(code: str) -> set[str]:
+    """The names pyflakes finds used and never defined in ``code``."""
+    import ast
+
+    from pyflakes import checker, messages
+
+    found = checker.Checker(ast.parse(code))
+    return {m.message_args[0] for m in found.messages if isinstance(m, messages.UndefinedName)}
+
+
 def diagnostic_lines(diagnostics: Iterable[Diagnostic]) -> str:
     """Diagnostics as the text format prints them, without the path: ``8:15 CM301 ...``
     (``cell 4:line 2:col 15 CM301 ...`` in a notebook), one per line."""

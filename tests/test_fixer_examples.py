@@ -8,11 +8,10 @@ second run.
 
 from __future__ import annotations
 
-import ast
 from typing import Any
 
 import pytest
-from helpers import text_diff
+from helpers import text_diff, undefined_names
 
 from codemods.options import TARGETS
 from codemods.python.fixers.base import Example, Fixer
@@ -33,14 +32,6 @@ def _cases() -> list[Any]:
 CASES = _cases()
 
 
-def _undefined_names(code: str) -> set[str]:
-    """The names pyflakes finds used and never defined."""
-    from pyflakes import checker, messages
-
-    found = checker.Checker(ast.parse(code))
-    return {m.message_args[0] for m in found.messages if isinstance(m, messages.UndefinedName)}
-
-
 def test_every_fixer_has_examples() -> None:
     assert all(fixer.examples for fixer in FIXERS), [f for f in FIXERS if not f.examples]
 
@@ -57,7 +48,7 @@ def test_example(fixer: type[Fixer], example: Example, target: str) -> None:
     )
     codes = tuple(d.code for d in result.diagnostics)
     assert codes == tuple(example.codes.get(target, ())), result.diagnostics  # type: ignore[call-overload]
-    assert not _undefined_names(result.code) - _undefined_names(before)
+    assert not undefined_names(result.code) - undefined_names(before)
     again = migrate_source(result.code, options)
     assert again.code == result.code, "a second run changes the output:\n" + text_diff(
         result.code, again.code, ("first run", "second run")

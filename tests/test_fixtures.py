@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import assert_no_errors, check_diagnostics, load_options, migrate, text_diff
+from helpers import (
+    assert_no_errors,
+    check_diagnostics,
+    load_options,
+    migrate,
+    text_diff,
+    undefined_names,
+)
 
 from codemods.result import SourceResult
 from migrator import files
@@ -61,6 +68,8 @@ def test_fixture(case: Path, target: str) -> None:
             f"{case.name}: --target {target} output differs from {expected_path.name}:\n{diff}"
         )
     check_diagnostics(case / f"{EXPECTED_PREFIX}{target}.diagnostics", result.diagnostics)
+    new_names = undefined_names(result.code) - undefined_names(source.text)
+    assert not new_names, f"the rewrite uses names it never defines: {sorted(new_names)}"
 
 
 @pytest.mark.parametrize(("case", "target"), CASES)

@@ -112,6 +112,31 @@ def test_json_write_mode_says_written_and_check_prints_no_list(repo: Path) -> No
     assert (repo / "app.py").read_text() == MIGRATED_APP
 
 
+@pytest.mark.parametrize("fmt", ["json", "github", "sarif"])
+def test_a_run_that_cannot_start_still_gives_the_machine_its_document(
+    tmp_path: Path, fmt: str
+) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.cerebras-migrate]\ntarget = "nope"\n')
+    (tmp_path / "app.py").write_text(OPENAI_APP)
+    code, out, err = invoke("--check", "--output-format", fmt, cwd=tmp_path)
+    assert code == 2 and no_report(err)
+    reason = "pyproject.toml: target must be one of openai, cerebras"
+    if fmt == "json":
+        doc = json.loads(out)
+        assert doc["error"].endswith(reason) and doc["files"] == []
+    elif fmt == "sarif":
+        doc = json.loads(out)
+        assert_valid_sarif(doc)
+        [invocation] = doc["runs"][0]["invocations"]
+        assert invocation["executionSuccessful"] is False
+        assert invocation["toolExecutionNotifications"][0]["message"]["text"].endswith(reason)
+    else:
+        assert out.startswith("::error title=cerebras-migrate::") and reason in out
+    # The text format says it as click says any usage error.
+    code, _, err = invoke("--check", cwd=tmp_path)
+    assert code == 2 and reason in err
+
+
 def test_json_errors_manual_work_and_readiness(mixed: Path) -> None:
     code, out, err = invoke(
         "--check", "--output-format", "json", "--model-map", "gpt-4o*=zai-glm-4.7", cwd=mixed

@@ -96,8 +96,10 @@ def migrate_module(
 
 
 def examples_of(code: str) -> Iterator[tuple[Example, Target]]:
-    """Every fixer example that expects ``code``, with a target it shows it on."""
-    for fixer in FIXERS:
+    """Every fixer example that expects ``code``, with a target it shows it on: those of the
+    fixers that emit it first."""
+    owners = [fixer for fixer in FIXERS if any(rule.code == code for rule in fixer.emits)]
+    for fixer in [*owners, *(f for f in FIXERS if f not in owners)]:
         for example in fixer.examples:
             for target, codes in example.codes.items():
                 if code in codes:

@@ -53,16 +53,16 @@ def artifact_location(path: str, cwd: Path | None = None) -> dict[str, str]:
 
 
 def _sarif_rule(rule: Rule) -> dict[str, Any]:
-    text = rule.summary or f"{rule.code} ({rule.name})"
+    full = rule.explanation or rule.summary
     return {
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": text},
-        "fullDescription": {"text": text},
-        "help": {"text": f"{text} Severity: {rule.severity.value}."},
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": full},
+        "help": {"text": f"{full} Severity: {rule.severity.value}; fix: {rule.fix.value}."},
         "helpUri": f"{INFORMATION_URI}#diagnostics",
         "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity]},
-        "properties": {"severity": rule.severity.value},
+        "properties": {"severity": rule.severity.value, "fix": rule.fix.value},
     }
 
 
