@@ -104,40 +104,19 @@ class AwaitAsyncRawParse(Fixer):
             before="""
                 from openai import AsyncOpenAI
 
-                client = AsyncOpenAI()
 
-
-                async def ask():
+                async def ask(client: AsyncOpenAI):
                     raw = await client.chat.completions.with_raw_response.create(
                         model="gpt-oss-120b", messages=[]
                     )
                     return raw.parse().choices[0].message.content
                 """,
             after={
-                "openai": """
-                    import os
-
-                    from openai import AsyncOpenAI
-
-                    client = AsyncOpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-
-
-                    async def ask():
-                        raw = await client.chat.completions.with_raw_response.create(
-                            model="gpt-oss-120b", messages=[]
-                        )
-                        return raw.parse().choices[0].message.content
-                    """,
                 "cerebras": """
                     from cerebras.cloud.sdk import AsyncCerebras
 
-                    client = AsyncCerebras()
 
-
-                    async def ask():
+                    async def ask(client: AsyncCerebras):
                         raw = await client.chat.completions.with_raw_response.create(
                             model="gpt-oss-120b", messages=[]
                         )
@@ -151,38 +130,18 @@ class AwaitAsyncRawParse(Fixer):
             before="""
                 from openai import AsyncOpenAI
 
-                client = AsyncOpenAI()
 
-
-                async def raw_reply():
+                async def raw_reply(client: AsyncOpenAI):
                     return await client.chat.completions.with_raw_response.create(
                         model="gpt-oss-120b", messages=[]
                     )
                 """,
             after={
-                "openai": """
-                    import os
-
-                    from openai import AsyncOpenAI
-
-                    client = AsyncOpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-
-
-                    async def raw_reply():
-                        return await client.chat.completions.with_raw_response.create(
-                            model="gpt-oss-120b", messages=[]
-                        )
-                    """,
                 "cerebras": """
                     from cerebras.cloud.sdk import AsyncCerebras
 
-                    client = AsyncCerebras()
 
-
-                    async def raw_reply():
+                    async def raw_reply(client: AsyncCerebras):
                         return await client.chat.completions.with_raw_response.create(
                             model="gpt-oss-120b", messages=[]
                         )
@@ -195,10 +154,8 @@ class AwaitAsyncRawParse(Fixer):
             before="""
                 from cerebras.cloud.sdk import AsyncCerebras
 
-                client = AsyncCerebras()
 
-
-                async def ask():
+                async def ask(client: AsyncCerebras):
                     raw = await client.chat.completions.with_raw_response.create(
                         model="gpt-oss-120b", messages=[]
                     )
@@ -207,17 +164,10 @@ class AwaitAsyncRawParse(Fixer):
                 """,
             after={
                 "openai": """
-                    import os
-
                     from openai import AsyncOpenAI
 
-                    client = AsyncOpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
 
-
-                    async def ask():
+                    async def ask(client: AsyncOpenAI):
                         raw = await client.chat.completions.with_raw_response.create(
                             model="gpt-oss-120b", messages=[]
                         )

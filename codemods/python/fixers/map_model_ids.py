@@ -91,51 +91,37 @@ class MapModelIds(Fixer):
                 from openai import OpenAI
 
                 MODEL = "gpt-4o-mini"
-                client = OpenAI()
 
 
-                def ask(prompt, model="gpt-4o"):
-                    return client.chat.completions.create(model=model, messages=[prompt])
-
-
-                fast = client.chat.completions.create(model="gpt-3.5-turbo", messages=[])
+                def ask(client: OpenAI, prompt, model="gpt-4o"):
+                    draft = client.chat.completions.create(model="gpt-3.5-turbo", messages=[prompt])
+                    return client.chat.completions.create(model=model, messages=[draft])
                 """,
             after={
                 "openai": """
-                    import os
-
                     from openai import OpenAI
 
                     MODEL = "gpt-oss-120b"
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
 
 
-                    def ask(prompt, model="gpt-oss-120b"):
-                        return client.chat.completions.create(model=model, messages=[prompt])
-
-
-                    fast = client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                    def ask(client: OpenAI, prompt, model="gpt-oss-120b"):
+                        draft = client.chat.completions.create(model="gpt-oss-120b", messages=[prompt])
+                        return client.chat.completions.create(model=model, messages=[draft])
                     """,
                 "cerebras": """
                     from cerebras.cloud.sdk import Cerebras
 
                     MODEL = "gpt-oss-120b"
-                    client = Cerebras()
 
 
-                    def ask(prompt, model="gpt-oss-120b"):
-                        return client.chat.completions.create(model=model, messages=[prompt])
-
-
-                    fast = client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                    def ask(client: Cerebras, prompt, model="gpt-oss-120b"):
+                        draft = client.chat.completions.create(model="gpt-oss-120b", messages=[prompt])
+                        return client.chat.completions.create(model=model, messages=[draft])
                     """,
             },
             codes={
-                "openai": ("CM301", "CM301", "CM406", "CM301"),
-                "cerebras": ("CM301", "CM301", "CM406", "CM301"),
+                "openai": ("CM301", "CM301", "CM301", "CM406"),
+                "cerebras": ("CM301", "CM301", "CM301", "CM406"),
             },
         ),
         Example(
@@ -143,52 +129,48 @@ class MapModelIds(Fixer):
             before="""
                 from openai import OpenAI
 
-                client = OpenAI()
-                reply = client.chat.completions.create(model="gpt-4o", messages=[])
+
+                def ask(client: OpenAI):
+                    return client.chat.completions.create(model="gpt-4o", messages=[])
                 """,
             after={
                 "openai": """
-                    import os
-
                     from openai import OpenAI
 
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-                    reply = client.chat.completions.create(model="zai-glm-4.7", messages=[])
+
+                    def ask(client: OpenAI):
+                        return client.chat.completions.create(model="zai-glm-4.7", messages=[])
                     """,
                 "cerebras": """
                     from cerebras.cloud.sdk import Cerebras
 
-                    client = Cerebras()
-                    reply = client.chat.completions.create(model="zai-glm-4.7", messages=[])
+
+                    def ask(client: Cerebras):
+                        return client.chat.completions.create(model="zai-glm-4.7", messages=[])
                     """,
             },
             codes={"openai": ("CM301",), "cerebras": ("CM301",)},
-            options={"model_map": (("gpt-4o", "zai-glm-4.7"),)},
+            options={"model_map": [["gpt-4o", "zai-glm-4.7"]]},
         ),
         Example(
             name="keep-models",
             before="""
                 from cerebras.cloud.sdk import Cerebras
 
-                client = Cerebras()
-                reply = client.chat.completions.create(model="gpt-oss-120b", messages=[])
+
+                def ask(client: Cerebras):
+                    return client.chat.completions.create(model="gpt-4o", messages=[])
                 """,
             after={
                 "openai": """
-                    import os
-
                     from openai import OpenAI
 
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-                    reply = client.chat.completions.create(model="gpt-oss-120b", messages=[])
+
+                    def ask(client: OpenAI):
+                        return client.chat.completions.create(model="gpt-4o", messages=[])
                     """,
             },
+            codes={"openai": ("CM407",), "cerebras": ("CM407",)},
             options={"keep_models": True},
         ),
     )

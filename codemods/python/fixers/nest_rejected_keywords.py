@@ -192,40 +192,38 @@ class NestRejectedKeywords(Fixer):
             before="""
                 from openai import OpenAI
 
-                client = OpenAI()
-                reply = client.chat.completions.create(
-                    model="zai-glm-4.7",
-                    messages=[],
-                    clear_thinking=False,  # keep the reasoning apart
-                )
-                """,
-            after={
-                "openai": """
-                    import os
 
-                    from openai import OpenAI
-
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-                    reply = client.chat.completions.create(
-                        model="zai-glm-4.7",
-                        messages=[],
-                        extra_body={
-                            "clear_thinking": False,  # keep the reasoning apart
-                        },
-                    )
-                    """,
-                "cerebras": """
-                    from cerebras.cloud.sdk import Cerebras
-
-                    client = Cerebras()
-                    reply = client.chat.completions.create(
+                def ask(client: OpenAI):
+                    return client.chat.completions.create(
                         model="zai-glm-4.7",
                         messages=[],
                         clear_thinking=False,  # keep the reasoning apart
                     )
+                """,
+            after={
+                "openai": """
+                    from openai import OpenAI
+
+
+                    def ask(client: OpenAI):
+                        return client.chat.completions.create(
+                            model="zai-glm-4.7",
+                            messages=[],
+                            extra_body={
+                                "clear_thinking": False,  # keep the reasoning apart
+                            },
+                        )
+                    """,
+                "cerebras": """
+                    from cerebras.cloud.sdk import Cerebras
+
+
+                    def ask(client: Cerebras):
+                        return client.chat.completions.create(
+                            model="zai-glm-4.7",
+                            messages=[],
+                            clear_thinking=False,  # keep the reasoning apart
+                        )
                     """,
             },
             codes={"openai": ("CM201",)},
@@ -235,32 +233,30 @@ class NestRejectedKeywords(Fixer):
             before="""
                 from openai import OpenAI
 
-                client = OpenAI()
-                reply = client.chat.completions.create(
-                    model="gpt-oss-120b", messages=[], reasoning_effort="low"
-                )
+
+                def ask(client: OpenAI):
+                    return client.chat.completions.create(
+                        model="gpt-oss-120b", messages=[], reasoning_effort="low"
+                    )
                 """,
             after={
                 "openai": """
-                    import os
-
                     from openai import OpenAI
 
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-                    reply = client.chat.completions.create(
-                        model="gpt-oss-120b", messages=[], extra_body={"reasoning_effort": "low"}
-                    )
+
+                    def ask(client: OpenAI):
+                        return client.chat.completions.create(
+                            model="gpt-oss-120b", messages=[], extra_body={"reasoning_effort": "low"}
+                        )
                     """,
                 "cerebras": """
                     from cerebras.cloud.sdk import Cerebras
 
-                    client = Cerebras()
-                    reply = client.chat.completions.create(
-                        model="gpt-oss-120b", messages=[], reasoning_effort="low"
-                    )
+
+                    def ask(client: Cerebras):
+                        return client.chat.completions.create(
+                            model="gpt-oss-120b", messages=[], reasoning_effort="low"
+                        )
                     """,
             },
             codes={"openai": ("CM201",)},
@@ -271,24 +267,21 @@ class NestRejectedKeywords(Fixer):
             before="""
                 from cerebras.cloud.sdk import Cerebras
 
-                client = Cerebras()
-                reply = client.chat.completions.create(
-                    model="gpt-oss-120b", messages=[], x_delay_time=1.5
-                )
+
+                def ask(client: Cerebras, delay: float):
+                    return client.chat.completions.create(
+                        model="gpt-oss-120b", messages=[], x_delay_time=delay
+                    )
                 """,
             after={
                 "openai": """
-                    import os
-
                     from openai import OpenAI
 
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-                    reply = client.chat.completions.create(
-                        model="gpt-oss-120b", messages=[], extra_headers={"X-delay-time": "1.5"}
-                    )
+
+                    def ask(client: OpenAI, delay: float):
+                        return client.chat.completions.create(
+                            model="gpt-oss-120b", messages=[], extra_headers={"X-delay-time": str(delay)}
+                        )
                     """,
             },
             codes={"openai": ("CM202",)},
@@ -298,41 +291,27 @@ class NestRejectedKeywords(Fixer):
             before="""
                 from openai import OpenAI
 
-                client = OpenAI()
-                reply = client.chat.completions.create(
-                    model="zai-glm-4.7",
-                    messages=[],
-                    clear_thinking=False,
-                    extra_body={"clear_thinking": True},
-                )
-                """,
-            after={
-                "openai": """
-                    import os
 
-                    from openai import OpenAI
-
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-                    reply = client.chat.completions.create(
+                def ask(client: OpenAI):
+                    return client.chat.completions.create(
                         model="zai-glm-4.7",
                         messages=[],
                         clear_thinking=False,
                         extra_body={"clear_thinking": True},
                     )
-                    """,
+                """,
+            after={
                 "cerebras": """
                     from cerebras.cloud.sdk import Cerebras
 
-                    client = Cerebras()
-                    reply = client.chat.completions.create(
-                        model="zai-glm-4.7",
-                        messages=[],
-                        clear_thinking=False,
-                        extra_body={"clear_thinking": True},
-                    )
+
+                    def ask(client: Cerebras):
+                        return client.chat.completions.create(
+                            model="zai-glm-4.7",
+                            messages=[],
+                            clear_thinking=False,
+                            extra_body={"clear_thinking": True},
+                        )
                     """,
             },
             codes={"openai": ("CM203",)},
@@ -342,32 +321,21 @@ class NestRejectedKeywords(Fixer):
             before="""
                 from openai import OpenAI
 
-                client = OpenAI()
-                reply = client.chat.completions.create(
-                    model="gpt-oss-120b", messages=[], store=True
-                )
-                """,
-            after={
-                "openai": """
-                    import os
 
-                    from openai import OpenAI
-
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-                    reply = client.chat.completions.create(
+                def ask(client: OpenAI):
+                    return client.chat.completions.create(
                         model="gpt-oss-120b", messages=[], store=True
                     )
-                    """,
+                """,
+            after={
                 "cerebras": """
                     from cerebras.cloud.sdk import Cerebras
 
-                    client = Cerebras()
-                    reply = client.chat.completions.create(
-                        model="gpt-oss-120b", messages=[], store=True
-                    )
+
+                    def ask(client: Cerebras):
+                        return client.chat.completions.create(
+                            model="gpt-oss-120b", messages=[], store=True
+                        )
                     """,
             },
             codes={"openai": ("CM204",), "cerebras": ("CM204",)},

@@ -164,26 +164,17 @@ class ReadinessChecks(Fixer):
             before="""
                 from openai import OpenAI
 
-                client = OpenAI()
-                vector = client.embeddings.create(model="text-embedding-3-small", input="hi")
+
+                def embed(client: OpenAI, text: str):
+                    return client.embeddings.create(model="text-embedding-3-small", input=text)
                 """,
             after={
-                "openai": """
-                    import os
-
-                    from openai import OpenAI
-
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-                    vector = client.embeddings.create(model="text-embedding-3-small", input="hi")
-                    """,
                 "cerebras": """
                     from cerebras.cloud.sdk import Cerebras
 
-                    client = Cerebras()
-                    vector = client.embeddings.create(model="text-embedding-3-small", input="hi")
+
+                    def embed(client: Cerebras, text: str):
+                        return client.embeddings.create(model="text-embedding-3-small", input=text)
                     """,
             },
             codes={"openai": ("CM401",), "cerebras": ("CM401",)},
@@ -193,34 +184,16 @@ class ReadinessChecks(Fixer):
             before="""
                 from openai import OpenAI
 
-                client = OpenAI()
 
-
-                def ask(**params):
+                def ask(client: OpenAI, **params):
                     return client.chat.completions.create(model="gpt-oss-120b", **params)
                 """,
             after={
-                "openai": """
-                    import os
-
-                    from openai import OpenAI
-
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-
-
-                    def ask(**params):
-                        return client.chat.completions.create(model="gpt-oss-120b", **params)
-                    """,
                 "cerebras": """
                     from cerebras.cloud.sdk import Cerebras
 
-                    client = Cerebras()
 
-
-                    def ask(**params):
+                    def ask(client: Cerebras, **params):
                         return client.chat.completions.create(model="gpt-oss-120b", **params)
                     """,
             },
@@ -231,41 +204,27 @@ class ReadinessChecks(Fixer):
             before="""
                 from openai import OpenAI
 
-                client = OpenAI()
-                reply = client.chat.completions.create(
-                    model="gpt-oss-120b",
-                    messages=[{"role": "user", "content": "weather?"}],
-                    tools=[{"type": "function", "function": {"name": "weather"}}],
-                    response_format={"type": "json_object"},
-                )
-                """,
-            after={
-                "openai": """
-                    import os
 
-                    from openai import OpenAI
-
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-                    reply = client.chat.completions.create(
+                def ask(client: OpenAI, tools: list):
+                    return client.chat.completions.create(
                         model="gpt-oss-120b",
                         messages=[{"role": "user", "content": "weather?"}],
-                        tools=[{"type": "function", "function": {"name": "weather"}}],
+                        tools=tools,
                         response_format={"type": "json_object"},
                     )
-                    """,
+                """,
+            after={
                 "cerebras": """
                     from cerebras.cloud.sdk import Cerebras
 
-                    client = Cerebras()
-                    reply = client.chat.completions.create(
-                        model="gpt-oss-120b",
-                        messages=[{"role": "user", "content": "weather?"}],
-                        tools=[{"type": "function", "function": {"name": "weather"}}],
-                        response_format={"type": "json_object"},
-                    )
+
+                    def ask(client: Cerebras, tools: list):
+                        return client.chat.completions.create(
+                            model="gpt-oss-120b",
+                            messages=[{"role": "user", "content": "weather?"}],
+                            tools=tools,
+                            response_format={"type": "json_object"},
+                        )
                     """,
             },
             codes={"openai": ("CM403",), "cerebras": ("CM403",)},
@@ -275,24 +234,21 @@ class ReadinessChecks(Fixer):
             before="""
                 from cerebras.cloud.sdk import Cerebras
 
-                client = Cerebras()
-                reply = client.chat.completions.create(
-                    model="gpt-oss-120b", messages=[], clear_thinking=False
-                )
+
+                def ask(client: Cerebras):
+                    return client.chat.completions.create(
+                        model="gpt-oss-120b", messages=[], clear_thinking=False
+                    )
                 """,
             after={
                 "openai": """
-                    import os
-
                     from openai import OpenAI
 
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-                    reply = client.chat.completions.create(
-                        model="gpt-oss-120b", messages=[], extra_body={"clear_thinking": False}
-                    )
+
+                    def ask(client: OpenAI):
+                        return client.chat.completions.create(
+                            model="gpt-oss-120b", messages=[], extra_body={"clear_thinking": False}
+                        )
                     """,
             },
             codes={"openai": ("CM201", "CM404"), "cerebras": ("CM404",)},
@@ -302,24 +258,21 @@ class ReadinessChecks(Fixer):
             before="""
                 from cerebras.cloud.sdk import Cerebras
 
-                client = Cerebras()
-                reply = client.chat.completions.create(
-                    model="zai-glm-4.7", messages=[], disable_reasoning=True
-                )
+
+                def ask(client: Cerebras):
+                    return client.chat.completions.create(
+                        model="zai-glm-4.7", messages=[], disable_reasoning=True
+                    )
                 """,
             after={
                 "openai": """
-                    import os
-
                     from openai import OpenAI
 
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-                    reply = client.chat.completions.create(
-                        model="zai-glm-4.7", messages=[], extra_body={"disable_reasoning": True}
-                    )
+
+                    def ask(client: OpenAI):
+                        return client.chat.completions.create(
+                            model="zai-glm-4.7", messages=[], extra_body={"disable_reasoning": True}
+                        )
                     """,
             },
             codes={"openai": ("CM201", "CM405"), "cerebras": ("CM405",)},
@@ -333,25 +286,12 @@ class ReadinessChecks(Fixer):
 
                 from settings import MODEL
 
-                client = OpenAI()
-                first = client.chat.completions.create(model=MODEL, messages=[])
-                second = client.chat.completions.create(model=os.environ["LLM"], messages=[])
+
+                def ask(client: OpenAI):
+                    first = client.chat.completions.create(model=MODEL, messages=[])
+                    return client.chat.completions.create(model=os.environ["LLM"], messages=[first])
                 """,
             after={
-                "openai": """
-                    import os
-
-                    from openai import OpenAI
-
-                    from settings import MODEL
-
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-                    first = client.chat.completions.create(model=MODEL, messages=[])
-                    second = client.chat.completions.create(model=os.environ["LLM"], messages=[])
-                    """,
                 "cerebras": """
                     import os
 
@@ -359,9 +299,10 @@ class ReadinessChecks(Fixer):
 
                     from settings import MODEL
 
-                    client = Cerebras()
-                    first = client.chat.completions.create(model=MODEL, messages=[])
-                    second = client.chat.completions.create(model=os.environ["LLM"], messages=[])
+
+                    def ask(client: Cerebras):
+                        first = client.chat.completions.create(model=MODEL, messages=[])
+                        return client.chat.completions.create(model=os.environ["LLM"], messages=[first])
                     """,
             },
             codes={"openai": ("CM406", "CM406"), "cerebras": ("CM406", "CM406")},
@@ -371,29 +312,19 @@ class ReadinessChecks(Fixer):
             before="""
                 from openai import OpenAI
 
-                client = OpenAI()
-                old = client.chat.completions.create(model="llama3.1-8b", messages=[])
-                mine = client.chat.completions.create(model="my-finetune", messages=[])
+
+                def ask(client: OpenAI):
+                    old = client.chat.completions.create(model="llama3.1-8b", messages=[])
+                    return client.chat.completions.create(model="my-finetune", messages=[old])
                 """,
             after={
-                "openai": """
-                    import os
-
-                    from openai import OpenAI
-
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-                    old = client.chat.completions.create(model="llama3.1-8b", messages=[])
-                    mine = client.chat.completions.create(model="my-finetune", messages=[])
-                    """,
                 "cerebras": """
                     from cerebras.cloud.sdk import Cerebras
 
-                    client = Cerebras()
-                    old = client.chat.completions.create(model="llama3.1-8b", messages=[])
-                    mine = client.chat.completions.create(model="my-finetune", messages=[])
+
+                    def ask(client: Cerebras):
+                        old = client.chat.completions.create(model="llama3.1-8b", messages=[])
+                        return client.chat.completions.create(model="my-finetune", messages=[old])
                     """,
             },
             codes={"openai": ("CM407", "CM407"), "cerebras": ("CM407", "CM407")},
@@ -413,35 +344,23 @@ class ReadinessChecks(Fixer):
             before="""
                 from openai import OpenAI
 
-                client = OpenAI()
-                raw = client.chat.completions.with_raw_response.create(
-                    model="gpt-oss-120b", messages=[]
-                )
-                left = raw.headers.get("x-ratelimit-remaining-requests")
-                """,
-            after={
-                "openai": """
-                    import os
 
-                    from openai import OpenAI
-
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
+                def remaining(client: OpenAI) -> str | None:
                     raw = client.chat.completions.with_raw_response.create(
                         model="gpt-oss-120b", messages=[]
                     )
-                    left = raw.headers.get("x-ratelimit-remaining-requests")
-                    """,
+                    return raw.headers.get("x-ratelimit-remaining-requests")
+                """,
+            after={
                 "cerebras": """
                     from cerebras.cloud.sdk import Cerebras
 
-                    client = Cerebras()
-                    raw = client.chat.completions.with_raw_response.create(
-                        model="gpt-oss-120b", messages=[]
-                    )
-                    left = raw.headers.get("x-ratelimit-remaining-requests")
+
+                    def remaining(client: Cerebras) -> str | None:
+                        raw = client.chat.completions.with_raw_response.create(
+                            model="gpt-oss-120b", messages=[]
+                        )
+                        return raw.headers.get("x-ratelimit-remaining-requests")
                     """,
             },
             codes={"openai": ("CM409",), "cerebras": ("CM409",)},

@@ -185,39 +185,26 @@ class UnnestExtraBody(Fixer):
             before="""
                 from openai import OpenAI
 
-                client = OpenAI()
-                reply = client.chat.completions.create(
-                    model="zai-glm-4.7",
-                    messages=[],
-                    extra_body={"clear_thinking": False, "vendor_flag": 1},
-                )
-                """,
-            after={
-                "openai": """
-                    import os
 
-                    from openai import OpenAI
-
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-                    reply = client.chat.completions.create(
+                def ask(client: OpenAI):
+                    return client.chat.completions.create(
                         model="zai-glm-4.7",
                         messages=[],
                         extra_body={"clear_thinking": False, "vendor_flag": 1},
                     )
-                    """,
+                """,
+            after={
                 "cerebras": """
                     from cerebras.cloud.sdk import Cerebras
 
-                    client = Cerebras()
-                    reply = client.chat.completions.create(
-                        model="zai-glm-4.7",
-                        messages=[],
-                        extra_body={"vendor_flag": 1},
-                        clear_thinking=False,
-                    )
+
+                    def ask(client: Cerebras):
+                        return client.chat.completions.create(
+                            model="zai-glm-4.7",
+                            messages=[],
+                            extra_body={"vendor_flag": 1},
+                            clear_thinking=False,
+                        )
                     """,
             },
             codes={"cerebras": ("CM206",)},
@@ -227,29 +214,19 @@ class UnnestExtraBody(Fixer):
             before="""
                 from openai import OpenAI
 
-                client = OpenAI()
-                with client.chat.completions.stream(model="gpt-oss-120b", messages=[]) as stream:
-                    text = stream.get_final_completion()
+
+                def ask(client: OpenAI):
+                    with client.chat.completions.stream(model="gpt-oss-120b", messages=[]) as stream:
+                        return stream.get_final_completion()
                 """,
             after={
-                "openai": """
-                    import os
-
-                    from openai import OpenAI
-
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-                    with client.chat.completions.stream(model="gpt-oss-120b", messages=[]) as stream:
-                        text = stream.get_final_completion()
-                    """,
                 "cerebras": """
                     from cerebras.cloud.sdk import Cerebras
 
-                    client = Cerebras()
-                    with client.chat.completions.stream(model="gpt-oss-120b", messages=[]) as stream:
-                        text = stream.get_final_completion()
+
+                    def ask(client: Cerebras):
+                        with client.chat.completions.stream(model="gpt-oss-120b", messages=[]) as stream:
+                            return stream.get_final_completion()
                     """,
             },
             codes={"cerebras": ("CM205",)},
@@ -259,32 +236,21 @@ class UnnestExtraBody(Fixer):
             before="""
                 from openai import OpenAI
 
-                client = OpenAI()
-                reply = client.chat.completions.create(
-                    model="gpt-oss-120b", messages=[], metadata={"user": "42"}
-                )
-                """,
-            after={
-                "openai": """
-                    import os
 
-                    from openai import OpenAI
-
-                    client = OpenAI(
-                        base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
-                    )
-                    reply = client.chat.completions.create(
+                def ask(client: OpenAI):
+                    return client.chat.completions.create(
                         model="gpt-oss-120b", messages=[], metadata={"user": "42"}
                     )
-                    """,
+                """,
+            after={
                 "cerebras": """
                     from cerebras.cloud.sdk import Cerebras
 
-                    client = Cerebras()
-                    reply = client.chat.completions.create(
-                        model="gpt-oss-120b", messages=[]
-                    )
+
+                    def ask(client: Cerebras):
+                        return client.chat.completions.create(
+                            model="gpt-oss-120b", messages=[]
+                        )
                     """,
             },
             codes={"openai": ("CM204",), "cerebras": ("CM207",)},
