@@ -32,4 +32,3 @@ def test_ci_lints_before_the_tests() -> None:
     ci_lines = (ROOT / ".ci" / "run").read_text().splitlines()
     lint = ci_lines.index("ruff check . && ruff format --check .")
     assert lint < ci_lines.index(tests)
-
