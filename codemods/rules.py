@@ -20,7 +20,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
-from codemods.facts import models
+from codemods.facts import models, sdk
 
 
 class Severity(str, Enum):
@@ -292,8 +292,8 @@ CM113 = _rule(
     Fix.SAFE,
     "the Cerebras SDK's default base URL is right (its paths start with `/v1`); an explicit "
     "one was dropped",
-    """The Cerebras SDK's request paths already start with /v1, so the openai-style URL
-    https://api.cerebras.ai/v1 would post to /v1/v1/chat/completions. Its default URL is
+    f"""The Cerebras SDK's request paths already start with /v1, so the openai-style URL
+    {sdk.CEREBRAS_BASE_URL} would post to /v1/v1/chat/completions. Its default URL is
     the right one, so an explicit OpenAI or Cerebras URL was removed.""",
     "base_url dropped: the Cerebras SDK's default is right, and its paths already start with "
     "/v1 (an openai-style URL would post to /v1/v1/...)",

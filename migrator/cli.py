@@ -15,15 +15,12 @@ from codemods.rules import RULES, Severity
 from codemods.secrets import redact
 
 from . import __version__
-from .core import migrate_bytes
 from .discover import discover
-from .explain import explain
 from .files import encode
 from .pins import assumed_line
 from .progress import progress
 from .report import FORMATS, BaseReporter, Mode, make_reporter
 from .results import FileResult, Status
-from .run import run_candidates
 from .settings import (
     SETTINGS,
     ConfigError,
@@ -212,6 +209,8 @@ def _run_paths(
 ) -> int:
     candidates = discover([Path(p) for p in paths], settings.excludes)
     exit_code = EXIT_CLEAN
+    from .run import run_candidates  # here: --help and --explain never load the run loop
+
     results = run_candidates(candidates, settings, write=mode is Mode.WRITE, jobs=jobs)
     with progress(len(candidates), reporter) as bar:
         for candidate, result in zip(candidates, results, strict=True):
@@ -225,6 +224,8 @@ def _run_paths(
 
 def _run_stdin(settings: Settings, mode: Mode, reporter: BaseReporter) -> int:
     raw = sys.stdin.buffer.read()
+    from .core import migrate_bytes
+
     result, source = migrate_bytes(Path("-"), raw, settings)
     if mode is Mode.WRITE:
         # The code goes to stdout as it is, even unchanged: this is a filter.
@@ -267,5 +268,7 @@ def _explain(ctx: click.Context, code: str) -> None:
     found = rules.rule(code)
     if found is None:
         raise click.BadParameter(f"no such code {code!r}; see --list-rules", param_hint="--explain")
+    from .explain import explain
+
     click.echo(explain(found))
     ctx.exit(EXIT_CLEAN)

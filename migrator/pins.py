@@ -89,8 +89,9 @@ def parse_version(text: str) -> Version | None:
 
 
 def version_text(version: Version) -> str:
-    """The release with at least three parts: ``1.58`` → ``"1.58.0"`` (``codemods.sdk`` compares
-    versions part by part, and takes ``1.58`` for older than ``1.58.0``)."""
+    """The release with at least three parts: ``1.58`` → ``"1.58.0"``
+    (``codemods.facts.openai_params`` compares versions part by part, and takes ``1.58``
+    for older than ``1.58.0``)."""
     release = ".".join(map(str, (*version.release, 0, 0)[: max(3, len(version.release))]))
     text = str(version)
     rest = text.split("+", 1)[0]  # the suffixes: rc1, .post1, .dev0, +local

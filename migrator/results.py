@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import NamedTuple
 
 from codemods.rules import Diagnostic
 
@@ -31,8 +32,7 @@ class CellDiagnostic(Diagnostic):
     file_column: int = 1
 
 
-@dataclass(frozen=True)
-class CellChange:
+class CellChange(NamedTuple):
     """The source of one notebook cell before and after (``number`` counts from 1)."""
 
     number: int

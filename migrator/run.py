@@ -103,7 +103,7 @@ def _migrate(path: Path, raw: bytes, settings: Settings, write: bool) -> FileRes
     return outcome
 
 
-def _triage(path: Path, settings: Settings, write: bool) -> Triaged:
+def _triage(path: Path) -> Triaged:
     """Read ``path``; its result when the gate says it needs no parsing, else its bytes."""
     try:
         raw = files.read_bytes(path)
@@ -117,7 +117,7 @@ def _triage(path: Path, settings: Settings, write: bool) -> Triaged:
 
 def process_file(path: Path, settings: Settings, *, write: bool) -> FileResult:
     """Read, migrate and (when ``write``) atomically rewrite one file."""
-    triaged = _triage(path, settings, write)
+    triaged = _triage(path)
     if isinstance(triaged, bytes):
         return _migrate(path, triaged, settings, write)
     return triaged
@@ -194,7 +194,7 @@ class _TriageChild:
     memory file; ``results`` reads them once the child has exited. A result equal to the
     one before it (most are "skipped: no OpenAI or Cerebras usage") is written as None."""
 
-    def __init__(self, paths: Sequence[Path], settings: Settings, write: bool) -> None:
+    def __init__(self, paths: Sequence[Path]) -> None:
         self.paths = paths
         self.fd = os.memfd_create("cerebras-migrate-triage")
         _before_fork()
@@ -208,7 +208,7 @@ class _TriageChild:
                     pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
                     last = None
                     for path in paths:
-                        item = _light(_triage(path, settings, write), path)
+                        item = _light(_triage(path), path)
                         if isinstance(item, FileResult) and item.path is None and item == last:
                             pickler.dump(None)
                         else:
@@ -343,7 +343,7 @@ class _Loop:
         slot = _Slot(path)
         self.order.append(slot)
         if triaged is None:
-            triaged = _triage(path, self.settings, self.write)
+            triaged = _triage(path)
         if isinstance(triaged, bytes):
             self.waiting.append((slot, triaged))
             self.waiting_bytes += len(triaged)
@@ -450,7 +450,7 @@ def run(
             share = -(-len(paths) // jobs)  # equal shares: measured best within noise
             mine = paths[:share]
             for start in range(share, len(paths), share):
-                children.append(_TriageChild(paths[start : start + share], settings, write))
+                children.append(_TriageChild(paths[start : start + share]))
         for path in mine:
             loop.add(path)
             yield from loop.ready()

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from codemods.facts import models, sdk
 from codemods.options import TARGETS, Options
@@ -126,8 +126,7 @@ def _config_values(path: Path) -> dict[str, Any]:
     return {key.replace("-", "_"): value for key, value in section.items()}
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """One setting a user chooses: the same name as a command-line flag (``--api-key-env``)
     and as a key of ``[tool.cerebras-migrate]`` (``api-key-env``). The CLI builds its
     options from this table, and the config file is checked against it."""

@@ -1,4 +1,4 @@
-"""codemods/focus.py: showing libcst only what can matter changes no result.
+"""codemods/python/focus.py: showing libcst only what can matter changes no result.
 
 Every comparison migrates the same text twice, with focus and with the whole module
 (``migrate_source(..., focus=False)``), and requires the same code, diagnostics, secrets

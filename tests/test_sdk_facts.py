@@ -1,4 +1,4 @@
-"""The facts in ``codemods/sdk.py`` and its data file, checked against the installed SDKs.
+"""The facts in ``codemods/facts/`` and its data file, checked against the installed SDKs.
 
 A new SDK release that adds or removes a keyword fails here, not as a wrong rewrite.
 """

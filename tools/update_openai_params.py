@@ -1,4 +1,4 @@
-"""Regenerate ``codemods/data/openai_params.json`` from a per-release signature dump.
+"""Regenerate ``codemods/facts/data/openai_params.json`` from a per-release signature dump.
 
 Usage: ``python tools/update_openai_params.py SIGNATURES.json``
 
@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+
+from codemods.facts.openai_params import TABLE
 
 KEYS = {
     "openai/resources/completions.py::create": "completions.create",
@@ -37,7 +39,7 @@ def main(src: str) -> None:
     out: dict[str, dict[str, list[str]]] = {}
     for version in sorted(raw, key=version_key):
         out[version] = {KEYS[k]: v for k, v in sorted(raw[version].items()) if k in KEYS}
-    dest = Path(__file__).resolve().parent.parent / "codemods" / "data" / "openai_params.json"
+    dest = TABLE
     dest.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
     print(f"wrote {len(out)} releases to {dest.name}")
 

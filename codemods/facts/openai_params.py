@@ -21,14 +21,16 @@ def _version_key(version: str) -> Version:
         return Version("0")
 
 
+# Beside this module, where the package data is installed. importlib.resources would find
+# the same file for 10-25 ms of imports and lookups, paid by every run at its end.
+TABLE = Path(__file__).parent / "data" / "openai_params.json"
+
+
 @cache
 def _openai_table() -> dict[str, dict[str, list[str]]]:
     import json
 
-    # Beside this module, where the package data is installed. importlib.resources would
-    # find the same file for 10-25 ms of imports and lookups, paid by every run at its end.
-    path = Path(__file__).parent / "data" / "openai_params.json"
-    return json.loads(path.read_text("utf-8"))
+    return json.loads(TABLE.read_text("utf-8"))
 
 
 def known_openai_versions() -> list[str]:

@@ -55,7 +55,7 @@ class Context:
     # What becomes of the SDK imports (codemods/python/plan.py), made before any fixer runs.
     imports: ImportPlan = field(default_factory=ImportPlan)
     # Whether a name is bound in the parts of the file libcst was not shown
-    # (codemods/focus.py): a name a fixer creates must not collide with those either.
+    # (codemods/python/focus.py): a name a fixer creates must not collide with those either.
     hides: Callable[[str], bool] = nothing_hidden
     _requests: dict[int, RequestCall | None] = field(default_factory=dict)
 

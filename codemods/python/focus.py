@@ -77,7 +77,7 @@ class _Chunk:
 
     @cached_property
     def bindings(self) -> frozenset[str]:
-        """Every name it binds, as codemods.resolve counts bindings (for ``Focus.hides``)."""
+        """Every name it binds, as codemods.python.resolve counts bindings (for ``Focus.hides``)."""
         return frozenset(_resolver_bindings(self.node))
 
     def binds(self) -> set[str]:
@@ -98,7 +98,7 @@ class Focus:
     _hidden: list[_Chunk] = field(default_factory=list)
 
     def hides(self, name: str) -> bool:
-        """Whether a hidden statement binds ``name``, as codemods.resolve counts bindings.
+        """Whether a hidden statement binds ``name``, as codemods.python.resolve counts bindings.
         Only statements whose text holds the word are walked, once each."""
         return any(name in c.words and name in c.bindings for c in self._hidden)
 
@@ -293,7 +293,7 @@ def _all_binds(node: ast.stmt) -> set[str]:
 
 
 def _resolver_bindings(node: ast.AST) -> Iterator[str]:
-    """The names codemods.resolve's collector binds in ``node``, in any scope: definitions,
+    """The names codemods.python.resolve's collector binds in ``node``, in any scope: definitions,
     parameters, non-relative imports, and assignment, ``for``, ``with`` and ``:=`` targets
     (lambdas are not entered; comprehension and ``except`` names are not bindings there)."""
     stack = [node]

@@ -15,8 +15,7 @@ mean the target's class. Whether a constructor migrates at all is decided once, 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import libcst as cst
 
@@ -41,29 +40,28 @@ def is_sdk_module(qualname: str) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class ImportAction:
+class ImportAction(NamedTuple):
     action: Literal["keep", "move", "drop"]
     module: str | None = None
     alias: cst.ImportAlias | None = None
 
 
-@dataclass
 class ImportPlan:
-    source: str = "openai"  # the SDK whose imports move
-    # What becomes of each name of every ``from <source> import ...``, by statement id.
-    actions: dict[int, dict[str, ImportAction]] = field(default_factory=dict)
-    # (local name, the qualified name it resolves to) -> the name its uses get.
-    renames: dict[tuple[str, str], str] = field(default_factory=dict)
-    rename_names: set[str] = field(default_factory=set)  # the local names of ``renames``
-    # Imported names whose import statement moves to the target SDK: (local, qualname).
-    moved: set[tuple[str, str]] = field(default_factory=set)
-    # ``import openai`` and the like: (local, qualname), removed if unused at the end.
-    module_imports: set[tuple[str, str]] = field(default_factory=set)
-    # ``func`` node ids of constructors that stay on the old SDK (they keep their class).
-    kept_funcs: set[int] = field(default_factory=set)
-    # Import statements of names without an exact counterpart (CM111), with the name.
-    no_counterpart: list[tuple[cst.SimpleStatementLine, str]] = field(default_factory=list)
+    def __init__(self, source: str = "openai") -> None:
+        self.source = source  # the SDK whose imports move
+        # What becomes of each name of every ``from <source> import ...``, by statement id.
+        self.actions: dict[int, dict[str, ImportAction]] = {}
+        # (local name, the qualified name it resolves to) -> the name its uses get.
+        self.renames: dict[tuple[str, str], str] = {}
+        self.rename_names: set[str] = set()  # the local names of ``renames``
+        # Imported names whose import statement moves to the target SDK: (local, qualname).
+        self.moved: set[tuple[str, str]] = set()
+        # ``import openai`` and the like: (local, qualname), removed if unused at the end.
+        self.module_imports: set[tuple[str, str]] = set()
+        # ``func`` node ids of constructors that stay on the old SDK (they keep their class).
+        self.kept_funcs: set[int] = set()
+        # Import statements of names without an exact counterpart (CM111), with the name.
+        self.no_counterpart: list[tuple[cst.SimpleStatementLine, str]] = []
 
     def moves(self, local: str, qualname: str | None) -> bool:
         """Whether the import binding ``local`` (to ``qualname``) moves to the target."""

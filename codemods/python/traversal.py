@@ -1,4 +1,11 @@
-"""Runs every fixer of a target in one traversal of the module and collects what they found."""
+"""Runs every fixer of a target in one traversal of the module and collects what they found.
+
+The order of the fixers, and what a hook may return, is the contract written in
+codemods/python/pipeline.py; this module carries it out: the SDK import plan first, each
+fixer's ``begin``, one walk whose hooks run in the fixers' order (a node whose kind a hook
+changed goes to no later hook), the imports the fixers asked for, each ``finish``, and the
+positions of what they reported.
+"""
 
 from __future__ import annotations
 
@@ -142,7 +149,7 @@ class _Traversal(cst.CSTTransformer):
         for hook in hooks:
             updated = hook(self.ctx, original_node, updated)
             if type(updated) is not cls and not isinstance(updated, cls):
-                break
+                break  # another kind of node now: it goes to no later fixer (pipeline.py)
         if updated is not updated_node:
             self.changed = True
         if kind & (_BLOCK | _MODULE):

@@ -27,14 +27,17 @@ prints for bad usage.
 
 from __future__ import annotations
 
+import importlib
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .base import BaseReporter, Mode
-from .github import GithubReporter
-from .json_report import JsonReporter
-from .sarif import SarifReporter
-from .text import Reporter
+
+if TYPE_CHECKING:
+    from .github import GithubReporter
+    from .json_report import JsonReporter
+    from .sarif import SarifReporter
+    from .text import Reporter
 
 
 class OutputFormat(str, Enum):
@@ -47,15 +50,31 @@ class OutputFormat(str, Enum):
 FORMATS: tuple[str, ...] = tuple(f.value for f in OutputFormat)
 
 
+# Each format's module and class, imported when asked for: a run loads one format only.
+_CLASSES = {
+    OutputFormat.TEXT: ("text", "Reporter"),
+    OutputFormat.JSON: ("json_report", "JsonReporter"),
+    OutputFormat.GITHUB: ("github", "GithubReporter"),
+    OutputFormat.SARIF: ("sarif", "SarifReporter"),
+}
+
+
+def _reporter_class(output_format: str | OutputFormat) -> type[BaseReporter]:
+    module, name = _CLASSES[OutputFormat(output_format)]
+    cls: type[BaseReporter] = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    return cls
+
+
 def make_reporter(output_format: str | OutputFormat, mode: Mode, **kwargs: Any) -> BaseReporter:
     """The reporter for ``output_format``; ``kwargs`` are ``BaseReporter``'s keywords."""
-    cls = {
-        OutputFormat.TEXT: Reporter,
-        OutputFormat.JSON: JsonReporter,
-        OutputFormat.GITHUB: GithubReporter,
-        OutputFormat.SARIF: SarifReporter,
-    }[OutputFormat(output_format)]
-    return cls(mode, **kwargs)
+    return _reporter_class(output_format)(mode, **kwargs)
+
+
+def __getattr__(name: str) -> Any:
+    for output_format, (_, class_name) in _CLASSES.items():
+        if class_name == name:
+            return _reporter_class(output_format)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from codemods.options import Options, Target
 from codemods.rules import Rule
@@ -21,9 +21,10 @@ if TYPE_CHECKING:
 
     from codemods.python.context import Context
 
+_EMPTY: Mapping[Any, Any] = MappingProxyType({})
 
-@dataclass(frozen=True)
-class Example:
+
+class Example(NamedTuple):
     """A small program and what the whole pipeline makes of it on each target.
 
     ``after`` maps a target to the migrated text (absent: the program comes back as it is);
@@ -33,9 +34,9 @@ class Example:
     """
 
     before: str
-    after: Mapping[Target, str] = field(default_factory=dict)
-    codes: Mapping[Target, tuple[str, ...]] = field(default_factory=dict)
-    options: Mapping[str, Any] = field(default_factory=dict)
+    after: Mapping[Target, str] = _EMPTY
+    codes: Mapping[Target, tuple[str, ...]] = _EMPTY
+    options: Mapping[str, Any] = _EMPTY
     name: str = ""
 
     def source(self) -> str:

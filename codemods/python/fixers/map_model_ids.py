@@ -150,7 +150,7 @@ class MapModelIds(Fixer):
                     """,
             },
             codes={"openai": ("CM301",), "cerebras": ("CM301",)},
-            options={"model_map": [["gpt-4o", "zai-glm-4.7"]]},
+            options={"model_map": (("gpt-4o", "zai-glm-4.7"),)},
         ),
         Example(
             name="keep-models",
