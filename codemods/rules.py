@@ -72,6 +72,11 @@ class Rule:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    @property
+    def sentence(self) -> str:
+        """The summary as a sentence, for text that stands alone (SARIF, ``--explain``)."""
+        return self.summary[:1].upper() + self.summary[1:] + "."
+
 
 @dataclass(frozen=True)
 class Diagnostic:

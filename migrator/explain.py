@@ -19,7 +19,7 @@ def explain(rule: Rule) -> str:
     fix = "" if rule.severity is Severity.ERROR else f", fix: {rule.fix.value}"
     parts = [
         f"{rule.code} ({rule.name}), severity {rule.severity.value}{fix}",
-        rule.summary[:1].upper() + rule.summary[1:] + ".",
+        rule.sentence,
         _fill(rule.explanation),
     ]
     example = _example(rule)

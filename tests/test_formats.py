@@ -288,7 +288,8 @@ def test_sarif_is_valid_and_lists_every_rule(mixed: Path) -> None:
     levels = {"fixed": "note", "warning": "warning", "error": "error"}
     for code_, rule in RULES.items():
         assert by_id[code_]["name"] == rule.name
-        assert by_id[code_]["shortDescription"]["text"] == rule.summary
+        assert by_id[code_]["shortDescription"]["text"] == rule.sentence
+        assert by_id[code_]["fullDescription"]["text"] == rule.explanation
         assert by_id[code_]["defaultConfiguration"]["level"] == levels[rule.severity.value]
     results = {
         (r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]): r

@@ -53,11 +53,11 @@ def artifact_location(path: str, cwd: Path | None = None) -> dict[str, str]:
 
 
 def _sarif_rule(rule: Rule) -> dict[str, Any]:
-    full = rule.explanation or rule.summary
+    full = rule.explanation or rule.sentence
     return {
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": rule.summary},
+        "shortDescription": {"text": rule.sentence},
         "fullDescription": {"text": full},
         "help": {"text": f"{full} Severity: {rule.severity.value}; fix: {rule.fix.value}."},
         "helpUri": f"{INFORMATION_URI}#diagnostics",
