@@ -32,8 +32,8 @@ REWRITE_RULE = Rule(
     "file-rewrite",
     Severity.WARNING,
     Fix.SAFE,
-    "The file is (or would be) rewritten for Cerebras; with --diff or --check the result "
-    "carries the whole new file as its fix, unless that would print a hard-coded key.",
+    "the file is (or would be) rewritten for Cerebras; with --diff or --check the result "
+    "carries the whole new file as its fix, unless that would print a hard-coded key",
     "",
     {},
 )
