@@ -1,7 +1,8 @@
 """The layout holds: data flows one way, and each contract is written in one place.
 
-- no import cycle among the modules of ``migrator`` and ``codemods`` (function-level imports
-  count), no private name imported across modules, ``codemods`` never imports ``migrator``;
+- no import cycle among the modules of ``migrator`` and ``codemods`` (function-level and
+  type-only imports count), no private name imported across modules, ``codemods`` never
+  imports ``migrator``;
 - no fixer imports another fixer; the pipeline's table of shared node kinds is the fixers'
   real hooks, in the pipeline's order;
 - only ``codemods/python/cst/walk.py`` touches libcst's private API, and the private names
@@ -40,25 +41,12 @@ def _modules() -> dict[str, Path]:
 MODULES = _modules()
 
 
-def _type_only(tree: ast.Module) -> set[int]:
-    """The ids of the imports under ``if TYPE_CHECKING:``: never run, so never a cycle."""
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING"):
-            found |= {id(inner) for statement in node.body for inner in ast.walk(statement)}
-    return found
-
-
 def _imports(name: str, path: Path) -> list[tuple[str, list[str]]]:
-    """(module, names) for every import of ``path`` that runs (function-level ones too),
-    relative ones resolved."""
+    """(module, names) for every import of ``path``, relative ones resolved: function-level
+    and type-only (``if TYPE_CHECKING:``) imports too, so that no cycle hides there."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = []
-    tree = ast.parse(path.read_text())
-    skipped = _type_only(tree)
-    for node in ast.walk(tree):
-        if id(node) in skipped:
-            continue
+    for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             found += [(alias.name, []) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):

@@ -9,22 +9,21 @@ are noted, to be removed at the end when nothing uses them.
 Fixers only read the plan (``Context.imports``): ``SwitchSdk`` rewrites the statements and
 names by it, and ``ClientConstructors`` knows from it whether a class name already comes to
 mean the target's class. Whether a constructor migrates at all is decided once, by
-``Resolver.constructor``.
+``Resolver.constructor``. The names the plan binds, and the imports it adds, are recorded on
+the context before any fixer runs, so that no name a fixer creates takes them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Literal, NamedTuple
 
 import libcst as cst
 
 from codemods.facts import sdk
+from codemods.options import Target
 from codemods.python.cst.imports import ImportSpec
-from codemods.python.resolve import Scope
-
-if TYPE_CHECKING:
-    from codemods.python.context import Context
+from codemods.python.resolve import Resolver, Scope
 
 
 def other_sdk(target: str) -> str:
@@ -62,17 +61,26 @@ class ImportPlan:
         self.kept_funcs: set[int] = set()
         # Import statements of names without an exact counterpart (CM111), with the name.
         self.no_counterpart: list[tuple[cst.SimpleStatementLine, str]] = []
+        # What the moved imports will bind, (qualname, scope, local), and the imports to add
+        # at the top (names joining a target import statement already there).
+        self.bindings: list[tuple[str, Scope, str]] = []
+        self.imports: dict[str, ImportSpec] = {}
 
     def moves(self, local: str, qualname: str | None) -> bool:
         """Whether the import binding ``local`` (to ``qualname``) moves to the target."""
         return (local, qualname or "") in self.moved
 
 
-def plan_imports(ctx: Context) -> ImportPlan:
-    """The plan for ``ctx``'s module; names it will bind are recorded on ``ctx`` as planned
-    bindings (and imports to add), so that no other new name takes them."""
-    target = ctx.options.target
-    resolver = ctx.resolver
+class _Planner:
+    def __init__(self, resolver: Resolver, target: Target, hides: Callable[[str], bool]):
+        self.resolver = resolver
+        self.target = target
+        self.hides = hides  # names bound where the resolver was not shown (focus holes)
+
+
+def plan_imports(resolver: Resolver, target: Target, hides: Callable[[str], bool]) -> ImportPlan:
+    """The plan for the module ``resolver`` was built from, migrated to ``target``."""
+    ctx = _Planner(resolver, target, hides)
     plan = ImportPlan(source=other_sdk(target))
     # Client class names that a constructor left alone still needs with their old meaning.
     stay: set[str] = set()
@@ -108,7 +116,7 @@ def plan_imports(ctx: Context) -> ImportPlan:
 
 
 def _action(
-    ctx: Context,
+    ctx: _Planner,
     plan: ImportPlan,
     statement: cst.SimpleStatementLine,
     scope: Scope,
@@ -118,7 +126,7 @@ def _action(
     target_modules: set[str],
 ) -> ImportAction:
     name = qualname.rpartition(".")[2]
-    mapped = sdk.counterpart(qualname, ctx.options.target)
+    mapped = sdk.counterpart(qualname, ctx.target)
     if mapped is None:
         plan.no_counterpart.append((statement, qualname))
         return ImportAction("keep")
@@ -128,7 +136,7 @@ def _action(
     if local != name or new_name == name:
         # ``from openai import X as Y``, or the same name in both SDKs: uses stay as they are.
         new_local = local
-    elif _taken(ctx, new_name, mapped):
+    elif _taken(ctx, plan, new_name, mapped):
         new_local = local  # the new name means something else here: import it as the old one
     else:
         new_local = new_name
@@ -137,33 +145,29 @@ def _action(
     if _already_imported(ctx, statement, scope, new_local, mapped):
         plan.moved.add((local, qualname))
         return ImportAction("drop")  # ``from cerebras.cloud.sdk import Cerebras`` is there already
-    ctx.plan_binding(mapped, scope, new_local)
+    plan.bindings.append((mapped, scope, new_local))
     plan.moved.add((local, qualname))
     if scope.kind == "module" and module in target_modules:
         alias = new_local if new_local != new_name else None
-        ctx.needed_imports[mapped] = ImportSpec(module, new_name, alias)
+        plan.imports[mapped] = ImportSpec(module, new_name, alias)
         return ImportAction("drop")
     return ImportAction("move", module, _alias(new_name, new_local))
 
 
-def _taken(ctx: Context, name: str, qualname: str) -> bool:
-    """Whether ``name`` is bound to anything but ``qualname`` somewhere in the module."""
+def _taken(ctx: _Planner, plan: ImportPlan, name: str, qualname: str) -> bool:
+    """Whether ``name`` is bound to anything but ``qualname`` somewhere in the module, or
+    planned for something else."""
     if ctx.hides(name):  # never an SDK import: those are never hidden
         return True
     for scope in ctx.resolver.scopes.values():
         for binding in scope.bindings.get(name, ()):
             if not (binding.kind == "import" and binding.qualname == qualname):
                 return True
-    return any(
-        local == name
-        for other, entries in ctx.bound.items()
-        if other != qualname
-        for _, local in entries
-    )
+    return any(local == name for other, _, local in plan.bindings if other != qualname)
 
 
 def _already_imported(
-    ctx: Context, statement: cst.SimpleStatementLine, scope: Scope, local: str, qualname: str
+    ctx: _Planner, statement: cst.SimpleStatementLine, scope: Scope, local: str, qualname: str
 ) -> bool:
     """Whether another import statement of the same block already binds ``local`` to
     ``qualname``, so that ``statement`` would repeat it. One in another block (the other

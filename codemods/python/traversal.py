@@ -225,7 +225,11 @@ def run_fixers(
     if not ctx.resolver.imports_sdk:
         # Every rewrite starts from an import of one of the SDKs: none, nothing to do.
         return ModuleResult(module)
-    ctx.imports = plan_imports(ctx)  # before any fixer: they all read it
+    # Before any fixer: they all read it, and what it binds is taken for every new name.
+    ctx.imports = plan_imports(ctx.resolver, options.target, hides)
+    for qualname, scope, local in ctx.imports.bindings:
+        ctx.plan_binding(qualname, scope, local)
+    ctx.needed_imports.update(ctx.imports.imports)
     active = [f for f in fixers if options.target in f.targets]
     for fixer in active:
         fixer.begin(ctx)
