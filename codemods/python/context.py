@@ -1,4 +1,9 @@
-"""Per-file state shared by the fixers during the single traversal."""
+"""Per-file state of the single traversal: where it is, and what the fixers produce.
+
+The fixers write their output here (findings, secrets, statements to add, imports to add,
+names they bind) and read where the traversal is (scope, statement). What they decide from
+is read-only: the resolver, the options, the import plan (codemods/python/plan.py).
+"""
 
 from __future__ import annotations
 
