@@ -303,6 +303,33 @@ CM113 = _rule(
     "base_url dropped: the Cerebras SDK's default is right, and its paths already start with "
     "/v1 (an openai-style URL would post to /v1/v1/...)",
 )
+CM114 = _rule(
+    "CM114",
+    "ambiguous-name",
+    WARNING,
+    Fix.NONE,
+    "the SDK name is also bound to something else in the module; its import and uses were "
+    "left as they are",
+    """The module binds the name twice: to the SDK's class and to another import, a def or a
+    class (LlamaIndex's OpenAI, a project's own). Which one a use means cannot be told
+    apart, and renaming by spelling would silently swap one for the other, so nothing about
+    the name changes. Give the two their own names, then run the tool again.""",
+    "`{local}` is {qualname} here but also {other}; its uses cannot be told apart: left as "
+    "they are",
+)
+CM115 = _rule(
+    "CM115",
+    "exported-name-kept",
+    WARNING,
+    Fix.NONE,
+    "the SDK name is exported (`__all__`); its import was kept so that importers keep working",
+    """Other modules may import this name from here. Renaming it would break them, so the
+    import stays; constructors in this module are still migrated, with the target's class
+    imported beside it. Migrate the modules that import the name, then drop it from
+    __all__.""",
+    "`{local}` is exported by __all__: its import was kept for the modules that import it "
+    "from here; migrate them, then remove it",
+)
 
 # Requests -----------------------------------------------------------------------------------
 CM201 = _rule(

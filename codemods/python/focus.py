@@ -294,7 +294,7 @@ def _all_binds(node: ast.stmt) -> set[str]:
 
 def _resolver_bindings(node: ast.AST) -> Iterator[str]:
     """The names codemods.python.resolve's collector binds in ``node``, in any scope: definitions,
-    parameters, non-relative imports, and assignment, ``for``, ``with`` and ``:=`` targets
+    parameters, imports, and assignment, ``for``, ``with`` and ``:=`` targets
     (lambdas are not entered; comprehension and ``except`` names are not bindings there)."""
     stack = [node]
     while stack:
@@ -315,7 +315,7 @@ def _resolver_bindings(node: ast.AST) -> Iterator[str]:
             for alias in current.names:
                 yield alias.asname or alias.name.split(".")[0]
         elif isinstance(current, ast.ImportFrom):
-            if current.level == 0 and not any(a.name == "*" for a in current.names):
+            if not any(a.name == "*" for a in current.names):
                 for alias in current.names:
                     yield alias.asname or alias.name
         elif isinstance(current, (ast.Assign, ast.For, ast.AsyncFor)):

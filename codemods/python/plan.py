@@ -61,6 +61,11 @@ class ImportPlan:
         self.kept_funcs: set[int] = set()
         # Import statements of names without an exact counterpart (CM111), with the name.
         self.no_counterpart: list[tuple[cst.SimpleStatementLine, str]] = []
+        # Imports kept because the name also means something else here (CM114): the
+        # statement, the local name, what it imports, and the other thing it is bound to.
+        self.ambiguous: list[tuple[cst.SimpleStatementLine, str, str, str]] = []
+        # Imports kept because ``__all__`` exports the name (CM115): statement, local name.
+        self.exported: list[tuple[cst.SimpleStatementLine, str]] = []
         # What the moved imports will bind, (qualname, scope, local), and the imports to add
         # at the top (names joining a target import statement already there).
         self.bindings: list[tuple[str, Scope, str]] = []
@@ -78,12 +83,21 @@ class _Planner:
         self.hides = hides  # names bound where the resolver was not shown (focus holes)
 
 
-def plan_imports(resolver: Resolver, target: Target, hides: Callable[[str], bool]) -> ImportPlan:
-    """The plan for the module ``resolver`` was built from, migrated to ``target``."""
+def plan_imports(
+    resolver: Resolver,
+    target: Target,
+    hides: Callable[[str], bool],
+    pinned: frozenset[str] = frozenset(),
+) -> ImportPlan:
+    """The plan for the module ``resolver`` was built from, migrated to ``target``.
+
+    ``pinned`` names appear in statements left exactly as written (``# cerebras-migrate:
+    ignore``): their imports keep them meaning what they meant, or those statements would
+    name something that is no longer there."""
     ctx = _Planner(resolver, target, hides)
     plan = ImportPlan(source=other_sdk(target))
     # Client class names that a constructor left alone still needs with their old meaning.
-    stay: set[str] = set()
+    stay: set[str] = set(pinned)
     for call, scope in resolver.calls:
         cls = resolver.client_class(call.func, scope)
         if cls is None or cls.sdk == target:
@@ -100,19 +114,58 @@ def plan_imports(resolver: Resolver, target: Target, hides: Callable[[str], bool
         if scope.kind == "module" and sdk.in_sdk(qualname, target) and not is_sdk_module(qualname)
     }
     source_module = sdk.SDK_MODULES[plan.source]
+    exported = _exported(resolver)
     for statement, scope, local, qualname in resolver.import_aliases:
         if statement is None:
             continue
         if is_sdk_module(qualname) and source_module.startswith(qualname):
             # ``import openai``, ``import cerebras.cloud.sdk``, ``from cerebras.cloud
             # import sdk``: removed at the end if nothing uses them any more.
-            plan.module_imports.add((local, qualname))
+            if local not in pinned:
+                plan.module_imports.add((local, qualname))
+            continue
+        other = _other_meaning(scope, local, qualname)
+        if other is not None and (
+            sdk.in_sdk(qualname, plan.source) or sdk.in_sdk(qualname, target)
+        ):
+            # Neither renamed nor resolved: a constructor of it is not migrated either.
+            plan.ambiguous.append((statement, local, qualname, other))
+            plan.actions.setdefault(id(statement), {})[local] = ImportAction("keep")
             continue
         if not sdk.in_sdk(qualname, plan.source):
+            continue
+        if scope.kind == "module" and local in exported and sdk.counterpart(qualname, target):
+            plan.exported.append((statement, local))
+            plan.actions.setdefault(id(statement), {})[local] = ImportAction("keep")
             continue
         action = _action(ctx, plan, statement, scope, local, qualname, stay, target_modules)
         plan.actions.setdefault(id(statement), {})[local] = action
     return plan
+
+
+def _other_meaning(scope: Scope, local: str, qualname: str) -> str | None:
+    """What else ``local`` is bound to in ``scope`` by an import, a def or a class (then its
+    uses cannot be told apart from the SDK name's), or None. Assignments do not count: the
+    ``except ImportError: OpenAI = None`` fallback is not another meaning to migrate."""
+    for binding in scope.bindings.get(local, ()):
+        if binding.kind == "import" and binding.qualname != qualname:
+            return str(binding.qualname)
+        if binding.kind in ("def", "class"):
+            return f"the {binding.kind} {local} of this module"
+    return None
+
+
+def _exported(resolver: Resolver) -> set[str]:
+    """The names a module-level ``__all__ = [...]`` (or tuple) lists."""
+    names: set[str] = set()
+    for binding in resolver.module_scope.bindings.get("__all__", ()):
+        if binding.kind == "value" and isinstance(binding.node, (cst.List, cst.Tuple)):
+            for element in binding.node.elements:
+                if isinstance(element.value, cst.SimpleString):
+                    value = element.value.evaluated_value
+                    if isinstance(value, str):
+                        names.add(value)
+    return names
 
 
 def _action(

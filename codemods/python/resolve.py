@@ -239,18 +239,23 @@ class _Collector(cst.CSTVisitor):
                 self.module_imports.append((self.statement, self.scope, local))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+        if isinstance(node.names, cst.ImportStar):
             return
-        module = dotted_name(node.module) or ""
-        if module.split(".")[0] in sdk.SDK_ROOTS:
+        module = dotted_name(node.module) if node.module is not None else ""
+        if node.relative:
+            # ``from .errors import RateLimitError``: the project's own name, never an SDK's
+            # (its qualified name starts with a dot), but a binding a new name must avoid.
+            module = "." * len(node.relative) + (module or "")
+        elif module and module.split(".")[0] in sdk.SDK_ROOTS:
             self.imports_sdk = True
         for alias in node.names:
             name = dotted_name(alias.name) or ""
             local = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
-            self.scope.add(local, Binding("import", qualname=f"{module}.{name}"))
-            self.import_aliases.append((self.statement, self.scope, local, f"{module}.{name}"))
+            qualname = f"{module}{name}" if module.endswith(".") else f"{module}.{name}"
+            self.scope.add(local, Binding("import", qualname=qualname))
+            self.import_aliases.append((self.statement, self.scope, local, qualname))
 
     # Assignments ------------------------------------------------------------------------
     def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:

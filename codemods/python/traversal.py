@@ -20,7 +20,7 @@ from codemods.options import Options
 from codemods.python.context import Context, nothing_hidden
 from codemods.python.cst.imports import add_imports
 from codemods.python.cst.layout import HEADED, fit_statement
-from codemods.python.cst.walk import start_positions, transform
+from codemods.python.cst.walk import start_positions, transform, walk
 from codemods.python.fixers.base import Fixer
 from codemods.python.plan import plan_imports
 from codemods.python.resolve import Resolver
@@ -205,6 +205,25 @@ def _statement_ranges(module: cst.Module) -> dict[cst.CSTNode, tuple[int, int]]:
     return ranges
 
 
+class _Names:
+    def __init__(self) -> None:
+        self.found: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found.add(node.value)
+
+
+def _names_in_skipped(
+    ranges: dict[cst.CSTNode, tuple[int, int]], skip_lines: frozenset[int]
+) -> frozenset[str]:
+    """The names that statements marked ``# cerebras-migrate: ignore`` use or bind."""
+    names = _Names()
+    for statement, (start, end) in ranges.items():
+        if any(start <= line <= end for line in skip_lines):
+            walk(statement, names)
+    return frozenset(names.found)
+
+
 def run_fixers(
     module: cst.Module,
     options: Options,
@@ -225,15 +244,16 @@ def run_fixers(
     if not ctx.resolver.imports_sdk:
         # Every rewrite starts from an import of one of the SDKs: none, nothing to do.
         return ModuleResult(module)
+    ranges = _statement_ranges(module) if skip_lines else None
+    pinned = _names_in_skipped(ranges, skip_lines) if ranges else frozenset()
     # Before any fixer: they all read it, and what it binds is taken for every new name.
-    ctx.imports = plan_imports(ctx.resolver, options.target, hides)
+    ctx.imports = plan_imports(ctx.resolver, options.target, hides, pinned)
     for qualname, scope, local in ctx.imports.bindings:
         ctx.plan_binding(qualname, scope, local)
     ctx.needed_imports.update(ctx.imports.imports)
     active = [f for f in fixers if options.target in f.targets]
     for fixer in active:
         fixer.begin(ctx)
-    ranges = _statement_ranges(module) if skip_lines else None
     traversal = _Traversal(ctx, active, skip_lines, ranges)
     new_module = transform(module, traversal.on_visit, traversal.on_leave)  # copies only changes
     changed = traversal.changed

@@ -7,11 +7,14 @@ yet is started with a blank line between it and its neighbours, so a tidy module
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
+
+from codemods.python.cst.walk import walk
 
 _SECTIONS = {"future": 0, "stdlib": 1, "thirdparty": 2, "local": 3}
 
@@ -220,11 +223,11 @@ def _insert(
     return body
 
 
-class _References(cst.CSTVisitor):
-    """Counts the uses of some names, leaving out attribute names, keywords and imports."""
+class _References:
+    """Finds the uses of some names (for ``walk``), leaving out attribute names, keywords
+    and imports; a string annotation that names one (``"openai.OpenAI"``) uses it too."""
 
     def __init__(self, names: set[str]) -> None:
-        super().__init__()
         self.names = names
         self.used: set[str] = set()
 
@@ -235,16 +238,31 @@ class _References(cst.CSTVisitor):
         return False
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        walk(node.value, self)
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
+        walk(node.value, self)
         return False
 
     def visit_Name(self, node: cst.Name) -> None:
         if node.value in self.names:
             self.used.add(node.value)
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        text = (
+            node.annotation.evaluated_value
+            if isinstance(node.annotation, cst.SimpleString)
+            else None
+        )
+        if isinstance(text, str):
+            self.used.update(n for n in self.names if re.search(rf"\b{re.escape(n)}\b", text))
+
+
+def _used(module: cst.Module, names: set[str]) -> set[str]:
+    references = _References(names)
+    walk(module, references)
+    return references.used
 
 
 class _DropImports(cst.CSTTransformer):
@@ -318,12 +336,16 @@ class _DropImports(cst.CSTTransformer):
         return updated_node.with_changes(body=self._body(updated_node.body, True))
 
 
-def remove_unused_imports(module: cst.Module, candidates: set[tuple[str, str]]) -> cst.Module:
-    """Remove the imports in ``candidates`` ((local name, qualified name) pairs) that nothing
-    in ``module`` refers to any more."""
-    counter = _References({local for local, _ in candidates})
-    module.visit(counter)
-    unused = {(local, q) for local, q in candidates if local not in counter.used}
+def remove_unused_imports(
+    module: cst.Module, candidates: set[tuple[str, str]], original: cst.Module
+) -> cst.Module:
+    """Remove the imports in ``candidates`` ((local name, qualified name) pairs) that the
+    rewrite left unused: used in ``original``, referred to by nothing in ``module`` any more.
+    An import that was unused already is the project's own business (``import openai  #
+    noqa`` to check the package is there, a re-export): it stays."""
+    names = {local for local, _ in candidates}
+    gone = _used(original, names) - _used(module, names)
+    unused = {(local, q) for local, q in candidates if local in gone}
     if not unused:
         return module
     return module.visit(_DropImports(unused))

@@ -31,7 +31,7 @@ from codemods.python.plan import is_sdk_module
 
 
 class SwitchSdk(Fixer):
-    emits = (rules.CM111,)
+    emits = (rules.CM111, rules.CM114, rules.CM115)
 
     def begin(self, ctx: Context) -> None:
         self.plan = ctx.imports
@@ -39,6 +39,10 @@ class SwitchSdk(Fixer):
         # Names that are not references (attribute names, keywords, import names): never
         # renamed. Filled by the visit hooks, before the names below them are left.
         self.not_references: set[int] = set()
+        for statement, local, qualname, other in self.plan.ambiguous:
+            ctx.report(statement, rules.CM114, local=local, qualname=qualname, other=other)
+        for statement, local in self.plan.exported:
+            ctx.report(statement, rules.CM115, local=local)
         for statement, qualname in self.plan.no_counterpart:
             ctx.report(
                 statement, rules.CM111, "import", qualname=qualname, target=ctx.options.target
@@ -171,7 +175,8 @@ class SwitchSdk(Fixer):
     def finish(self, ctx: Context, module: cst.Module) -> cst.Module:
         if not self.active or not self.plan.module_imports:
             return module
-        return remove_unused_imports(module, self.plan.module_imports)
+        original = ctx.resolver.module_scope.node
+        return remove_unused_imports(module, self.plan.module_imports, original)  # type: ignore[arg-type]
 
     examples = (
         Example(
@@ -269,6 +274,81 @@ class SwitchSdk(Fixer):
                     """,
             },
             codes={"cerebras": ("CM111",)},
+        ),
+        Example(
+            name="relative-import-kept-apart",
+            before="""
+                import openai
+
+                from .errors import RateLimitError
+
+
+                def retryable(exc: Exception) -> bool:
+                    return isinstance(exc, (openai.RateLimitError, RateLimitError))
+                """,
+            after={
+                "cerebras": """
+                    from cerebras.cloud.sdk import RateLimitError as _RateLimitError
+
+                    from .errors import RateLimitError
+
+
+                    def retryable(exc: Exception) -> bool:
+                        return isinstance(exc, (_RateLimitError, RateLimitError))
+                    """,
+            },
+        ),
+        Example(
+            name="ambiguous-name",
+            before="""
+                from llama_index.llms.openai import OpenAI
+
+                llm = OpenAI(model="gpt-4o")
+
+                from openai import OpenAI  # noqa: E402
+
+                client = OpenAI()
+                """,
+            codes={"openai": ("CM114",), "cerebras": ("CM114",)},
+        ),
+        Example(
+            name="exported-name-kept",
+            before="""
+                from openai import OpenAI
+
+                __all__ = ["OpenAI", "make_client"]
+
+
+                def make_client():
+                    return OpenAI()
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import OpenAI
+
+                    __all__ = ["OpenAI", "make_client"]
+
+
+                    def make_client():
+                        return OpenAI(
+                            base_url="https://api.cerebras.ai/v1",
+                            api_key=os.environ.get("CEREBRAS_API_KEY"),
+                        )
+                    """,
+                "cerebras": """
+                    from cerebras.cloud.sdk import Cerebras
+                    from openai import OpenAI
+
+                    __all__ = ["OpenAI", "make_client"]
+
+
+                    def make_client():
+                        return Cerebras()
+                    """,
+            },
+            codes={"cerebras": ("CM115",)},
         ),
     )
 
