@@ -57,6 +57,11 @@ class Context:
     # Qualified name -> (scope, local name) of bindings that exist or that a fixer plans.
     bound: dict[str, list[tuple[Scope, str]]] = field(default_factory=dict)
     needed_imports: dict[str, ImportSpec] = field(default_factory=dict)  # the ones to add
+    # Imports to add beside a nested import (in a function, a ``try:``), so that a lazy
+    # import stays lazy: the import statement's id -> (it, the specs to add after it).
+    nested_imports: dict[int, tuple[cst.SimpleStatementLine, list[ImportSpec]]] = field(
+        default_factory=dict
+    )
     # What becomes of the SDK imports (codemods/python/plan.py), made before any fixer runs.
     imports: ImportPlan = field(default_factory=ImportPlan)
     # Whether a name is bound in the parts of the file libcst was not shown
@@ -101,12 +106,14 @@ class Context:
         names.update(local for entries in self.bound.values() for _, local in entries)
         return Taken(names, self.hides)
 
-    def bind(self, qualname: str) -> str:
-        """A local name for ``qualname`` usable here, importing it at the top when needed.
+    def bind(self, qualname: str, beside: str | None = None) -> str:
+        """A local name for ``qualname`` usable here, importing it when needed.
 
         ``os`` gives ``import os``; ``cerebras.cloud.sdk.Cerebras`` gives
         ``from cerebras.cloud.sdk import Cerebras``. A name already bound to something else
-        gets a fresh alias instead; nothing already imported is imported twice.
+        gets a fresh alias instead; nothing already imported is imported twice. The import
+        goes at the top, or, when ``beside`` names a local bound by an import nested in a
+        function or a ``try:``, right after that import: a lazy import stays lazy.
         """
         module, _, name = qualname.rpartition(".")
         is_module = "." not in qualname
@@ -130,11 +137,17 @@ class Context:
         local = wanted
         while local in taken:
             local = "_" + local
-        self.plan_binding(qualname, self.resolver.module_scope, local)
         if is_module:
             spec = ImportSpec(qualname, alias=local if local != qualname else None)
         else:
             spec = ImportSpec(module, name, alias=local if local != name else None)
+        nested = self.resolver.nested_import(beside, self.scope) if beside else None
+        if nested is not None:
+            statement, scope = nested
+            self.plan_binding(qualname, scope, local)
+            self.nested_imports.setdefault(id(statement), (statement, []))[1].append(spec)
+            return local
+        self.plan_binding(qualname, self.resolver.module_scope, local)
         self.needed_imports[qualname] = spec
         return local
 

@@ -389,6 +389,27 @@ class Resolver:
     def is_openai_module(self, node: cst.CSTNode, scope: Scope) -> bool:
         return self.qualname(node, scope) == sdk.OPENAI_MODULE
 
+    def nested_import(
+        self, local: str, scope: Scope
+    ) -> tuple[cst.SimpleStatementLine, Scope] | None:
+        """The import statement that binds ``local`` as seen from ``scope``, with its scope,
+        when it is nested (in a function, a class, a ``try:`` or ``if``) rather than at the
+        top of the module; None otherwise."""
+        current: Scope | None = scope
+        first = True
+        while current is not None:
+            if (first or current.kind != "class") and local in current.bindings:
+                for statement, where, name, _ in self.import_aliases:
+                    if where is current and name == local and statement is not None:
+                        top = current.kind == "module" and any(
+                            s is statement for s in self._module.body
+                        )
+                        return None if top else (statement, current)
+                return None
+            first = False
+            current = current.parent
+        return None
+
     def module_attribute(self, scope: Scope, target: cst.BaseExpression) -> str | None:
         """``api_key`` for ``openai.api_key`` (an attribute of the ``openai`` module)."""
         if isinstance(target, cst.Attribute) and self.is_openai_module(target.value, scope):

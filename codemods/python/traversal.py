@@ -18,7 +18,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from codemods.options import Options
 from codemods.python.context import Context, nothing_hidden
-from codemods.python.cst.imports import add_imports
+from codemods.python.cst.imports import add_imports, add_imports_beside
 from codemods.python.cst.layout import HEADED, fit_statement
 from codemods.python.cst.walk import start_positions, transform, walk
 from codemods.python.fixers.base import Fixer
@@ -259,6 +259,9 @@ def run_fixers(
     changed = traversal.changed
     if ctx.needed_imports:
         new_module = add_imports(new_module, list(ctx.needed_imports.values()), options.line_length)
+        changed = True
+    if ctx.nested_imports:
+        new_module = add_imports_beside(new_module, ctx.nested_imports, options.line_length)
         changed = True
     for fixer in active:
         finished = fixer.finish(ctx, new_module)

@@ -186,6 +186,60 @@ def add_imports(
     return module.with_changes(body=body)
 
 
+class _AddBeside(cst.CSTTransformer):
+    def __init__(
+        self,
+        nested: dict[int, tuple[cst.SimpleStatementLine, list[ImportSpec]]],
+        line_length: int,
+    ) -> None:
+        super().__init__()
+        self.nested = nested
+        self.line_length = line_length
+
+    def _body(
+        self, original: Sequence[cst.BaseStatement], body: Sequence[cst.BaseStatement]
+    ) -> list[cst.BaseStatement]:
+        # libcst's visit rebuilds every node: the statements are found by the originals' ids.
+        out: list[cst.BaseStatement] = []
+        for before, statement in zip(original, body, strict=True):
+            out.append(statement)
+            entry = self.nested.get(id(before))
+            if entry is None:
+                continue
+            grouped: dict[str, list[ImportSpec]] = {}
+            for spec in sorted(set(entry[1])):
+                if spec.name is None:
+                    out.append(spec.statement())
+                else:
+                    grouped.setdefault(spec.module, []).append(spec)
+            for module, group in grouped.items():
+                aliases = [s.statement().body[0].names[0] for s in group]  # type: ignore[attr-defined,index]
+                aliases.sort(key=lambda a: name_key(_alias_name(a)))
+                out.append(
+                    cst.SimpleStatementLine([from_import(module, aliases, self.line_length)])
+                )
+        return out
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return updated_node.with_changes(body=self._body(original_node.body, updated_node.body))
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        return updated_node.with_changes(body=self._body(original_node.body, updated_node.body))
+
+
+def add_imports_beside(
+    module: cst.Module,
+    nested: dict[int, tuple[cst.SimpleStatementLine, list[ImportSpec]]],
+    line_length: int = 88,
+) -> cst.Module:
+    """``module`` with the imports of ``nested`` (an import statement's id -> the specs to
+    add) right after those statements, one ``from m import ...`` per module, so that an
+    import nested in a function or a ``try:`` is joined where it is."""
+    return module.visit(_AddBeside(nested, line_length))
+
+
 def _insert(
     body: list[cst.BaseStatement], start: int, spec: ImportSpec, new: cst.SimpleStatementLine
 ) -> list:
@@ -240,6 +294,10 @@ class _References:
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         walk(node.value, self)
         return False
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
+        # ``openai = None`` (the ``except ImportError:`` fallback) binds the name, uses nothing.
+        return not isinstance(node.target, cst.Name)
 
     def visit_Arg(self, node: cst.Arg) -> bool:
         walk(node.value, self)

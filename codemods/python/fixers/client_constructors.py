@@ -76,7 +76,8 @@ class ClientConstructors(Fixer):
         new = self._arguments(ctx, original, updated, cls)
         if cls.sdk != options.target and self._class_stays(ctx, original.func):
             # The class name still means the old SDK here (another constructor needs it).
-            local = ctx.bind(sdk.TARGET_CLASS[(options.target, cls.is_async)])
+            beside = original.func.value if isinstance(original.func, cst.Name) else None
+            local = ctx.bind(sdk.TARGET_CLASS[(options.target, cls.is_async)], beside=beside)
             new = new.with_changes(func=cst.Name(local))
         if not new.deep_equals(updated):
             ctx.rewrote(original)

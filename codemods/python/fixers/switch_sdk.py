@@ -170,7 +170,7 @@ class SwitchSdk(Fixer):
                 )
             return updated
         ctx.rewrote(original)
-        return cst.Name(ctx.bind(mapped))
+        return cst.Name(ctx.bind(mapped, beside=_root_name(original)))
 
     def finish(self, ctx: Context, module: cst.Module) -> cst.Module:
         if not self.active or not self.plan.module_imports:
@@ -367,6 +367,13 @@ class _RenameInString(cst.CSTTransformer):
         new = self.fixer.leave_Name(self.ctx, original_node, updated_node)
         self.changed = self.changed or new is not updated_node
         return new
+
+
+def _root_name(node: cst.BaseExpression) -> str | None:
+    """``openai`` for ``openai.types.chat``: the name an attribute chain starts from."""
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
 
 
 def _is_export(qualname: str) -> bool:
