@@ -330,6 +330,36 @@ CM115 = _rule(
     "`{local}` is exported by __all__: its import was kept for the modules that import it "
     "from here; migrate them, then remove it",
 )
+CM116 = _rule(
+    "CM116",
+    "unattributed-client",
+    WARNING,
+    Fix.NONE,
+    "the request's client is known only by its type, and the module keeps a client of that "
+    "type where it is; left as it is",
+    """The call is made on a client the code shows only by its type (a parameter annotated
+    OpenAI, say), while this module also keeps a client of that class on its old provider
+    (another provider, a computed URL, a class passed around). Which of them reaches this
+    call cannot be told, so the request is not rewritten. Make sure the client passed here is
+    the migrated one, and migrate the call by hand if it is.""",
+    "which {cls} client this call is made on cannot be told (this module also keeps one on "
+    "its old provider); left as it is",
+)
+CM117 = _rule(
+    "CM117",
+    "client-class-as-value",
+    WARNING,
+    Fix.NONE,
+    "the client class is used as a value (assigned, passed, subclassed): the clients made "
+    "from it cannot be followed",
+    """The class is not only called, caught or checked: it is stored, passed to a function or
+    subclassed, and the clients made from it elsewhere (a factory building DeepSeek or a
+    local server as well as OpenAI) cannot be followed. Its import and that use are left as
+    they are; constructors called directly are still migrated. Migrate the clients the
+    factory builds by hand.""",
+    "{cls} is used as a value here: the clients made from it cannot be followed; left on "
+    "{sdk}: migrate them by hand",
+)
 
 # Requests -----------------------------------------------------------------------------------
 CM201 = _rule(

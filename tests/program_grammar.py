@@ -647,9 +647,14 @@ def sdk_programs(draw: st.DrawFn) -> SdkProgram:
             max_size=3,
         )
     )
+    # Requests on a typed parameter: the client is made (and migrated) elsewhere, unless this
+    # module also keeps a client of the same class on another provider; then which one the
+    # parameter gets cannot be told, and they are left alone (CM116).
+    param_requests: list[int] = []
+    sync_left_alone = False
     for n, holder in enumerate(holders):
         lines.append((0, ""))
-        followed = True  # a typed parameter: the client is made (and migrated) elsewhere
+        followed = True
         if holder == "module":
             name = f"client{n}"
             ctor, followed = draw(constructor(sync_ref, flavor))
@@ -664,11 +669,13 @@ def sdk_programs(draw: st.DrawFn) -> SdkProgram:
             statements, count = draw(request_statements("self.client", False))
             lines += _lines(statements, 2)
             migrated += [followed] * count
+            sync_left_alone = sync_left_alone or not followed
             continue
         elif holder == "param":
             annotation = draw(st.sampled_from([sync_ref, f'"{sync_ref} | None"']))
             lines.append((0, f"def ask{n}(client: {annotation}, q: str) -> None:"))
             statements, count = draw(request_statements("client", False))
+            param_requests += range(len(migrated), len(migrated) + count)
         elif holder == "async":
             name = f"aclient{n}"
             ctor, followed = draw(constructor(async_ref, flavor))
@@ -683,6 +690,11 @@ def sdk_programs(draw: st.DrawFn) -> SdkProgram:
             statements, count = draw(request_statements("c", False))
         lines += _lines(statements, 1)
         migrated += [followed] * count
+        if holder in ("module", "factory"):
+            sync_left_alone = sync_left_alone or not followed
+    if sync_left_alone:
+        for index in param_requests:
+            migrated[index] = False
     return SdkProgram(render(lines, draw(styles)), tuple(migrated))
 
 

@@ -16,7 +16,7 @@ import libcst as cst
 from codemods.options import Options
 from codemods.python.cst.imports import ImportSpec
 from codemods.python.plan import ImportPlan
-from codemods.python.resolve import RequestCall, Resolver, Scope
+from codemods.python.resolve import ClientRef, RequestCall, Resolver, Scope
 from codemods.rules import DEFAULT, Rule
 
 
@@ -152,8 +152,25 @@ class Context:
         return local
 
     def request(self, call: cst.Call) -> RequestCall | None:
-        """The request this original call makes, if it is one on a resolved client."""
+        """The request this original call makes, if it is one on a resolved client. A client
+        known only by its type, of a class some client of this module keeps on its old
+        provider, is ``unattributed``: which of the two it is cannot be told."""
         key = id(call)
         if key not in self._requests:
-            self._requests[key] = self.resolver.request(call, self.scope)
+            found = self.resolver.request(call, self.scope)
+            if found is not None:
+                found = RequestCall(found.method, self.attributed(found.client))
+            self._requests[key] = found
         return self._requests[key]
+
+    def attributed(self, client: ClientRef) -> ClientRef:
+        """``client``, or the same marked ``unattributed`` when only its type is known and
+        this module keeps a client of that class on its old provider."""
+        cls = client.cls
+        if (
+            cls is not None
+            and client.provider == "unknown"
+            and (cls.sdk, cls.name) in self.imports.unsure
+        ):
+            return ClientRef(cls, "unattributed")
+        return client

@@ -23,7 +23,7 @@ import libcst as cst
 from codemods.facts import sdk
 from codemods.options import Target
 from codemods.python.cst.imports import ImportSpec
-from codemods.python.resolve import Resolver, Scope
+from codemods.python.resolve import ClientClass, Resolver, Scope
 
 
 def other_sdk(target: str) -> str:
@@ -66,6 +66,15 @@ class ImportPlan:
         self.ambiguous: list[tuple[cst.SimpleStatementLine, str, str, str]] = []
         # Imports kept because ``__all__`` exports the name (CM115): statement, local name.
         self.exported: list[tuple[cst.SimpleStatementLine, str]] = []
+        # Client classes used as values (CM117): the use, and the class.
+        self.class_values: list[tuple[cst.Name, ClientClass]] = []
+        # Client classes, as (sdk, name), of which some client in this module does not move
+        # (a constructor left alone, a class used as a value): a client known only by its
+        # type (``client: OpenAI``) may be either, so its requests are left alone (CM116).
+        self.unsure: set[tuple[str, str]] = set()
+        # The qualified names of those classes of the SDK that moves: every reference to them
+        # keeps its meaning (``openai.OpenAI`` in an annotation is not switched either).
+        self.kept_classes: set[str] = set()
         # What the moved imports will bind, (qualname, scope, local), and the imports to add
         # at the top (names joining a target import statement already there).
         self.bindings: list[tuple[str, Scope, str]] = []
@@ -100,12 +109,21 @@ def plan_imports(
     stay: set[str] = set(pinned)
     for call, scope in resolver.calls:
         cls = resolver.client_class(call.func, scope)
-        if cls is None or cls.sdk == target:
+        if cls is None or resolver.constructor(call, cls).migrates:
             continue
-        if not resolver.constructor(call, cls).migrates:
+        plan.unsure.add((cls.sdk, cls.name))
+        if cls.sdk != target:
             plan.kept_funcs.add(id(call.func))
+            plan.kept_classes.add(resolver.qualname(call.func, scope) or "")
             if isinstance(call.func, cst.Name):
                 stay.add(call.func.value)
+    for name, scope in resolver.value_uses:
+        cls = resolver.client_class(name, scope)
+        if cls is not None:
+            plan.class_values.append((name, cls))
+            plan.unsure.add((cls.sdk, cls.name))
+            plan.kept_classes.add(resolver.qualname(name, scope) or "")
+            stay.add(name.value)
     # Target modules the module already imports names from, at its top level: names that
     # move there join that statement instead of starting a second one.
     target_modules = {

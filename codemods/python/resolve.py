@@ -28,8 +28,10 @@ REQUEST_VERBS = frozenset(verb for path in sdk.REQUEST_METHODS for verb in path[
 # Where a client sends its requests, as far as the code shows. "dynamic": its constructor is
 # in view but its URL or arguments are only known at run time (the rewrite leaves it alone);
 # "unknown": only its type is in view (a parameter annotated ``client: OpenAI``), so it is
-# taken to be a client the migration points at Cerebras where it is made.
-Provider = Literal["openai", "cerebras", "other", "dynamic", "unknown"]
+# taken to be a client the migration points at Cerebras where it is made; "unattributed":
+# only its type is in view, and the module keeps a client of that class where it is, so
+# which one it is cannot be told (its requests are left alone and reported).
+Provider = Literal["openai", "cerebras", "other", "dynamic", "unknown", "unattributed"]
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class ClientRef:
     @property
     def migrated(self) -> bool:
         """Whether its requests follow the migration: clients left alone keep theirs."""
-        return self.sdk != "azure" and self.provider not in ("other", "dynamic")
+        return self.sdk != "azure" and self.provider not in ("other", "dynamic", "unattributed")
 
 
 # Why a constructor is left alone: rewriting it would send some other provider's traffic, or
@@ -167,12 +169,95 @@ class _Collector(cst.CSTVisitor):
         # Statements that bind the ``openai`` module itself, with the scope and local name.
         self.module_imports: list[tuple[cst.SimpleStatementLine, Scope, str]] = []
         self.statement: cst.SimpleStatementLine | None = None
+        # Names imported from an SDK, and where such a name is used as a value rather than
+        # called, caught, ``isinstance``-checked or written in an annotation: passed,
+        # assigned, subclassed. A client made from a class used so cannot be followed.
+        self.sdk_locals: set[str] = set()
+        self.value_uses: list[tuple[cst.Name, Scope]] = []
+        self._not_values: set[int] = set()
+        self._annotations = 0
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self.statement = node
 
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append((node, self.scope))
+        func = node.func
+        if isinstance(func, cst.Name):
+            self._not_values.add(id(func))
+            if func.value in ("isinstance", "issubclass") and len(node.args) >= 2:
+                self._types(node.args[1].value)
+
+    # Value uses of SDK names --------------------------------------------------------------
+    def _types(self, node: cst.BaseExpression) -> None:
+        """A type checked against or caught, ``X`` or ``(X, Y)``: not a value use."""
+        elements = node.elements if isinstance(node, cst.Tuple) else [node]
+        for element in elements:
+            value = element.value if isinstance(element, cst.Element) else element
+            if isinstance(value, cst.Name):
+                self._not_values.add(id(value))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if (
+            node.value in self.sdk_locals
+            and not self._annotations
+            and id(node) not in self._not_values
+        ):
+            self.value_uses.append((node, self.scope))
+
+    # ``if OpenAI is None:``, ``if not OpenAI:``: checking the SDK is there, not a value use.
+    def _tested(self, node: cst.BaseExpression) -> None:
+        if isinstance(node, cst.Name):
+            self._not_values.add(id(node))
+        elif isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+            self._tested(node.expression)
+        elif isinstance(node, cst.BooleanOperation):
+            self._tested(node.left)
+            self._tested(node.right)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        if all(
+            isinstance(c.operator, (cst.Is, cst.IsNot, cst.Equal, cst.NotEqual))
+            and isinstance(c.comparator, cst.Name)
+            and c.comparator.value == "None"
+            for c in node.comparisons
+        ):
+            self._tested(node.left)
+
+    def visit_If(self, node: cst.If) -> None:
+        self._tested(node.test)
+
+    def visit_While(self, node: cst.While) -> None:
+        self._tested(node.test)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._tested(node.test)
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self._annotations += 1
+
+    def leave_Annotation(self, original_node: cst.Annotation) -> None:
+        self._annotations -= 1
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.type is not None:
+            self._types(node.type)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._not_values.add(id(node.attr))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._not_values.add(id(node.keyword))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self._not_values.add(id(node.name))
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._not_values.add(id(node.target))
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> bool:
+        return False  # the names of an import are not uses
 
     @property
     def scope(self) -> Scope:
@@ -180,6 +265,7 @@ class _Collector(cst.CSTVisitor):
 
     # Scopes -----------------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._not_values.add(id(node.name))
         self.scope.add(node.name.value, Binding("class", node=node))
         scope = Scope("class", self.scope, node)
         self.scopes[node] = scope
@@ -189,6 +275,7 @@ class _Collector(cst.CSTVisitor):
         self.stack.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._not_values.add(id(node.name))
         outer = self.scope
         outer.add(node.name.value, Binding("def", node=node, scope=outer))
         scope = Scope("function", outer, node)
@@ -256,6 +343,8 @@ class _Collector(cst.CSTVisitor):
             qualname = f"{module}{name}" if module.endswith(".") else f"{module}.{name}"
             self.scope.add(local, Binding("import", qualname=qualname))
             self.import_aliases.append((self.statement, self.scope, local, qualname))
+            if not node.relative and module.split(".")[0] in sdk.SDK_ROOTS:
+                self.sdk_locals.add(local)
 
     # Assignments ------------------------------------------------------------------------
     def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
@@ -334,6 +423,7 @@ class Resolver:
         self._attribute_assignments = collector.attribute_assignments
         self.calls = collector.calls
         self.import_aliases = collector.import_aliases
+        self.value_uses = collector.value_uses
         self._module_imports = collector.module_imports
         self._module = module
         self._module_config: dict[str, list[cst.BaseExpression]] | None = None

@@ -32,6 +32,7 @@ def _unserved(names: list[str]) -> str | None:
 
 class ReadinessChecks(Fixer):
     emits = (
+        rules.CM116,
         rules.CM401,
         rules.CM402,
         rules.CM403,
@@ -57,8 +58,10 @@ class ReadinessChecks(Fixer):
         names = found[2] if found is not None else []
         unserved = _unserved(names)
         if unserved is not None and found is not None:
-            client = found[0]
-            if client.migrated and client.sdk == "openai":
+            client = ctx.attributed(found[0])
+            if client.provider == "unattributed":
+                self._unattributed(ctx, original, client)
+            elif client.migrated and client.sdk == "openai":
                 ctx.report(original, rules.CM401, resource=unserved, chain=".".join(names))
             return updated
         pre_v1 = self._pre_v1(ctx, original.func)
@@ -66,9 +69,16 @@ class ReadinessChecks(Fixer):
             ctx.report(original, rules.CM408, "call", chain=pre_v1)
             return updated
         request = ctx.request(original)
-        if request is not None and request.client.migrated and request.client.sdk != "azure":
+        if request is not None and request.client.provider == "unattributed":
+            self._unattributed(ctx, original, request.client)
+        elif request is not None and request.client.migrated and request.client.sdk != "azure":
             self._request(ctx, original, request)
         return updated
+
+    @staticmethod
+    def _unattributed(ctx: Context, call: cst.Call, client: ClientRef) -> None:
+        name = client.cls.name if client.cls is not None else "OpenAI"
+        ctx.report(call, rules.CM116, cls=name)
 
     def _pre_v1(self, ctx: Context, func: cst.BaseExpression) -> str | None:
         dotted = dotted_name(func) or ""
@@ -159,6 +169,21 @@ class ReadinessChecks(Fixer):
         return model
 
     examples = (
+        Example(
+            name="unattributed-client",
+            before="""
+                import os
+
+                from openai import OpenAI
+
+                local = OpenAI(base_url=os.environ["LLM_URL"])
+
+
+                def ask(client: OpenAI):
+                    return client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                """,
+            codes={"openai": ("CM104", "CM116"), "cerebras": ("CM104", "CM116")},
+        ),
         Example(
             name="unserved-endpoint",
             before="""

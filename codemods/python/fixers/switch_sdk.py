@@ -31,7 +31,7 @@ from codemods.python.plan import is_sdk_module
 
 
 class SwitchSdk(Fixer):
-    emits = (rules.CM111, rules.CM114, rules.CM115)
+    emits = (rules.CM111, rules.CM114, rules.CM115, rules.CM117)
 
     def begin(self, ctx: Context) -> None:
         self.plan = ctx.imports
@@ -39,6 +39,8 @@ class SwitchSdk(Fixer):
         # Names that are not references (attribute names, keywords, import names): never
         # renamed. Filled by the visit hooks, before the names below them are left.
         self.not_references: set[int] = set()
+        for name, cls in self.plan.class_values:
+            ctx.report(name, rules.CM117, cls=cls.name, sdk=cls.sdk)
         for statement, local, qualname, other in self.plan.ambiguous:
             ctx.report(statement, rules.CM114, local=local, qualname=qualname, other=other)
         for statement, local in self.plan.exported:
@@ -160,6 +162,7 @@ class SwitchSdk(Fixer):
             qualname is None
             or not sdk.in_sdk(qualname, self.plan.source)
             or is_sdk_module(qualname)
+            or qualname in self.plan.kept_classes  # a client of it stays: it keeps its meaning
         ):
             return updated
         mapped = sdk.counterpart(qualname, ctx.options.target)
@@ -349,6 +352,51 @@ class SwitchSdk(Fixer):
                     """,
             },
             codes={"cerebras": ("CM115",)},
+        ),
+        Example(
+            name="client-class-as-value",
+            before="""
+                from openai import AsyncOpenAI, OpenAI
+
+
+                def build(cls, **kwargs):
+                    return cls(**kwargs)
+
+
+                deepseek = build(OpenAI, base_url="https://api.deepseek.com")
+                main = OpenAI()
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import AsyncOpenAI, OpenAI
+
+
+                    def build(cls, **kwargs):
+                        return cls(**kwargs)
+
+
+                    deepseek = build(OpenAI, base_url="https://api.deepseek.com")
+                    main = OpenAI(
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                    )
+                    """,
+                "cerebras": """
+                    from cerebras.cloud.sdk import AsyncCerebras, Cerebras
+                    from openai import OpenAI
+
+
+                    def build(cls, **kwargs):
+                        return cls(**kwargs)
+
+
+                    deepseek = build(OpenAI, base_url="https://api.deepseek.com")
+                    main = Cerebras()
+                    """,
+            },
+            codes={"openai": ("CM117",), "cerebras": ("CM117",)},
         ),
     )
 
