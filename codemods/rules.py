@@ -360,6 +360,18 @@ CM117 = _rule(
     "{cls} is used as a value here: the clients made from it cannot be followed; left on "
     "{sdk}: migrate them by hand",
 )
+CM118 = _rule(
+    "CM118",
+    "handler-catches-both",
+    FIXED,
+    Fix.SAFE,
+    "in a module with clients of both SDKs, an `except` clause now catches both SDKs' error",
+    """The module keeps a client on its old SDK (another provider, a computed URL) and migrates
+    another, and exception names cannot be told apart by the client that raises them. So
+    the names keep their meaning, and an except clause that names one SDK's error catches the
+    other SDK's counterpart too: each client's errors are still caught.""",
+    "{name} is caught together with {other}: this module has clients of both SDKs",
+)
 
 # Requests -----------------------------------------------------------------------------------
 CM201 = _rule(

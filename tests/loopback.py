@@ -188,6 +188,10 @@ class _Handler(BaseHTTPRequestHandler):
         stream = bool(payload.get("stream"))
         if self.command == "GET" and route == WARMING_PATH:
             self._send(200, "application/json", b"{}")
+        elif self.server.rate_limited and self.command == "POST":
+            # As both APIs answer past a rate limit: 429 with an error object.
+            error = {"error": {"message": "rate limit exceeded", "type": "rate_limit_exceeded"}}
+            self._send(429, "application/json", json.dumps(error).encode())
         elif self.command == "POST" and route == "/v1/chat/completions":
             if stream:
                 self._send(200, "text/event-stream", sse(chat_chunks(payload)))
@@ -214,10 +218,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self) -> None:
+    def __init__(self, rate_limited: bool = False) -> None:
         super().__init__((HOST, 0), _Handler)
         self.lock = threading.Lock()
         self.requests: list[Request] = []
+        self.rate_limited = rate_limited
 
     def record(self, request: Request) -> None:
         with self.lock:
@@ -225,10 +230,11 @@ class _Server(ThreadingHTTPServer):
 
 
 class LoopbackServer:
-    """``with LoopbackServer() as server:`` serves on ``server.url`` until the block ends."""
+    """``with LoopbackServer() as server:`` serves on ``server.url`` until the block ends;
+    ``rate_limited=True`` answers every API request with 429, as past a rate limit."""
 
-    def __init__(self) -> None:
-        self._server = _Server()
+    def __init__(self, rate_limited: bool = False) -> None:
+        self._server = _Server(rate_limited)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )

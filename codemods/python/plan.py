@@ -75,10 +75,21 @@ class ImportPlan:
         # The qualified names of those classes of the SDK that moves: every reference to them
         # keeps its meaning (``openai.OpenAI`` in an annotation is not switched either).
         self.kept_classes: set[str] = set()
+        # What becomes of the SDK's other names (exceptions, types) here: "rename" when the
+        # module's clients all move; "keep" when some stay and none moves (the names then
+        # still mean what the clients raise); "both" when there are clients of both kinds:
+        # the names stay, and an ``except`` clause naming one catches its counterpart too.
+        self.names: Literal["rename", "keep", "both"] = "rename"
         # What the moved imports will bind, (qualname, scope, local), and the imports to add
         # at the top (names joining a target import statement already there).
         self.bindings: list[tuple[str, Scope, str]] = []
         self.imports: dict[str, ImportSpec] = {}
+
+    def keeps(self, qualname: str) -> bool:
+        """Whether a reference to ``qualname``, a name of the SDK that moves, keeps it."""
+        if qualname in self.kept_classes:
+            return True
+        return self.names != "rename" and not _is_client_class(qualname)
 
     def moves(self, local: str, qualname: str | None) -> bool:
         """Whether the import binding ``local`` (to ``qualname``) moves to the target."""
@@ -107,8 +118,11 @@ def plan_imports(
     plan = ImportPlan(source=other_sdk(target))
     # Client class names that a constructor left alone still needs with their old meaning.
     stay: set[str] = set(pinned)
+    moves = bool(resolver.module_requests())  # the module-level client always moves
     for call, scope in resolver.calls:
         cls = resolver.client_class(call.func, scope)
+        if cls is not None and cls.sdk != "azure" and resolver.constructor(call, cls).migrates:
+            moves = True
         if cls is None or resolver.constructor(call, cls).migrates:
             continue
         plan.unsure.add((cls.sdk, cls.name))
@@ -124,6 +138,8 @@ def plan_imports(
             plan.unsure.add((cls.sdk, cls.name))
             plan.kept_classes.add(resolver.qualname(name, scope) or "")
             stay.add(name.value)
+    if any(kind == plan.source for kind, _ in plan.unsure):
+        plan.names = "both" if moves else "keep"
     # Target modules the module already imports names from, at its top level: names that
     # move there join that statement instead of starting a second one.
     target_modules = {
@@ -201,7 +217,7 @@ def _action(
     if mapped is None:
         plan.no_counterpart.append((statement, qualname))
         return ImportAction("keep")
-    if local in stay:
+    if local in stay or plan.keeps(qualname):
         return ImportAction("keep")
     module, _, new_name = mapped.rpartition(".")
     if local != name or new_name == name:
@@ -223,6 +239,13 @@ def _action(
         plan.imports[mapped] = ImportSpec(module, new_name, alias)
         return ImportAction("drop")
     return ImportAction("move", module, _alias(new_name, new_local))
+
+
+def _is_client_class(qualname: str) -> bool:
+    module, _, name = qualname.rpartition(".")
+    if module == sdk.OPENAI_MODULE:
+        return name in sdk.OPENAI_CLIENTS or name in sdk.OPENAI_AZURE_CLIENTS
+    return module in sdk.CEREBRAS_CLIENT_MODULES and name in sdk.CEREBRAS_CLIENTS
 
 
 def _taken(ctx: _Planner, plan: ImportPlan, name: str, qualname: str) -> bool:

@@ -31,7 +31,7 @@ from codemods.python.plan import is_sdk_module
 
 
 class SwitchSdk(Fixer):
-    emits = (rules.CM111, rules.CM114, rules.CM115, rules.CM117)
+    emits = (rules.CM111, rules.CM114, rules.CM115, rules.CM117, rules.CM118)
 
     def begin(self, ctx: Context) -> None:
         self.plan = ctx.imports
@@ -162,7 +162,7 @@ class SwitchSdk(Fixer):
             qualname is None
             or not sdk.in_sdk(qualname, self.plan.source)
             or is_sdk_module(qualname)
-            or qualname in self.plan.kept_classes  # a client of it stays: it keeps its meaning
+            or self.plan.keeps(qualname)  # a client of the module stays: it keeps its meaning
         ):
             return updated
         mapped = sdk.counterpart(qualname, ctx.options.target)
@@ -174,6 +174,44 @@ class SwitchSdk(Fixer):
             return updated
         ctx.rewrote(original)
         return cst.Name(ctx.bind(mapped, beside=_root_name(original)))
+
+    def leave_ExceptHandler(
+        self, ctx: Context, original: cst.ExceptHandler, updated: cst.ExceptHandler
+    ) -> cst.ExceptHandler:
+        """A module with clients of both SDKs: ``except RateLimitError:`` catches both SDKs'
+        ``RateLimitError``, whichever client raised it."""
+        if not self.active or self.plan.names != "both" or original.type is None:
+            return updated
+        old = _types(original.type)
+        have = {ctx.resolver.qualname(e, ctx.scope) for e in old}
+        added: list[str] = []
+        for expression in old:
+            qualname = ctx.resolver.qualname(expression, ctx.scope)
+            if qualname is None or not sdk.in_sdk(qualname, self.plan.source):
+                continue
+            mapped = sdk.counterpart(qualname, ctx.options.target)
+            if mapped is None or mapped in have or is_sdk_module(qualname):
+                continue
+            have.add(mapped)
+            added.append(ctx.bind(mapped, beside=_root_name(expression)))
+            ctx.report(expression, rules.CM118, name=qualname, other=mapped)
+        if not added:
+            return updated
+        ctx.rewrote(original)
+        new = [cst.Element(cst.Name(local)) for local in added]
+        if isinstance(updated.type, cst.Tuple):
+            elements = list(updated.type.elements)
+            last = elements[-1].with_changes(
+                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            )
+            return updated.with_changes(
+                type=updated.type.with_changes(elements=[*elements[:-1], last, *_joined(new)])
+            )
+        first = cst.Element(
+            updated.type, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        )
+        pair = cst.Tuple([first, *_joined(new)])
+        return updated.with_changes(type=pair, whitespace_after_except=cst.SimpleWhitespace(" "))
 
     def finish(self, ctx: Context, module: cst.Module) -> cst.Module:
         if not self.active or not self.plan.module_imports:
@@ -398,6 +436,61 @@ class SwitchSdk(Fixer):
             },
             codes={"openai": ("CM117",), "cerebras": ("CM117",)},
         ),
+        Example(
+            name="handler-catches-both",
+            before="""
+                import os
+
+                from openai import OpenAI, RateLimitError
+
+                local = OpenAI(base_url=os.environ["LLM_URL"])
+                main = OpenAI()
+
+
+                def ask(client):
+                    try:
+                        return client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                    except RateLimitError:
+                        return None
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import OpenAI, RateLimitError
+
+                    local = OpenAI(base_url=os.environ["LLM_URL"])
+                    main = OpenAI(
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                    )
+
+
+                    def ask(client):
+                        try:
+                            return client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                        except RateLimitError:
+                            return None
+                    """,
+                "cerebras": """
+                    import os
+
+                    from cerebras.cloud.sdk import Cerebras, RateLimitError as _RateLimitError
+                    from openai import OpenAI, RateLimitError
+
+                    local = OpenAI(base_url=os.environ["LLM_URL"])
+                    main = Cerebras()
+
+
+                    def ask(client):
+                        try:
+                            return client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                        except (RateLimitError, _RateLimitError):
+                            return None
+                    """,
+            },
+            codes={"openai": ("CM104",), "cerebras": ("CM104", "CM118")},
+        ),
     )
 
 
@@ -415,6 +508,23 @@ class _RenameInString(cst.CSTTransformer):
         new = self.fixer.leave_Name(self.ctx, original_node, updated_node)
         self.changed = self.changed or new is not updated_node
         return new
+
+
+def _types(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The exception classes an ``except`` clause names: ``X`` or ``(X, Y)``."""
+    if isinstance(node, cst.Tuple):
+        return [element.value for element in node.elements]
+    return [node]
+
+
+def _joined(elements: list[cst.Element]) -> list[cst.Element]:
+    """Tuple elements separated by ``, ``, the last one without a comma."""
+    out = [
+        e.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        for e in elements
+    ]
+    out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return out
 
 
 def _root_name(node: cst.BaseExpression) -> str | None:
