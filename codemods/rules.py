@@ -499,6 +499,22 @@ CM301 = _rule(
     check the model suits the task; --keep-models turns this off.""",
     "model {old!r} is not served by Cerebras; now {new!r}",
 )
+CM302 = _rule(
+    "CM302",
+    "model-constant-kept",
+    WARNING,
+    Fix.NONE,
+    "a model-id constant also feeds code other than requests (a comparison, a price table, "
+    "`tiktoken`, a client left alone); its id was left as it is",
+    """The constant holds an OpenAI model id, but it is not only the model= of requests that
+    move to Cerebras: it is compared, looked up, counted with tiktoken or given to a client
+    left alone. Changing it would change that code too (a KeyError in a price table, a
+    branch no longer taken), so it keeps its id, and each such use is reported; the requests
+    that use it are reported as naming a model Cerebras does not serve. Give the requests
+    their own constant, or map the id where the model is chosen.""",
+    "`{name}` ({model!r}) is used here, not only as the model of requests that move: its id "
+    "was left as it is",
+)
 
 # Readiness ----------------------------------------------------------------------------------
 CM401 = _rule(

@@ -15,7 +15,7 @@ import libcst as cst
 
 from codemods.options import Options
 from codemods.python.cst.imports import ImportSpec
-from codemods.python.plan import ImportPlan
+from codemods.python.plan import ImportPlan, ModelPlan
 from codemods.python.resolve import ClientRef, RequestCall, Resolver, Scope
 from codemods.rules import DEFAULT, Rule
 
@@ -64,6 +64,8 @@ class Context:
     )
     # What becomes of the SDK imports (codemods/python/plan.py), made before any fixer runs.
     imports: ImportPlan = field(default_factory=ImportPlan)
+    # Which model-id constants are mapped (codemods/python/plan.py), decided the same way.
+    models: ModelPlan = field(default_factory=ModelPlan)
     # Whether a name is bound in the parts of the file libcst was not shown
     # (codemods/python/focus.py): a name a fixer creates must not collide with those either.
     hides: Callable[[str], bool] = nothing_hidden

@@ -289,3 +289,103 @@ def _block(scope: Scope) -> Sequence[cst.CSTNode]:
 def _alias(name: str, local: str) -> cst.ImportAlias:
     asname = None if local == name else cst.AsName(name=cst.Name(local))
     return cst.ImportAlias(name=cst.parse_expression(name), asname=asname)  # type: ignore[arg-type]
+
+
+class ModelPlan:
+    """Which module-level model-id constants the migration maps.
+
+    ``MODEL = "gpt-4o"`` is mapped when every use of ``MODEL`` in the module is the
+    ``model=`` of a request on a client that moves (or a parameter default, which flows into
+    one): a constant that also feeds a comparison, a price table, ``tiktoken`` or a client
+    left alone keeps its id, and each such use is reported (CM302)."""
+
+    def __init__(self) -> None:
+        self.kept: set[str] = set()  # names of the constants left as they are
+        self.other_uses: list[tuple[cst.Name, str, str]] = []  # (use, name, model id)
+
+
+class _ConstantUses:
+    """For ``walk``: every reference to some names, leaving out what binds or only names."""
+
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+        self.found: list[cst.Name] = []
+        self.skip: set[int] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self.names and id(node) not in self.skip:
+            self.found.append(node)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.skip.add(id(node.target))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.skip.add(id(node.attr))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self.skip.add(id(node.keyword))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.skip.add(id(node.name))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.skip.add(id(node.name))
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.skip.add(id(node.name))
+
+    def visit_Global(self, node: cst.Global) -> bool:
+        return False
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> bool:
+        return False
+
+
+def plan_models(
+    resolver: Resolver, map_model: Callable[[str], str | None], moves: Callable[[object], bool]
+) -> ModelPlan:
+    """The model plan of the module: ``map_model`` gives a literal's new id (None: it
+    stays), ``moves`` tells whether a request (``RequestCall``) goes to a client that moves."""
+    from codemods.python.cst.edit import string_value
+    from codemods.python.cst.walk import walk
+
+    plan = ModelPlan()
+    constants: dict[str, str] = {}
+    for name, bindings in resolver.module_scope.bindings.items():
+        if len(bindings) == 1 and bindings[0].kind == "value" and bindings[0].node is not None:
+            value = string_value(bindings[0].node)
+            if value is not None and map_model(value) is not None:
+                constants[name] = value
+    if not constants:
+        return plan
+    fine: set[int] = set()  # uses that are the ``model=`` of a request that moves
+    for call, scope in resolver.calls:
+        request = resolver.request(call, scope)
+        if request is None or not moves(request):
+            continue
+        for arg in call.args:
+            named = arg.keyword is not None and arg.keyword.value == "model"
+            if named and isinstance(arg.value, cst.Name):
+                fine.add(id(arg.value))
+    uses = _ConstantUses(set(constants))
+    walk(resolver.module_scope.node, uses)
+    defaults = _ParamDefaults()
+    walk(resolver.module_scope.node, defaults)
+    fine |= defaults.found
+    for use in uses.found:
+        if id(use) not in fine:
+            plan.kept.add(use.value)
+            plan.other_uses.append((use, use.value, constants[use.value]))
+    return plan
+
+
+class _ParamDefaults:
+    """For ``walk``: the ids of the names given as parameter defaults (``model=MODEL``)."""
+
+    def __init__(self) -> None:
+        self.found: set[int] = set()
+
+    def visit_Param(self, node: cst.Param) -> None:
+        if isinstance(node.default, cst.Name):
+            self.found.add(id(node.default))

@@ -16,13 +16,14 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from codemods.facts import models
 from codemods.options import Options
 from codemods.python.context import Context, nothing_hidden
 from codemods.python.cst.imports import add_imports, add_imports_beside
 from codemods.python.cst.layout import HEADED, fit_statement
 from codemods.python.cst.walk import start_positions, transform, walk
 from codemods.python.fixers.base import Fixer
-from codemods.python.plan import plan_imports
+from codemods.python.plan import plan_imports, plan_models
 from codemods.python.resolve import Resolver
 from codemods.rules import Diagnostic
 
@@ -251,6 +252,12 @@ def run_fixers(
     for qualname, scope, local in ctx.imports.bindings:
         ctx.plan_binding(qualname, scope, local)
     ctx.needed_imports.update(ctx.imports.imports)
+    if not options.keep_models:
+        ctx.models = plan_models(
+            ctx.resolver,
+            lambda value: models.map_model(value, options.model_map),
+            lambda request: ctx.attributed(request.client).migrated,  # type: ignore[attr-defined]
+        )
     active = [f for f in fixers if options.target in f.targets]
     for fixer in active:
         fixer.begin(ctx)

@@ -30,7 +30,7 @@ def _mapped(ctx: Context, original: cst.BaseExpression) -> cst.SimpleString | No
 
 
 class MapModelIds(Fixer):
-    emits = (rules.CM301,)
+    emits = (rules.CM301, rules.CM302)
 
     @staticmethod
     def reads_alone(value: str, options: Options) -> bool:
@@ -38,6 +38,9 @@ class MapModelIds(Fixer):
 
     def begin(self, ctx: Context) -> None:
         self.active = not ctx.options.keep_models and ctx.resolver.imports_sdk
+        if self.active:
+            for use, name, model in ctx.models.other_uses:
+                ctx.report(use, rules.CM302, name=name, model=model)
 
     def leave_Call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
         if not self.active:
@@ -66,12 +69,19 @@ class MapModelIds(Fixer):
         return replacement
 
     def leave_Assign(self, ctx: Context, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        kept = ctx.models.kept
+        if kept and any(
+            isinstance(t.target, cst.Name) and t.target.value in kept for t in original.targets
+        ):
+            return updated  # the constant also feeds other code: reported at those uses
         replacement = self._constant(ctx, original.value, updated.value)
         return updated if replacement is None else updated.with_changes(value=replacement)
 
     def leave_AnnAssign(
         self, ctx: Context, original: cst.AnnAssign, updated: cst.AnnAssign
     ) -> cst.AnnAssign:
+        if isinstance(original.target, cst.Name) and original.target.value in ctx.models.kept:
+            return updated
         replacement = self._constant(ctx, original.value, updated.value)  # type: ignore[arg-type]
         return updated if replacement is None else updated.with_changes(value=replacement)
 
@@ -150,7 +160,7 @@ class MapModelIds(Fixer):
                     """,
             },
             codes={"openai": ("CM301",), "cerebras": ("CM301",)},
-            options={"model_map": (("gpt-4o", "zai-glm-4.7"),)},
+            options={"model_map": [["gpt-4o", "zai-glm-4.7"]]},
         ),
         Example(
             name="keep-models",
@@ -172,5 +182,33 @@ class MapModelIds(Fixer):
             },
             codes={"openai": ("CM407",), "cerebras": ("CM407",)},
             options={"keep_models": True},
+        ),
+        Example(
+            name="constant-feeds-other-code",
+            before="""
+                from openai import OpenAI
+
+                MODEL = "gpt-4o-mini"
+                PRICE_PER_TOKEN = {"gpt-4o-mini": 0.15e-6}
+
+
+                def ask(client: OpenAI, prompt: str):
+                    reply = client.chat.completions.create(model=MODEL, messages=[prompt])
+                    return reply, reply.usage.total_tokens * PRICE_PER_TOKEN[MODEL]
+                """,
+            after={
+                "cerebras": """
+                    from cerebras.cloud.sdk import Cerebras
+
+                    MODEL = "gpt-4o-mini"
+                    PRICE_PER_TOKEN = {"gpt-4o-mini": 0.15e-6}
+
+
+                    def ask(client: Cerebras, prompt: str):
+                        reply = client.chat.completions.create(model=MODEL, messages=[prompt])
+                        return reply, reply.usage.total_tokens * PRICE_PER_TOKEN[MODEL]
+                    """,
+            },
+            codes={"openai": ("CM407", "CM302"), "cerebras": ("CM407", "CM302")},
         ),
     )

@@ -157,9 +157,9 @@ class ReadinessChecks(Fixer):
             else:
                 ctx.report(call.args[index], rules.CM406, "computed")
             return None
-        mapped = (
-            None if ctx.options.keep_models else models.map_model(literal, ctx.options.model_map)
-        )
+        kept = isinstance(value_node, cst.Name) and value_node.value in ctx.models.kept
+        keep = ctx.options.keep_models or kept  # a kept constant sends its id as it is
+        mapped = None if keep else models.map_model(literal, ctx.options.model_map)
         model = mapped or literal
         targets = {new for _, new in ctx.options.model_map}
         if model in models.CEREBRAS_MODELS or model in targets:
