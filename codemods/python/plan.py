@@ -159,8 +159,11 @@ def plan_imports(
                 plan.module_imports.add((local, qualname))
             continue
         other = _other_meaning(scope, local, qualname)
-        if other is not None and (
-            sdk.in_sdk(qualname, plan.source) or sdk.in_sdk(qualname, target)
+        matters = sdk.counterpart(qualname, target) is not None or _is_client_class(qualname)
+        if (
+            other is not None
+            and matters
+            and (sdk.in_sdk(qualname, plan.source) or sdk.in_sdk(qualname, target))
         ):
             # Neither renamed nor resolved: a constructor of it is not migrated either.
             plan.ambiguous.append((statement, local, qualname, other))
@@ -304,51 +307,12 @@ class ModelPlan:
         self.other_uses: list[tuple[cst.Name, str, str]] = []  # (use, name, model id)
 
 
-class _ConstantUses:
-    """For ``walk``: every reference to some names, leaving out what binds or only names."""
-
-    def __init__(self, names: set[str]) -> None:
-        self.names = names
-        self.found: list[cst.Name] = []
-        self.skip: set[int] = set()
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if node.value in self.names and id(node) not in self.skip:
-            self.found.append(node)
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self.skip.add(id(node.target))
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self.skip.add(id(node.attr))
-
-    def visit_Arg(self, node: cst.Arg) -> None:
-        if node.keyword is not None:
-            self.skip.add(id(node.keyword))
-
-    def visit_Param(self, node: cst.Param) -> None:
-        self.skip.add(id(node.name))
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.skip.add(id(node.name))
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.skip.add(id(node.name))
-
-    def visit_Global(self, node: cst.Global) -> bool:
-        return False
-
-    def visit_ImportAlias(self, node: cst.ImportAlias) -> bool:
-        return False
-
-
 def plan_models(
     resolver: Resolver, map_model: Callable[[str], str | None], moves: Callable[[object], bool]
 ) -> ModelPlan:
     """The model plan of the module: ``map_model`` gives a literal's new id (None: it
     stays), ``moves`` tells whether a request (``RequestCall``) goes to a client that moves."""
     from codemods.python.cst.edit import string_value
-    from codemods.python.cst.walk import walk
 
     plan = ModelPlan()
     constants: dict[str, str] = {}
@@ -361,31 +325,21 @@ def plan_models(
         return plan
     fine: set[int] = set()  # uses that are the ``model=`` of a request that moves
     for call, scope in resolver.calls:
-        request = resolver.request(call, scope)
-        if request is None or not moves(request):
-            continue
         for arg in call.args:
-            named = arg.keyword is not None and arg.keyword.value == "model"
-            if named and isinstance(arg.value, cst.Name):
-                fine.add(id(arg.value))
-    uses = _ConstantUses(set(constants))
-    walk(resolver.module_scope.node, uses)
-    defaults = _ParamDefaults()
-    walk(resolver.module_scope.node, defaults)
-    fine |= defaults.found
-    for use in uses.found:
-        if id(use) not in fine:
-            plan.kept.add(use.value)
-            plan.other_uses.append((use, use.value, constants[use.value]))
+            value = arg.value
+            if (
+                arg.keyword is not None
+                and arg.keyword.value == "model"
+                and isinstance(value, cst.Name)
+                and value.value in constants
+            ):
+                request = resolver.request(call, scope)
+                if request is not None and moves(request):
+                    fine.add(id(value))
+    fine |= resolver.param_defaults
+    for name, value in constants.items():
+        for use in resolver.name_uses.get(name, ()):
+            if id(use) not in fine:
+                plan.kept.add(name)
+                plan.other_uses.append((use, name, value))
     return plan
-
-
-class _ParamDefaults:
-    """For ``walk``: the ids of the names given as parameter defaults (``model=MODEL``)."""
-
-    def __init__(self) -> None:
-        self.found: set[int] = set()
-
-    def visit_Param(self, node: cst.Param) -> None:
-        if isinstance(node.default, cst.Name):
-            self.found.add(id(node.default))

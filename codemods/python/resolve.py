@@ -174,6 +174,10 @@ class _Collector(cst.CSTVisitor):
         # assigned, subclassed. A client made from a class used so cannot be followed.
         self.sdk_locals: set[str] = set()
         self.value_uses: list[tuple[cst.Name, Scope]] = []
+        # Every name read anywhere (not bound, not an attribute or keyword), by name; the
+        # names given as parameter defaults (``def ask(model=MODEL)``).
+        self.name_uses: dict[str, list[cst.Name]] = {}
+        self.param_defaults: set[int] = set()
         self._not_values: set[int] = set()
         self._annotations = 0
 
@@ -198,11 +202,14 @@ class _Collector(cst.CSTVisitor):
                 self._not_values.add(id(value))
 
     def visit_Name(self, node: cst.Name) -> None:
-        if (
-            node.value in self.sdk_locals
-            and not self._annotations
-            and id(node) not in self._not_values
-        ):
+        if id(node) in self._not_values:
+            return
+        uses = self.name_uses.get(node.value)
+        if uses is None:
+            self.name_uses[node.value] = [node]
+        else:
+            uses.append(node)
+        if node.value in self.sdk_locals and not self._annotations:
             self.value_uses.append((node, self.scope))
 
     # ``if OpenAI is None:``, ``if not OpenAI:``: checking the SDK is there, not a value use.
@@ -252,6 +259,8 @@ class _Collector(cst.CSTVisitor):
 
     def visit_Param(self, node: cst.Param) -> None:
         self._not_values.add(id(node.name))
+        if isinstance(node.default, cst.Name):
+            self.param_defaults.add(id(node.default))
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._not_values.add(id(node.target))
@@ -424,6 +433,8 @@ class Resolver:
         self.calls = collector.calls
         self.import_aliases = collector.import_aliases
         self.value_uses = collector.value_uses
+        self.name_uses = collector.name_uses
+        self.param_defaults = collector.param_defaults
         self._module_imports = collector.module_imports
         self._module = module
         self._module_config: dict[str, list[cst.BaseExpression]] | None = None

@@ -491,6 +491,57 @@ class SwitchSdk(Fixer):
             },
             codes={"openai": ("CM104",), "cerebras": ("CM104", "CM118")},
         ),
+        Example(
+            name="one-name-two-paths",
+            before="""
+                from openai import OpenAI, RateLimitError
+                from openai._exceptions import RateLimitError  # noqa: F811
+
+                client = OpenAI()
+
+
+                def ask():
+                    try:
+                        return client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                    except RateLimitError:
+                        return None
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import OpenAI, RateLimitError
+                    from openai._exceptions import RateLimitError  # noqa: F811
+
+                    client = OpenAI(
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                    )
+
+
+                    def ask():
+                        try:
+                            return client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                        except RateLimitError:
+                            return None
+                    """,
+                "cerebras": """
+                    from cerebras.cloud.sdk import Cerebras
+                    from openai import RateLimitError
+                    from openai._exceptions import RateLimitError  # noqa: F811
+
+                    client = Cerebras()
+
+
+                    def ask():
+                        try:
+                            return client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                        except RateLimitError:
+                            return None
+                    """,
+            },
+            codes={"cerebras": ("CM114", "CM111")},
+        ),
     )
 
 
