@@ -365,12 +365,14 @@ CM118 = _rule(
     "handler-catches-both",
     FIXED,
     Fix.SAFE,
-    "in a module with clients of both SDKs, an `except` clause now catches both SDKs' error",
+    "in a module with clients of both SDKs, an `except` clause or `isinstance` check now "
+    "takes both SDKs' class",
     """The module keeps a client on its old SDK (another provider, a computed URL) and migrates
-    another, and exception names cannot be told apart by the client that raises them. So
-    the names keep their meaning, and an except clause that names one SDK's error catches the
-    other SDK's counterpart too: each client's errors are still caught.""",
-    "{name} is caught together with {other}: this module has clients of both SDKs",
+    another, and exception and client names cannot be told apart by the client behind them.
+    So the names keep their meaning, and an except clause or an isinstance check that names
+    one SDK's class takes the other SDK's counterpart too: each client's errors are still
+    caught, and each client is still recognised.""",
+    "{name} is taken together with {other}: this module has clients of both SDKs",
 )
 
 # Requests -----------------------------------------------------------------------------------

@@ -10,14 +10,15 @@ fixer's ``finish`` runs, in the same order. No fixer imports another; what one n
 know of another's work is in the plan, decided before any of them runs.
 
 The order matters only where two fixers touch the same kind of node (``SHARED_NODES``,
-checked against the fixers' hooks by tests/test_pipeline.py):
+checked against the fixers' hooks by tests/test_architecture.py):
 
-- ``Call``: the readiness checks read the call before anything changes it;
-  ``ClientConstructors`` rewrites a constructor's arguments, ``ModuleClientToInstance`` a
-  module-level call's receiver; ``MapModelIds`` maps ``model=`` before
-  ``NestRejectedKeywords`` or ``UnnestExtraBody`` move keywords around it (they look the
-  keyword up again in the call as it is then); ``AwaitAsyncRawParse`` comes last, as it
-  wraps a call in ``await`` and so ends the chain.
+- ``Call``: the readiness checks read the call before anything changes it; ``SwitchSdk``
+  adds the other SDK's class to an ``isinstance`` check (never a request or a
+  constructor); ``ClientConstructors`` rewrites a constructor's arguments,
+  ``ModuleClientToInstance`` a module-level call's receiver; ``MapModelIds`` maps
+  ``model=`` before ``NestRejectedKeywords`` or ``UnnestExtraBody`` move keywords around
+  it (they look the keyword up again in the call as it is then); ``AwaitAsyncRawParse``
+  comes last, as it wraps a call in ``await`` and so ends the chain.
 - ``Assign``: ``ModuleClient`` rewrites ``openai.api_key = ...``; ``MapModelIds`` maps a
   constant's model id; they never touch the same assignment.
 - ``SimpleStatementLine``: ``SwitchSdk`` rewrites or removes import statements first;
@@ -64,6 +65,7 @@ SHARED_NODES: dict[str, tuple[type[Fixer], ...]] = {
     "Assign": (ReadinessChecks, ModuleClient, MapModelIds),
     "Call": (
         ReadinessChecks,
+        SwitchSdk,
         ClientConstructors,
         ModuleClientToInstance,
         MapModelIds,

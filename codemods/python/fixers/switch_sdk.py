@@ -175,14 +175,50 @@ class SwitchSdk(Fixer):
         ctx.rewrote(original)
         return cst.Name(ctx.bind(mapped, beside=_root_name(original)))
 
+    # Both SDKs' classes where the module has clients of both kinds ---------------------
     def leave_ExceptHandler(
         self, ctx: Context, original: cst.ExceptHandler, updated: cst.ExceptHandler
     ) -> cst.ExceptHandler:
-        """A module with clients of both SDKs: ``except RateLimitError:`` catches both SDKs'
-        ``RateLimitError``, whichever client raised it."""
+        """``except RateLimitError:`` catches both SDKs' ``RateLimitError``, whichever client
+        raised it."""
         if not self.active or self.plan.names != "both" or original.type is None:
             return updated
-        old = _types(original.type)
+        both = self._both(ctx, original.type, updated.type)
+        if both is updated.type:
+            return updated
+        ctx.rewrote(original)
+        return updated.with_changes(type=both, whitespace_after_except=cst.SimpleWhitespace(" "))
+
+    def leave_Call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """``isinstance(exc, RateLimitError)``, ``isinstance(c, OpenAI)``: true for both SDKs'
+        class, whichever client made the object."""
+        func = original.func
+        if (
+            not self.active
+            or self.plan.names != "both"
+            or not isinstance(func, cst.Name)
+            or func.value not in ("isinstance", "issubclass")
+            or ctx.resolver.lookup(func.value, ctx.scope)  # a name of the project's own
+            or len(original.args) != 2
+            or len(updated.args) != 2
+        ):
+            return updated
+        old, new = original.args[1].value, updated.args[1].value
+        both = self._both(ctx, old, new)
+        if both is new:
+            return updated
+        ctx.rewrote(original)
+        return updated.with_changes(
+            args=[updated.args[0], updated.args[1].with_changes(value=both)]
+        )
+
+    def _both(
+        self, ctx: Context, original: cst.BaseExpression, updated: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        """``updated`` (the classes ``original`` names, ``X`` or ``(X, Y)``) with the target
+        SDK's counterpart of each kept class of the old SDK added; ``updated`` itself when
+        there is none to add."""
+        old = _types(original)
         have = {ctx.resolver.qualname(e, ctx.scope) for e in old}
         added: list[str] = []
         for expression in old:
@@ -190,28 +226,25 @@ class SwitchSdk(Fixer):
             if qualname is None or not sdk.in_sdk(qualname, self.plan.source):
                 continue
             mapped = sdk.counterpart(qualname, ctx.options.target)
-            if mapped is None or mapped in have or is_sdk_module(qualname):
+            if (
+                mapped is None
+                or mapped in have
+                or is_sdk_module(qualname)
+                or not self.plan.keeps(qualname)
+            ):
                 continue
             have.add(mapped)
             added.append(ctx.bind(mapped, beside=_root_name(expression)))
             ctx.report(expression, rules.CM118, name=qualname, other=mapped)
         if not added:
             return updated
-        ctx.rewrote(original)
         new = [cst.Element(cst.Name(local)) for local in added]
-        if isinstance(updated.type, cst.Tuple):
-            elements = list(updated.type.elements)
-            last = elements[-1].with_changes(
-                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-            )
-            return updated.with_changes(
-                type=updated.type.with_changes(elements=[*elements[:-1], last, *_joined(new)])
-            )
-        first = cst.Element(
-            updated.type, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        )
-        pair = cst.Tuple([first, *_joined(new)])
-        return updated.with_changes(type=pair, whitespace_after_except=cst.SimpleWhitespace(" "))
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        if isinstance(updated, cst.Tuple):
+            elements = list(updated.elements)
+            last = elements[-1].with_changes(comma=comma)
+            return updated.with_changes(elements=[*elements[:-1], last, *_joined(new)])
+        return cst.Tuple([cst.Element(updated, comma=comma), *_joined(new)])
 
     def finish(self, ctx: Context, module: cst.Module) -> cst.Module:
         if not self.active or not self.plan.module_imports:
