@@ -154,6 +154,13 @@ def _annotation_exprs(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
         yield node
 
 
+_TYPE_FORMS = frozenset(
+    f"{prefix}{name}"
+    for prefix in ("", "typing.", "t.")
+    for name in ("Optional", "Union", "Type", "type")
+)
+
+
 class _Collector(cst.CSTVisitor):
     """One walk that records every binding the resolver may need."""
 
@@ -191,6 +198,20 @@ class _Collector(cst.CSTVisitor):
             self._not_values.add(id(func))
             if func.value in ("isinstance", "issubclass") and len(node.args) >= 2:
                 self._types(node.args[1].value)
+        if dotted_name(func) in ("cast", "typing.cast") and node.args:
+            self._types(node.args[0].value)  # ``cast(OpenAI, x)`` names a type
+
+    # ``Union[OpenAI, AsyncOpenAI]``, ``OpenAI | None``: a type (an alias), not a value.
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if dotted_name(node.value) in _TYPE_FORMS:
+            for element in node.slice:
+                if isinstance(element.slice, cst.Index):
+                    self._types(element.slice.value)
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        if isinstance(node.operator, cst.BitOr):
+            self._types(node.left)
+            self._types(node.right)
 
     # Value uses of SDK names --------------------------------------------------------------
     def _types(self, node: cst.BaseExpression) -> None:
