@@ -371,8 +371,14 @@ CM118 = _rule(
     another, and exception and client names cannot be told apart by the client behind them.
     So the names keep their meaning, and an except clause or an isinstance check that names
     one SDK's class takes the other SDK's counterpart too: each client's errors are still
-    caught, and each client is still recognised.""",
-    "{name} is taken together with {other}: this module has clients of both SDKs",
+    caught, and each client is still recognised. A module that shows no client of its own
+    (a retry helper, a handler around calls into other modules) follows the whole project:
+    when the project keeps some clients of the SDK and migrates others, it takes both.""",
+    {
+        DEFAULT: "{name} is taken together with {other}: this module has clients of both SDKs",
+        "project": "{name} is taken together with {other}: the project has clients of both "
+        "SDKs, and which of them this module's calls reach cannot be told",
+    },
 )
 
 # Requests -----------------------------------------------------------------------------------

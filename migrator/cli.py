@@ -209,9 +209,15 @@ def _run_paths(
 ) -> int:
     candidates = discover([Path(p) for p in paths], settings.excludes)
     exit_code = EXIT_CLEAN
+    from .project import index_project
     from .run import run_candidates  # here: --help and --explain never load the run loop
 
-    results = run_candidates(candidates, settings, write=mode is Mode.WRITE, jobs=jobs)
+    # The whole project first (the named files' projects, whatever was named): every file
+    # is then rewritten by one plan.
+    project = index_project(candidates, settings)
+    results = run_candidates(
+        candidates, settings, write=mode is Mode.WRITE, jobs=jobs, project=project
+    )
     with progress(len(candidates), reporter) as bar:
         for candidate, result in zip(candidates, results, strict=True):
             reporter.file_done(result, candidate.path.as_posix())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from codemods import rules
 from codemods.facts import sdk
@@ -20,9 +21,13 @@ from . import files
 from .results import NOTEBOOK_SUFFIX, FileResult, Status
 from .settings import Settings
 
+if TYPE_CHECKING:
+    from codemods.python.project import Place
+
 _GENERATED = re.compile(rb"@generated\b")
 _GENERATED_WINDOW = 2048  # the marker counts only in a file's header, as in Meta's tooling
 _ROOTS = tuple(root.encode() for root in sdk.SDK_ROOTS)
+NO_SDK = "no OpenAI or Cerebras usage"  # the gate's note for a file that never mentions one
 
 
 def mentions_sdk(data: bytes) -> bool:
@@ -42,18 +47,24 @@ def gate(raw: bytes) -> str | None:
     """Why a file with these bytes needs no parsing (the note of its skipped result), or None
     when it must be migrated."""
     if not mentions_sdk(raw):
-        return "no OpenAI or Cerebras usage"
+        return NO_SDK
     if is_generated(raw):
         return "marked @generated"
     return None
 
 
 def migrate_bytes(
-    path: Path, raw: bytes, settings: Settings, *, gated: bool = False
+    path: Path,
+    raw: bytes,
+    settings: Settings,
+    *,
+    gated: bool = False,
+    place: Place | None = None,
 ) -> tuple[FileResult, files.Source | None]:
     """Migrate one file's bytes; the Source is returned when they could be decoded.
 
-    ``gated``: the caller has run ``gate`` already and it let the file through."""
+    ``gated``: the caller has run ``gate`` already and it let the file through. ``place``:
+    the project the file is part of, as its module sees it (None: the file alone)."""
     if not gated:
         note = gate(raw)
         if note is not None:
@@ -64,14 +75,14 @@ def migrate_bytes(
 
         outcome, source = migrate_notebook(path, raw, settings.options)
     else:
-        outcome, source = _migrate_python(path, raw, settings)
+        outcome, source = _migrate_python(path, raw, settings, place)
     if settings.select or settings.ignore:
         outcome.diagnostics = [d for d in outcome.diagnostics if settings.reports(d)]
     return outcome, source
 
 
 def _migrate_python(
-    path: Path, raw: bytes, settings: Settings
+    path: Path, raw: bytes, settings: Settings, place: Place | None
 ) -> tuple[FileResult, files.Source | None]:
     from codemods.python.source import migrate_source
 
@@ -80,7 +91,7 @@ def _migrate_python(
     except files.SourceError as exc:
         diagnostic = rules.CM902.at(exc.line, 1, reason=str(exc))
         return FileResult(path, Status.ERROR, diagnostics=[diagnostic]), None
-    result = migrate_source(source.text, settings.options)
+    result = migrate_source(source.text, settings.options, place=place)
     status = Status.ERROR if result.error else Status.UNCHANGED
     if result.changed(source.text):
         status = Status.CHANGED

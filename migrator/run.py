@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from codemods import rules
 
 from . import files
-from .core import gate, migrate_bytes
+from .core import NO_SDK, gate, migrate_bytes
 from .results import FileResult, Status
 from .settings import Settings
 
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from .discover import Candidate
+    from .project import ProjectIndex
 
 # Workers start once this many files wait for parsing: below, starting them costs more
 # than it saves (measured: README.md, Performance).
@@ -88,10 +89,13 @@ def _unreadable(path: Path, exc: OSError) -> FileResult:
     return FileResult(path, Status.ERROR, diagnostics=[diagnostic])
 
 
-def _migrate(path: Path, raw: bytes, settings: Settings, write: bool) -> FileResult:
+def _migrate(
+    path: Path, raw: bytes, settings: Settings, write: bool, project: ProjectIndex | None = None
+) -> FileResult:
     """Migrate a file the gate let through, read as ``raw``; when ``write``, rewrite it
-    atomically (``files.write_atomic``)."""
-    outcome, source = migrate_bytes(path, raw, settings, gated=True)
+    atomically (``files.write_atomic``). ``project``: the index of the project it is in."""
+    place = project.place(path) if project is not None else None
+    outcome, source = migrate_bytes(path, raw, settings, gated=True, place=place)
     if write and outcome.status is Status.CHANGED and source is not None:
         try:
             files.write_atomic(source, outcome.new)
@@ -103,36 +107,39 @@ def _migrate(path: Path, raw: bytes, settings: Settings, write: bool) -> FileRes
     return outcome
 
 
-def _triage(path: Path) -> Triaged:
-    """Read ``path``; its result when the gate says it needs no parsing, else its bytes."""
+def _triage(path: Path, project: ProjectIndex | None = None) -> Triaged:
+    """Read ``path``; its result when the gate says it needs no parsing, else its bytes. A
+    file that never mentions an SDK but uses the project's clients needs parsing."""
     try:
         raw = files.read_bytes(path)
     except OSError as exc:
         return _unreadable(path, exc)
     note = gate(raw)
-    if note is None:
+    if note is None or (project is not None and note == NO_SDK and project.needs(path)):
         return raw
     return FileResult(path, Status.SKIPPED, note=note)
 
 
-def process_file(path: Path, settings: Settings, *, write: bool) -> FileResult:
+def process_file(
+    path: Path, settings: Settings, *, write: bool, project: ProjectIndex | None = None
+) -> FileResult:
     """Read, migrate and (when ``write``) atomically rewrite one file."""
-    triaged = _triage(path)
+    triaged = _triage(path, project)
     if isinstance(triaged, bytes):
-        return _migrate(path, triaged, settings, write)
+        return _migrate(path, triaged, settings, write, project)
     return triaged
 
 
 # Worker side ---------------------------------------------------------------------------
 
-_worker: tuple[Settings, bool] | None = None
+_worker: tuple[Settings, bool, ProjectIndex | None] | None = None
 
 
-def _start_worker(settings: Settings, write: bool) -> None:
+def _start_worker(settings: Settings, write: bool, project: ProjectIndex | None) -> None:
     import signal
 
     global _worker
-    _worker = (settings, write)
+    _worker = (settings, write, project)
     # Ctrl-C reaches the whole process group: the main process stops the run and waits
     # for the chunks in flight, which finish (a few files each) instead of dying mid-way
     # with a traceback apiece.
@@ -150,8 +157,8 @@ def _light(result: Any, path: Path) -> Any:
 
 def _work(chunk: list[tuple[Path, bytes]]) -> list[FileResult]:
     assert _worker is not None
-    settings, write = _worker
-    return [_light(_migrate(path, raw, settings, write), path) for path, raw in chunk]
+    settings, write, project = _worker
+    return [_light(_migrate(path, raw, settings, write, project), path) for path, raw in chunk]
 
 
 def _before_fork() -> None:
@@ -161,7 +168,9 @@ def _before_fork() -> None:
     gc.freeze()
 
 
-def _start_pool(jobs: int, settings: Settings, write: bool) -> ProcessPoolExecutor:
+def _start_pool(
+    jobs: int, settings: Settings, write: bool, project: ProjectIndex | None
+) -> ProcessPoolExecutor:
     # Imported here: a run with little to do never pays for multiprocessing.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -174,7 +183,9 @@ def _start_pool(jobs: int, settings: Settings, write: bool) -> ProcessPoolExecut
         else multiprocessing.get_context()
     )
     _before_fork()
-    return ProcessPoolExecutor(jobs, context, initializer=_start_worker, initargs=(settings, write))
+    return ProcessPoolExecutor(
+        jobs, context, initializer=_start_worker, initargs=(settings, write, project)
+    )
 
 
 _LIST_FIELDS = tuple(f.name for f in dataclasses.fields(FileResult) if f.default_factory is list)
@@ -194,7 +205,7 @@ class _TriageChild:
     memory file; ``results`` reads them once the child has exited. A result equal to the
     one before it (most are "skipped: no OpenAI or Cerebras usage") is written as None."""
 
-    def __init__(self, paths: Sequence[Path]) -> None:
+    def __init__(self, paths: Sequence[Path], project: ProjectIndex | None) -> None:
         self.paths = paths
         self.fd = os.memfd_create("cerebras-migrate-triage")
         _before_fork()
@@ -208,7 +219,7 @@ class _TriageChild:
                     pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
                     last = None
                     for path in paths:
-                        item = _light(_triage(path), path)
+                        item = _light(_triage(path, project), path)
                         if isinstance(item, FileResult) and item.path is None and item == last:
                             pickler.dump(None)
                         else:
@@ -289,7 +300,7 @@ def _failed(slots: Sequence[_Slot], exc: BaseException) -> None:
         slot.fill(FileResult(slot.path, Status.ERROR, diagnostics=[diagnostic]))
 
 
-def _alone(path: Path, settings: Settings, write: bool) -> FileResult:
+def _alone(path: Path, settings: Settings, write: bool, project: ProjectIndex | None) -> FileResult:
     """``path`` processed in a forked process of its own, after a worker died on a chunk
     holding it: a file that kills its process (a crash in native code, memory) is reported
     for itself, and the others of the chunk go through. The file is read afresh: the dead
@@ -303,7 +314,7 @@ def _alone(path: Path, settings: Settings, write: bool) -> FileResult:
         status = 1
         try:
             os.close(read_end)
-            result = _light(process_file(path, settings, write=write), path)
+            result = _light(process_file(path, settings, write=write, project=project), path)
             with os.fdopen(write_end, "wb") as out:
                 pickle.dump(result, out, pickle.HIGHEST_PROTOCOL)
             status = 0
@@ -327,9 +338,12 @@ def _alone(path: Path, settings: Settings, write: bool) -> FileResult:
 
 
 class _Loop:
-    def __init__(self, settings: Settings, write: bool, jobs: int) -> None:
+    def __init__(
+        self, settings: Settings, write: bool, jobs: int, project: ProjectIndex | None
+    ) -> None:
         self.settings = settings
         self.write = write
+        self.project = project
         self.jobs = jobs
         self.order: deque[_Slot] = deque()
         self.waiting: list[tuple[_Slot, bytes]] = []  # to parse, not yet sent anywhere
@@ -343,7 +357,7 @@ class _Loop:
         slot = _Slot(path)
         self.order.append(slot)
         if triaged is None:
-            triaged = _triage(path)
+            triaged = _triage(path, self.project)
         if isinstance(triaged, bytes):
             self.waiting.append((slot, triaged))
             self.waiting_bytes += len(triaged)
@@ -354,7 +368,7 @@ class _Loop:
             if self.jobs == 1:
                 self.parse_here()
             elif len(self.waiting) >= MIN_PARALLEL_FILES:
-                self.pool = _start_pool(self.jobs, self.settings, self.write)
+                self.pool = _start_pool(self.jobs, self.settings, self.write, self.project)
         if self.pool is not None:
             self.parse_there(final=False)
             self.keep_up()
@@ -362,7 +376,7 @@ class _Loop:
     def parse_here(self) -> None:
         with fewer_collections():
             for slot, raw in self.waiting:
-                slot.fill(_migrate(slot.path, raw, self.settings, self.write))
+                slot.fill(_migrate(slot.path, raw, self.settings, self.write, self.project))
         self.waiting.clear()
         self.waiting_bytes = 0
 
@@ -405,8 +419,8 @@ class _Loop:
         self.pool.shutdown(wait=True, cancel_futures=True)  # its threads end: safe to fork
         for chunk in lost:
             for slot in chunk:
-                slot.fill(_alone(slot.path, self.settings, self.write))
-        self.pool = _start_pool(self.jobs, self.settings, self.write)
+                slot.fill(_alone(slot.path, self.settings, self.write, self.project))
+        self.pool = _start_pool(self.jobs, self.settings, self.write, self.project)
 
     def keep_up(self) -> None:
         """Collect what is done, and wait when too much is in flight."""
@@ -431,7 +445,12 @@ class _Loop:
 
 
 def run(
-    paths: Iterable[Path], settings: Settings, *, write: bool, jobs: int | None = None
+    paths: Iterable[Path],
+    settings: Settings,
+    *,
+    write: bool,
+    jobs: int | None = None,
+    project: ProjectIndex | None = None,
 ) -> Iterator[FileResult]:
     """``process_file`` for each path, yielded in the order of ``paths``.
 
@@ -441,7 +460,7 @@ def run(
     """
     jobs = default_jobs() if jobs is None else max(1, jobs)
     paths = paths if isinstance(paths, Sequence) else list(paths)
-    loop = _Loop(settings, write, jobs)
+    loop = _Loop(settings, write, jobs, project)
     children: list[_TriageChild] = []
     try:
         mine = paths
@@ -450,7 +469,7 @@ def run(
             share = -(-len(paths) // jobs)  # equal shares: measured best within noise
             mine = paths[:share]
             for start in range(share, len(paths), share):
-                children.append(_TriageChild(paths[start : start + share]))
+                children.append(_TriageChild(paths[start : start + share], project))
         for path in mine:
             loop.add(path)
             yield from loop.ready()
@@ -473,10 +492,13 @@ def run_candidates(
     *,
     write: bool,
     jobs: int | None = None,
+    project: ProjectIndex | None = None,
 ) -> Iterator[FileResult]:
     """``run`` over what discovery found, in its order: a path it could not use is reported
-    as an error (CM902) or skipped with its note, without being opened."""
-    results = run([c.path for c in candidates if c.usable], settings, write=write, jobs=jobs)
+    as an error (CM902) or skipped with its note, without being opened. ``project``: the
+    index of the project the files are in (migrator/project.py)."""
+    usable = [c.path for c in candidates if c.usable]
+    results = run(usable, settings, write=write, jobs=jobs, project=project)
     for candidate in candidates:
         if candidate.usable:
             yield next(results)

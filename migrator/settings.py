@@ -52,6 +52,8 @@ class Settings:
     # Where ``options.openai_version`` came from ("--openai-version", "requirements.txt:
     # openai==1.30.0", ...); None when nothing said, and the newest known release is assumed.
     openai_version_source: str | None = None
+    # Whether the project index (migrator/project.py) may be kept in the project's cache.
+    cache: bool = True
 
     @property
     def excludes(self) -> tuple[str, ...]:
@@ -214,6 +216,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Exit 1 when a warning remains, even if nothing is rewritten (for CI gates).",
     ),
     Setting(
+        "no_cache",
+        bool,
+        "Neither read nor write the project index cache (.cerebras-migrate-cache in the "
+        "project root).",
+    ),
+    Setting(
         "line_length",
         int,
         "Rewritten statements that grow past this are wrapped.",
@@ -309,4 +317,5 @@ def build_settings(
         ignore=tuple(c.upper() for c in pick("ignore", ())),
         strict=bool(pick("strict", False)),
         openai_version_source=openai_version_source,
+        cache=not pick("no_cache", False),
     )

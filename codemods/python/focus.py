@@ -127,16 +127,22 @@ def may_focus(text: str) -> bool:
     return "\r" not in text and _HOLE not in text and _TOP_LEVEL_DEF.search(text) is not None
 
 
-def focus(text: str, tree: ast.Module, reads_alone: Callable[[str], bool]) -> Focus | None:
+def focus(
+    text: str,
+    tree: ast.Module,
+    reads_alone: Callable[[str], bool],
+    seeds: frozenset[str] = frozenset(),
+) -> Focus | None:
     """``text`` with the top-level functions and classes that cannot matter as holes, or
-    None when there is nothing (worth) hiding. ``tree`` is ``ast.parse(text)``."""
+    None when there is nothing (worth) hiding. ``tree`` is ``ast.parse(text)``; ``seeds``
+    are names that matter as an SDK import's do (clients imported from the project)."""
     if not may_focus(text):  # placeholders are written with "\n": no other line ends
         return None
     starts = _line_starts(text)
     chunks = list(_chunks(tree, text, starts))
     if sum(c.last - c.first + 1 for c in chunks if c.hideable) < _MIN_HIDDEN_LINES:
         return None
-    _mark_relevant(chunks, reads_alone)
+    _mark_relevant(chunks, reads_alone, seeds)
     hidden = [c for c in chunks if c.hidden]
     if sum(c.last - c.first + 1 for c in hidden) < _MIN_HIDDEN_LINES:
         return None
@@ -223,8 +229,10 @@ def _chunks(tree: ast.Module, text: str, starts: list[int]) -> Iterator[_Chunk]:
         yield _Chunk(node, first, last, segment, hideable)
 
 
-def _mark_relevant(chunks: list[_Chunk], reads_alone: Callable[[str], bool]) -> None:
-    names = set(_ROOTS)
+def _mark_relevant(
+    chunks: list[_Chunk], reads_alone: Callable[[str], bool], seeds: frozenset[str]
+) -> None:
+    names = set(_ROOTS) | seeds
     for chunk in chunks:
         if isinstance(chunk.node, (ast.Import, ast.ImportFrom)):
             names.update(_sdk_import_names(chunk.node))

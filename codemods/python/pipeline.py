@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -47,6 +48,9 @@ from codemods.python.fixers.readiness_checks import ReadinessChecks
 from codemods.python.fixers.switch_sdk import SwitchSdk
 from codemods.python.fixers.unnest_extra_body import UnnestExtraBody
 from codemods.python.traversal import ModuleResult, run_fixers
+
+if TYPE_CHECKING:
+    from codemods.python.project import Place
 
 FIXERS: tuple[type[Fixer], ...] = (
     ReadinessChecks,
@@ -86,15 +90,16 @@ def migrate_module(
     options: Options,
     skip_lines: frozenset[int] = frozenset(),
     hides: Callable[[str], bool] = nothing_hidden,
+    place: Place | None = None,
 ) -> ModuleResult:
     """Rewrite a parsed module for ``options.target``; the input tree is not modified.
 
     Statements on ``skip_lines`` (``# cerebras-migrate: ignore``) are left as they are;
     ``hides`` tells the names bound in parts of the file left out of ``module``
-    (codemods/python/focus.py).
+    (codemods/python/focus.py); ``place``, the rest of the project (codemods/python/project.py).
     """
     fixers = [fixer() for fixer in fixers_for(options.target)]
-    return run_fixers(module, options, fixers, skip_lines, hides)
+    return run_fixers(module, options, fixers, skip_lines, hides, place)
 
 
 def examples_of(code: str) -> Iterator[tuple[Example, Target]]:

@@ -80,6 +80,8 @@ class ImportPlan:
         # still mean what the clients raise); "both" when there are clients of both kinds:
         # the names stay, and an ``except`` clause naming one catches its counterpart too.
         self.names: Literal["rename", "keep", "both"] = "rename"
+        # Whether ``names`` is the project's (the module shows no client of its own).
+        self.names_from_project = False
         # What the moved imports will bind, (qualname, scope, local), and the imports to add
         # at the top (names joining a target import statement already there).
         self.bindings: list[tuple[str, Scope, str]] = []
@@ -138,8 +140,25 @@ def plan_imports(
             plan.unsure.add((cls.sdk, cls.name))
             plan.kept_classes.add(resolver.qualname(name, scope) or "")
             stay.add(name.value)
+    # Clients this module takes from the rest of the project count as its own.
+    place = resolver.place
+    imported_clients = False
+    if place is not None:
+        for _, _, _, qualname in resolver.import_aliases:
+            ref = place.client(qualname) or place.returns(qualname)
+            if ref is None or ref.cls is None:
+                continue
+            imported_clients = True
+            if ref.migrated:
+                moves = True
+            else:
+                plan.unsure.add((ref.cls.sdk, ref.cls.name))
     if any(kind == plan.source for kind, _ in plan.unsure):
         plan.names = "both" if moves else "keep"
+    elif place is not None and not moves and not imported_clients:
+        # No client of its own in view: its handlers may guard any of the project's.
+        plan.names = place.names_policy(plan.source)
+        plan.names_from_project = True
     # Target modules the module already imports names from, at its top level: names that
     # move there join that statement instead of starting a second one.
     target_modules = {

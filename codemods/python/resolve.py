@@ -14,62 +14,43 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import libcst as cst
 
 from codemods.facts import sdk
+from codemods.python.clients import (
+    ClientClass,
+    ClientRef,
+    LeftAlone,
+    Provider,
+    Sdk,
+    classifier,
+    classify_url,
+    decide,
+)
+from codemods.python.clients import client_class as sdk_client_class
 from codemods.python.cst.edit import dotted_name, find_keyword, string_value
 from codemods.python.cst.walk import walk
 
-Sdk = Literal["openai", "cerebras", "azure"]
+if TYPE_CHECKING:
+    from codemods.python.project import Place
+
+# Re-exported: the fixers know clients through the resolver.
+__all__ = [
+    "ClientClass",
+    "ClientRef",
+    "Constructor",
+    "LeftAlone",
+    "Provider",
+    "RequestCall",
+    "Resolver",
+    "Scope",
+    "Sdk",
+    "classify_url",
+]
+
 REQUEST_VERBS = frozenset(verb for path in sdk.REQUEST_METHODS for verb in path[-1:])
-# Where a client sends its requests, as far as the code shows. "dynamic": its constructor is
-# in view but its URL or arguments are only known at run time (the rewrite leaves it alone);
-# "unknown": only its type is in view (a parameter annotated ``client: OpenAI``), so it is
-# taken to be a client the migration points at Cerebras where it is made; "unattributed":
-# only its type is in view, and the module keeps a client of that class where it is, so
-# which one it is cannot be told (its requests are left alone and reported).
-Provider = Literal["openai", "cerebras", "other", "dynamic", "unknown", "unattributed"]
-
-
-@dataclass(frozen=True)
-class ClientClass:
-    """A client class: which SDK, sync or async, and the name the SDK exports it under."""
-
-    sdk: Sdk
-    name: str
-
-    @property
-    def is_async(self) -> bool:
-        return self.name.startswith("Async")
-
-
-@dataclass(frozen=True)
-class ClientRef:
-    """What a receiver expression is known to be."""
-
-    cls: ClientClass | None  # None: the ``openai`` module itself
-    provider: Provider  # where its base URL points, as far as the code shows
-
-    @property
-    def sdk(self) -> Sdk:
-        return self.cls.sdk if self.cls else "openai"
-
-    @property
-    def is_module(self) -> bool:
-        return self.cls is None
-
-    @property
-    def migrated(self) -> bool:
-        """Whether its requests follow the migration: clients left alone keep theirs."""
-        return self.sdk != "azure" and self.provider not in ("other", "dynamic", "unattributed")
-
-
-# Why a constructor is left alone: rewriting it would send some other provider's traffic, or
-# a key it cannot see, to Cerebras.
-LeftAlone = Literal["azure", "dynamic-arguments", "dynamic-url", "other-provider"]
 
 
 class Constructor(NamedTuple):  # a NamedTuple: several times cheaper to define than a dataclass
@@ -118,15 +99,6 @@ class Scope:
 
     def add(self, name: str, binding: Binding) -> None:
         self.bindings.setdefault(name, []).append(binding)
-
-
-def classify_url(url: str) -> Provider:
-    host = (urlsplit(url).hostname or "").lower()
-    if host == sdk.CEREBRAS_HOST or host.endswith("." + sdk.CEREBRAS_HOST):
-        return "cerebras"
-    if host == sdk.OPENAI_HOST:
-        return "openai"
-    return "other"
 
 
 def _annotation_exprs(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
@@ -442,9 +414,18 @@ class _Collector(cst.CSTVisitor):
 class Resolver:
     """Answers "what is this expression?" for the module it was built from."""
 
-    def __init__(self, module: cst.Module, own_urls: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        module: cst.Module,
+        own_urls: frozenset[str] = frozenset(),
+        place: Place | None = None,
+    ) -> None:
         # URLs the user named as Cerebras (``--base-url``): a loopback test server, a proxy.
         self.own_urls = own_urls
+        # The rest of the project, as this module sees it: names imported from other
+        # modules resolve through it (None: this module alone).
+        self.place = place
+        self.classify = classifier(own_urls)
         collector = _Collector(module)
         walk(module, collector)  # libcst's visit would copy the whole tree
         self.module_scope = collector.module_scope
@@ -461,11 +442,19 @@ class Resolver:
         self._module_config: dict[str, list[cst.BaseExpression]] | None = None
         self._busy: set[int] = set()
         self._constructors: dict[int, Constructor] = {}
+        # Local names imported from the project that are clients, or functions that
+        # return one: a module using them has requests to migrate without an SDK import.
+        self.project_clients: set[str] = set()
+        if place is not None:
+            for _, _, local, qualname in self.import_aliases:
+                if place.client(qualname) is not None or place.returns(qualname) is not None:
+                    self.project_clients.add(local)
 
-    def classify(self, url: str) -> Provider:
-        if url.rstrip("/") in self.own_urls:
-            return "cerebras"
-        return classify_url(url)
+    @property
+    def relevant(self) -> bool:
+        """Whether the module can have anything to migrate: it imports an SDK, or a client
+        (or a function returning one) from another module of the project."""
+        return self.imports_sdk or bool(self.project_clients)
 
     # Names ------------------------------------------------------------------------------
     def lookup(self, name: str, scope: Scope) -> list[Binding]:
@@ -496,17 +485,7 @@ class Resolver:
 
     def client_class(self, node: cst.CSTNode, scope: Scope) -> ClientClass | None:
         """The SDK client class ``node`` names, if any."""
-        qualname = self.qualname(node, scope)
-        if qualname is None:
-            return None
-        module, _, name = qualname.rpartition(".")
-        if module == sdk.OPENAI_MODULE and name in sdk.OPENAI_CLIENTS:
-            return ClientClass("openai", name)
-        if module == sdk.OPENAI_MODULE and name in sdk.OPENAI_AZURE_CLIENTS:
-            return ClientClass("azure", name)
-        if module in sdk.CEREBRAS_CLIENT_MODULES and (name in sdk.CEREBRAS_CLIENTS):
-            return ClientClass("cerebras", name)
-        return None
+        return sdk_client_class(self.qualname(node, scope))
 
     def is_openai_module(self, node: cst.CSTNode, scope: Scope) -> bool:
         return self.qualname(node, scope) == sdk.OPENAI_MODULE
@@ -550,22 +529,10 @@ class Resolver:
     def _decide(self, call: cst.Call, cls: ClientClass) -> Constructor:
         index = find_keyword(call, "base_url")
         url = string_value(call.args[index].value) if index is not None else None
-        provider: Provider
-        if any(arg.star == "**" for arg in call.args):
-            provider = "dynamic"
-        elif index is None:
-            provider = "cerebras" if cls.sdk == "cerebras" else "openai"
-        else:
-            provider = "dynamic" if url is None else self.classify(url)
-        left_alone: LeftAlone | None = None
-        if cls.sdk == "azure":
-            left_alone = "azure"
-        elif any(arg.star == "**" for arg in call.args):
-            left_alone = "dynamic-arguments"
-        elif index is not None and url is None:
-            left_alone = "dynamic-url"
-        elif provider == "other":
-            left_alone = "other-provider"
+        star = any(arg.star == "**" for arg in call.args)
+        provider, left_alone = decide(
+            cls, star_kwargs=star, has_url=index is not None, url=url, classify=self.classify
+        )
         return Constructor(cls, provider, left_alone, index, url)
 
     def client(self, node: cst.CSTNode, scope: Scope) -> ClientRef | None:
@@ -589,6 +556,9 @@ class Resolver:
                 return self.client(func.value, scope)
             if isinstance(func, cst.Name):
                 return self._returned_client(func, scope)
+            if isinstance(func, cst.Attribute) and self.place is not None:
+                qualname = self.qualname(func, scope)  # ``llm.get_client()``
+                return self.place.returns(qualname) if qualname else None
             return None
         if isinstance(node, cst.Attribute):
             if node.attr.value in sdk.RESPONSE_WRAPPERS:
@@ -597,7 +567,15 @@ class Resolver:
                 owner = self._self_class(node.value.value, scope)
                 if owner is not None:
                     return self._from_bindings(owner.attributes.get(node.attr.value, []))
+            if self.place is not None:
+                qualname = self.qualname(node, scope)  # ``llm.client``
+                return self.place.client(qualname) if qualname else None
             return None
+        if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
+            # ``client or OpenAI()``, ``client or get_client()``: either may be it.
+            return _either(self.client(node.left, scope), self.client(node.right, scope))
+        if isinstance(node, cst.IfExp):
+            return _either(self.client(node.body, scope), self.client(node.orelse, scope))
         if isinstance(node, cst.Name):
             if self.is_openai_module(node, scope):
                 return ClientRef(None, self.module_provider())
@@ -624,6 +602,8 @@ class Resolver:
                     if cls is not None:
                         ref = ClientRef(cls, "unknown")
                         break
+            elif binding.kind == "import" and self.place is not None and binding.qualname:
+                ref = self.place.client(binding.qualname)
             if ref is not None and (found is None or found.provider == "unknown"):
                 found = ref
         return found
@@ -631,6 +611,10 @@ class Resolver:
     def _returned_client(self, func: cst.Name, scope: Scope) -> ClientRef | None:
         """A call of a function of this module that returns (or is annotated to return) a client."""
         for binding in self.lookup(func.value, scope):
+            if binding.kind == "import" and self.place is not None and binding.qualname:
+                ref = self.place.returns(binding.qualname)
+                if ref is not None:
+                    return ref
             if binding.kind != "def" or not isinstance(binding.node, cst.FunctionDef):
                 continue
             definition = binding.node
@@ -742,6 +726,16 @@ class Resolver:
     def module_alias(self) -> str | None:
         """The name the ``openai`` module is imported under (``oa`` for ``import openai as oa``)."""
         return self._module_imports[0][2] if self._module_imports else None
+
+
+def _either(first: ClientRef | None, second: ClientRef | None) -> ClientRef | None:
+    """What one of two alternatives is: the one whose provider is known wins over a type;
+    two clients that the migration treats differently cannot be told apart."""
+    if first is None or (first.provider == "unknown" and second is not None):
+        return second
+    if second is not None and second.provider != "unknown" and second.migrated != first.migrated:
+        return ClientRef(first.cls, "unattributed")
+    return first
 
 
 def _is_import_line(statement: cst.CSTNode) -> bool:

@@ -23,6 +23,7 @@ from codemods.result import SourceResult
 
 if TYPE_CHECKING:
     from codemods.python.focus import Focus
+    from codemods.python.project import Place
 
 # A necessary condition for codemods.python.resolve's ``imports_sdk`` (an ``import``/``from``
 # of ``openai`` or ``cerebras`` as the resolver counts one), read off the text: the keyword,
@@ -41,13 +42,16 @@ def may_import_sdk(text: str) -> bool:
     return _SDK_IMPORT.search(text) is not None
 
 
-def migrate_source(text: str, options: Options, *, focus: bool = True) -> SourceResult:
+def migrate_source(
+    text: str, options: Options, *, focus: bool = True, place: Place | None = None
+) -> SourceResult:
     """Rewrite ``text`` for ``options.target``; bad input is reported, never raised.
 
     ``focus=False`` shows libcst the whole module even where codemods/python/focus.py would
-    leave parts out (the tests compare the two)."""
+    leave parts out (the tests compare the two). ``place``: the project the module is part
+    of, as it sees it (codemods/python/project.py); None: the module alone."""
     marks = suppressions(text)
-    result = _migrate(text, options, marks, focus)
+    result = _migrate(text, options, marks, focus, place)
     if marks:
         result.diagnostics = unsilenced(result.diagnostics, marks)
     return result
@@ -57,8 +61,12 @@ def _error(text: str, diagnostic: rules.Diagnostic) -> SourceResult:
     return SourceResult(text, [diagnostic], error=True)
 
 
-def _migrate(text: str, options: Options, marks: Marks, focus: bool) -> SourceResult:
-    imports_sdk = may_import_sdk(text)
+def _migrate(
+    text: str, options: Options, marks: Marks, focus: bool, place: Place | None
+) -> SourceResult:
+    # A module that imports clients from the rest of the project has requests to migrate
+    # without importing an SDK itself.
+    imports_sdk = may_import_sdk(text) or (place is not None and bool(place.client_names))
     verdict = syntax.cpython(text)
     if isinstance(verdict, syntax.Rejected):
         if verdict.too_deep or syntax.bracket_depth(text) > syntax.LIBCST_MAX_BRACKET_DEPTH:
@@ -73,7 +81,7 @@ def _migrate(text: str, options: Options, marks: Marks, focus: bool) -> SourceRe
     import libcst as cst  # lazily: a run that finds no candidate never loads libcst
 
     if imports_sdk and focus and isinstance(verdict, ast.Module):
-        focused = _focused(text, verdict, options, marks)
+        focused = _focused(text, verdict, options, marks, place)
         if focused is not None:
             return focused
     try:
@@ -90,12 +98,14 @@ def _migrate(text: str, options: Options, marks: Marks, focus: bool) -> SourceRe
         return _error(text, rules.CM901.at(1, 1, "nesting"))
     if not imports_sdk:  # valid for libcst, not for this Python (newer syntax): as above
         return SourceResult(text)
-    result = _rewrite(module, text, options, marks)
+    result = _rewrite(module, text, options, marks, place=place)
     assert result is not None  # None only when holes cannot go back: there are none here
     return result
 
 
-def _focused(text: str, tree: ast.Module, options: Options, marks: Marks) -> SourceResult | None:
+def _focused(
+    text: str, tree: ast.Module, options: Options, marks: Marks, place: Place | None
+) -> SourceResult | None:
     """The result of showing libcst only the parts of ``text`` (parsed by CPython as
     ``tree``) that can matter (codemods/python/focus.py), or None when the whole module must
     be parsed: nothing to leave out, or anything unusual (the whole-module path reports it)."""
@@ -104,19 +114,25 @@ def _focused(text: str, tree: ast.Module, options: Options, marks: Marks) -> Sou
     from codemods.python.focus import focus
     from codemods.python.pipeline import reads_alone
 
-    focused = focus(text, tree, reads_alone(options))
+    seeds = place.client_names if place is not None else frozenset()
+    focused = focus(text, tree, reads_alone(options), seeds)
     if focused is None:
         return None
     try:
         module = cst.parse_module(focused.text)
     except (cst.ParserSyntaxError, RecursionError):
         return None
-    result = _rewrite(module, text, options, marks, focused)
+    result = _rewrite(module, text, options, marks, focused, place)
     return None if result is None or result.error else result
 
 
 def _rewrite(
-    module: Any, text: str, options: Options, marks: Marks, focused: Focus | None = None
+    module: Any,
+    text: str,
+    options: Options,
+    marks: Marks,
+    focused: Focus | None = None,
+    place: Place | None = None,
 ) -> SourceResult | None:
     """Run the fixers on ``module``, parsed from ``text`` (or from ``focused.text``, whose
     holes go back in place in the result; None when they cannot)."""
@@ -126,7 +142,7 @@ def _rewrite(
 
     hides = focused.hides if focused is not None else nothing_hidden
     try:
-        result = migrate_module(module, options, skipped_lines(marks), hides)
+        result = migrate_module(module, options, skipped_lines(marks), hides, place)
         new_code: str | None = text
         if result.changed:
             new_code = code(result.module)

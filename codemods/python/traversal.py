@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -26,6 +26,9 @@ from codemods.python.fixers.base import Fixer
 from codemods.python.plan import plan_imports, plan_models
 from codemods.python.resolve import Resolver
 from codemods.rules import Diagnostic
+
+if TYPE_CHECKING:
+    from codemods.python.project import Place
 
 Hook = Callable[[Context, Any, Any], Any]
 
@@ -231,6 +234,7 @@ def run_fixers(
     fixers: Sequence[Fixer],
     skip_lines: frozenset[int] = frozenset(),
     hides: Callable[[str], bool] = nothing_hidden,
+    place: Place | None = None,
 ) -> ModuleResult:
     """Apply ``fixers`` to ``module`` in one traversal; diagnostics carry 1-based positions.
 
@@ -239,11 +243,12 @@ def run_fixers(
     """
     ctx = Context(
         options=options,
-        resolver=Resolver(module, options.own_urls),
+        resolver=Resolver(module, options.own_urls, place),
         hides=hides,
     )
-    if not ctx.resolver.imports_sdk:
-        # Every rewrite starts from an import of one of the SDKs: none, nothing to do.
+    if not ctx.resolver.relevant:
+        # Every rewrite starts from an import of one of the SDKs, or of a client from
+        # another module: none, nothing to do.
         return ModuleResult(module)
     ranges = _statement_ranges(module) if skip_lines else None
     pinned = _names_in_skipped(ranges, skip_lines) if ranges else frozenset()

@@ -37,7 +37,7 @@ class MapModelIds(Fixer):
         return models.map_model(value, options.model_map) is not None
 
     def begin(self, ctx: Context) -> None:
-        self.active = not ctx.options.keep_models and ctx.resolver.imports_sdk
+        self.active = not ctx.options.keep_models and ctx.resolver.relevant
         if self.active:
             for use, name, model in ctx.models.other_uses:
                 ctx.report(use, rules.CM302, name=name, model=model)

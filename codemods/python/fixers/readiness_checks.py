@@ -49,7 +49,7 @@ class ReadinessChecks(Fixer):
         return value.lower() in sdk.OPENAI_RATE_LIMIT_HEADERS
 
     def begin(self, ctx: Context) -> None:
-        self.active = ctx.resolver.imports_sdk
+        self.active = ctx.resolver.relevant
 
     def leave_Call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
         if not self.active:

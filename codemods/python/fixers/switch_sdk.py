@@ -35,7 +35,7 @@ class SwitchSdk(Fixer):
 
     def begin(self, ctx: Context) -> None:
         self.plan = ctx.imports
-        self.active = ctx.resolver.imports_sdk
+        self.active = ctx.resolver.relevant
         # Names that are not references (attribute names, keywords, import names): never
         # renamed. Filled by the visit hooks, before the names below them are left.
         self.not_references: set[int] = set()
@@ -235,7 +235,8 @@ class SwitchSdk(Fixer):
                 continue
             have.add(mapped)
             added.append(ctx.bind(mapped, beside=_root_name(expression)))
-            ctx.report(expression, rules.CM118, name=qualname, other=mapped)
+            variant = "project" if self.plan.names_from_project else rules.DEFAULT
+            ctx.report(expression, rules.CM118, variant, name=qualname, other=mapped)
         if not added:
             return updated
         new = [cst.Element(cst.Name(local)) for local in added]

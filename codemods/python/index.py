@@ -1,0 +1,423 @@
+"""What one module offers the rest of the project, read with CPython's ``ast``: the index.
+
+The per-file rewrite sees one module; a program is many. ``summarize`` reads a module (ten
+times cheaper than libcst) and writes down, in absolute qualified names, what other modules
+can reach of it: module-level names and what they are bound to (a constructor call, another
+name, a call of a function, an annotation, a string), what each top-level function and
+method returns (or is annotated to return), what each class keeps in ``self.x``, its
+``__all__``, and every name it imports. A value is only described, never judged: whether
+``openai.OpenAI(base_url=...)`` is a client that moves is decided by
+codemods/python/project.py from these facts, with the same ``decide`` the resolver uses.
+
+A name the module cannot tell (a parameter without annotation, a computed value) is left
+out: the project then does not know it, and never guesses.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+from typing import Literal, NamedTuple
+
+from codemods.facts import sdk
+
+Kind = Literal["new", "ref", "typed", "str", "or"]
+
+
+class Value(NamedTuple):
+    """What an expression is, as far as one module shows.
+
+    ``new``: a call of ``qualname`` (a client class or a factory), with what ``decide`` needs
+    of its arguments; ``ref``: the name ``qualname``; ``typed``: something annotated with the
+    class ``qualname``; ``str``: the string ``text``; ``or``: any of ``alternatives``."""
+
+    kind: Kind
+    qualname: str = ""
+    star_kwargs: bool = False
+    has_url: bool = False
+    url: str | None = None
+    text: str | None = None
+    alternatives: tuple[Value, ...] = ()
+    line: int = 0
+
+
+class Summary(NamedTuple):
+    module: str  # its dotted name, as the project's imports spell it
+    package: str  # what its relative imports start from
+    names: dict[str, tuple[Value, ...]]  # module-level name -> what it may be bound to
+    functions: dict[str, tuple[Value, ...]]  # "f" or "Class.method" -> what it returns
+    attributes: dict[str, tuple[Value, ...]]  # "Class.attr" -> what ``self.attr`` holds
+    exports: tuple[str, ...]  # ``__all__``
+    imports: tuple[str, ...]  # every absolute qualified name it imports, in any scope
+    imports_sdk: bool
+
+
+def absolute(package: str, level: int, name: str) -> str:
+    """``from ..x import y`` in package ``a.b`` (level 2, name ``x.y``) -> ``a.x.y``."""
+    if not level:
+        return name
+    base = package
+    for _ in range(level - 1):
+        base = base.rpartition(".")[0]
+    return f"{base}.{name}" if base and name else (base or name)
+
+
+_TYPE_WRAPPERS = frozenset(
+    f"{prefix}{name}" for prefix in ("", "typing.", "t.") for name in ("Optional", "Union")
+)
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+class _Env:
+    """The names one scope binds: imports (to a qualified name), values, annotations."""
+
+    def __init__(self, parent: _Env | None = None) -> None:
+        self.parent = parent
+        self.imports: dict[str, set[str]] = {}
+        self.values: dict[str, list[ast.expr]] = {}
+        self.typed: dict[str, list[ast.expr]] = {}
+        self.defined: set[str] = set()  # defs, classes, and names bound to what we cannot read
+        self.self_name: str | None = None  # in a method: the first parameter
+        self.owner: str | None = None  # in a method: the class's qualified name
+
+    def binds(self, name: str) -> bool:
+        return (
+            name in self.imports
+            or name in self.values
+            or name in self.typed
+            or name in self.defined
+        )
+
+
+class _Summarizer:
+    def __init__(self, module: str, package: str) -> None:
+        self.module = module
+        self.package = package
+        self.top = _Env()
+        self.imports: list[str] = []
+        self.imports_sdk = False
+
+    # Bindings -----------------------------------------------------------------------------
+    def bind_statements(self, env: _Env, body: Iterable[ast.stmt]) -> None:
+        """Record what ``body`` binds in ``env``, entering blocks but no def or class."""
+        for node in body:
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    top = alias.name.split(".")[0]
+                    self._imported(alias.name)
+                    if alias.asname:
+                        env.imports.setdefault(alias.asname, set()).add(alias.name)
+                    else:
+                        env.imports.setdefault(top, set()).add(top)
+            elif isinstance(node, ast.ImportFrom):
+                base = absolute(self.package, node.level, node.module or "")
+                if not node.level and (node.module or "").split(".")[0] in sdk.SDK_ROOTS:
+                    self.imports_sdk = True
+                for alias in node.names:
+                    if alias.name == "*":
+                        continue
+                    qualname = f"{base}.{alias.name}" if base else alias.name
+                    self._imported(qualname, sdk_checked=True)
+                    env.imports.setdefault(alias.asname or alias.name, set()).add(qualname)
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    self._target(env, target, node.value)
+            elif isinstance(node, ast.AnnAssign):
+                if isinstance(node.target, ast.Name):
+                    env.typed.setdefault(node.target.id, []).append(node.annotation)
+                    if node.value is not None:
+                        env.values.setdefault(node.target.id, []).append(node.value)
+            elif isinstance(node, (*_DEFS, ast.ClassDef)):
+                env.defined.add(node.name)
+            elif isinstance(node, (ast.For, ast.AsyncFor)):
+                self._target(env, node.target, None)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        self._target(env, item.optional_vars, None)
+            elif isinstance(node, ast.AugAssign):
+                self._target(env, node.target, None)
+            for block in _blocks(node):
+                self.bind_statements(env, block)
+
+    def _imported(self, qualname: str, sdk_checked: bool = False) -> None:
+        self.imports.append(qualname)
+        if not sdk_checked and qualname.split(".")[0] in sdk.SDK_ROOTS:
+            self.imports_sdk = True
+
+    def _target(self, env: _Env, target: ast.expr, value: ast.expr | None) -> None:
+        if isinstance(target, ast.Name):
+            if value is None:
+                env.defined.add(target.id)
+            else:
+                env.values.setdefault(target.id, []).append(value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._target(env, element, None)
+        elif isinstance(target, ast.Starred):
+            self._target(env, target.value, None)
+
+    # Names --------------------------------------------------------------------------------
+    def qualname(self, node: ast.expr, env: _Env) -> str | None:
+        """The absolute qualified name ``node`` spells, through the imports in view, as the
+        resolver reads names: one import binding and no local definition, or a module-level
+        name of this module."""
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and env.self_name == node.value.id:
+                return f"{env.owner}.{node.attr}"
+            base = self.qualname(node.value, env)
+            return f"{base}.{node.attr}" if base else None
+        if not isinstance(node, ast.Name):
+            return None
+        current: _Env | None = env
+        while current is not None:
+            if current.binds(node.id):
+                imports = current.imports.get(node.id, set())
+                others = (
+                    node.id in current.defined
+                    or node.id in current.values
+                    or node.id in current.typed
+                )
+                if current is self.top and not imports:
+                    return f"{self.module}.{node.id}"
+                if len(imports) == 1 and not (others and current is not self.top):
+                    return next(iter(imports))
+                return None
+            current = current.parent
+        return None
+
+    def value(self, node: ast.expr, env: _Env, depth: int = 0) -> Value | None:
+        if depth > 8:
+            return None
+        line = getattr(node, "lineno", 0)
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in sdk.CLIENT_WRAPPER_CALLS:
+                return self.value(func.value, env, depth + 1)
+            qualname = self.qualname(func, env)
+            if qualname is None:
+                return None
+            url_keyword = next((k for k in node.keywords if k.arg == "base_url"), None)
+            url = None
+            if url_keyword is not None and isinstance(url_keyword.value, ast.Constant):
+                url = url_keyword.value.value if isinstance(url_keyword.value.value, str) else None
+            return Value(
+                "new",
+                qualname,
+                star_kwargs=any(k.arg is None for k in node.keywords),
+                has_url=url_keyword is not None,
+                url=url,
+                line=line,
+            )
+        if isinstance(node, ast.Name) and env is not self.top and _local(env, node.id):
+            return self._local(node.id, env, depth)
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            qualname = self.qualname(node, env)
+            return Value("ref", qualname, line=line) if qualname else None
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+            return _either(self.value(v, env, depth + 1) for v in node.values)
+        if isinstance(node, ast.IfExp):
+            return _either(self.value(v, env, depth + 1) for v in (node.body, node.orelse))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return Value("str", text=node.value, line=line)
+        return None
+
+    def _local(self, name: str, env: _Env, depth: int) -> Value | None:
+        """A name bound in a function: its annotation, or what it is assigned."""
+        found: list[Value | None] = []
+        for annotation in env.typed.get(name, ()):
+            found.extend(self.typed(annotation, env.parent or self.top))
+        for value in env.values.get(name, ()):
+            found.append(self.value(value, env, depth + 1))
+        imports = env.imports.get(name, set())
+        if len(imports) == 1:
+            found.append(Value("ref", next(iter(imports))))
+        return _either(found)
+
+    def typed(self, annotation: ast.expr, env: _Env) -> Iterator[Value]:
+        """``typed`` values for the classes an annotation names: ``X``, ``X | None``,
+        ``Optional[X]``, ``Union[X, Y]``, ``"X"``."""
+        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+            yield from self.typed(annotation.left, env)
+            yield from self.typed(annotation.right, env)
+        elif isinstance(annotation, ast.Subscript) and _dotted(annotation.value) in _TYPE_WRAPPERS:
+            inner = annotation.slice
+            for element in inner.elts if isinstance(inner, ast.Tuple) else [inner]:
+                yield from self.typed(element, env)
+        elif isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            try:
+                parsed = ast.parse(annotation.value, mode="eval").body
+            except SyntaxError:
+                return
+            yield from self.typed(parsed, env)
+        else:
+            qualname = self.qualname(annotation, env)
+            if qualname is not None:
+                yield Value("typed", qualname, line=getattr(annotation, "lineno", 0))
+
+    # Definitions --------------------------------------------------------------------------
+    def function(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, outer: _Env, owner: str | None
+    ) -> tuple[tuple[Value, ...], dict[str, list[Value]]]:
+        """What a function returns, and (for a method) what it stores in ``self.x``."""
+        env = _Env(outer if outer is self.top else self.top)
+        arguments = node.args
+        positional = [*arguments.posonlyargs, *arguments.args]
+        is_static = any(_dotted(d) == "staticmethod" for d in node.decorator_list)
+        if owner is not None and positional and not is_static:
+            env.self_name = positional[0].arg
+            env.owner = owner
+        for arg in (*positional, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg):
+            if arg is None:
+                continue
+            if arg.annotation is not None:
+                env.typed.setdefault(arg.arg, []).append(arg.annotation)
+            else:
+                env.defined.add(arg.arg)
+        self.bind_statements(env, node.body)
+        returns: list[Value] = []
+        stored: dict[str, list[Value]] = {}
+        for inner in _own_nodes(node):
+            if isinstance(inner, ast.Return) and inner.value is not None:
+                found = self.value(inner.value, env)
+                if found is not None:
+                    returns.append(found)
+            elif isinstance(inner, (ast.Assign, ast.AnnAssign)) and env.self_name:
+                targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target]
+                for target in targets:
+                    if (
+                        isinstance(target, ast.Attribute)
+                        and isinstance(target.value, ast.Name)
+                        and target.value.id == env.self_name
+                    ):
+                        if isinstance(inner, ast.AnnAssign):
+                            stored.setdefault(target.attr, []).extend(
+                                self.typed(inner.annotation, self.top)
+                            )
+                        if inner.value is not None:
+                            found = self.value(inner.value, env)
+                            if found is not None:
+                                stored.setdefault(target.attr, []).append(found)
+            elif isinstance(inner, (ast.Import, ast.ImportFrom)):
+                pass  # bound above, with the rest of the body
+        if node.returns is not None:
+            returns.extend(self.typed(node.returns, self.top))
+        return tuple(returns), stored
+
+
+def _local(env: _Env, name: str) -> bool:
+    return name in env.values or name in env.typed or name in env.imports
+
+
+def _either(values: Iterable[Value | None]) -> Value | None:
+    found = tuple(v for v in values if v is not None)
+    if not found:
+        return None
+    return found[0] if len(found) == 1 else Value("or", alternatives=found)
+
+
+def _blocks(node: ast.stmt) -> Iterator[list[ast.stmt]]:
+    """The statement blocks directly inside a compound statement that is not a scope."""
+    if isinstance(node, (*_DEFS, ast.ClassDef)):
+        return
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(node, name, None)
+        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+            yield block
+    for handler in getattr(node, "handlers", ()):
+        yield handler.body
+    for case in getattr(node, "cases", ()):
+        yield case.body
+
+
+def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of a function's body, not entering nested functions, classes or lambdas."""
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        current = stack.pop()
+        yield current
+        if not isinstance(current, (*_DEFS, ast.ClassDef, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(current))
+
+
+def _exports(env: _Env) -> tuple[str, ...]:
+    names: list[str] = []
+    for value in env.values.get("__all__", ()):
+        if isinstance(value, (ast.List, ast.Tuple)):
+            for element in value.elts:
+                if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                    names.append(element.value)
+    return tuple(names)
+
+
+def summarize(tree: ast.Module, module: str, package: str) -> Summary:
+    """The summary of ``tree``, the module ``module`` of package ``package`` (itself, for an
+    ``__init__.py``; the one above, for any other file)."""
+    state = _Summarizer(module, package)
+    top = state.top
+    state.bind_statements(top, tree.body)
+    names: dict[str, tuple[Value, ...]] = {}
+    for name in {*top.values, *top.typed, *top.imports}:
+        found: list[Value] = []
+        for annotation in top.typed.get(name, ()):
+            found.extend(state.typed(annotation, top))
+        for value in top.values.get(name, ()):
+            described = state.value(value, top)
+            if described is not None:
+                found.append(described)
+        for qualname in top.imports.get(name, ()):
+            found.append(Value("ref", qualname))
+        if found:
+            names[name] = tuple(found)
+    functions: dict[str, tuple[Value, ...]] = {}
+    attributes: dict[str, list[Value]] = {}
+    for node in _module_level(tree.body):
+        if isinstance(node, _DEFS):
+            returns, _ = state.function(node, top, None)
+            if returns:
+                functions[node.name] = returns
+        elif isinstance(node, ast.ClassDef):
+            owner = f"{module}.{node.name}"
+            for item in node.body:
+                if isinstance(item, _DEFS):
+                    returns, stored = state.function(item, top, owner)
+                    if returns:
+                        functions[f"{node.name}.{item.name}"] = returns
+                    for attr, values in stored.items():
+                        attributes.setdefault(f"{node.name}.{attr}", []).extend(values)
+                elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                    key = f"{node.name}.{item.target.id}"
+                    attributes.setdefault(key, []).extend(state.typed(item.annotation, top))
+    # Nested functions import lazily: their imports count for the gate and the SDK check.
+    for inner in ast.walk(tree):
+        if isinstance(inner, _DEFS):
+            for statement in _own_nodes(inner):
+                if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                    state.bind_statements(_Env(), [statement])
+    return Summary(
+        module,
+        package,
+        names,
+        functions,
+        {key: tuple(values) for key, values in attributes.items()},
+        _exports(top),
+        tuple(dict.fromkeys(state.imports)),
+        state.imports_sdk,
+    )
+
+
+def _module_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements at module level, inside ``if``/``try`` blocks too."""
+    for node in body:
+        yield node
+        for block in _blocks(node):
+            yield from _module_level(block)

@@ -1,0 +1,261 @@
+"""The whole project's clients, decided once: what each module offers, resolved across modules.
+
+``Project`` holds the summaries of the project's modules (codemods/python/index.py) and
+answers, for any absolute qualified name, what client it is (``client``) or what client a
+call of it returns (``returns``), following imports, re-exports, factories and ``self.x``
+attributes from module to module. A constructor is judged by the same ``decide`` as the
+per-file resolver, so a client has one verdict wherever it is used. A name that leads out of
+the project, or to something the index could not read, is unknown: None, never a guess.
+
+``Place`` is the project as one module sees it (its own dotted name and package, for
+relative imports): what the per-file rewrite is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from codemods.facts import sdk
+from codemods.python.clients import ClientClass, ClientRef, classifier, client_class, decide
+from codemods.python.index import Summary, Value, absolute
+
+NamesPolicy = Literal["rename", "keep", "both"]
+_DEPTH = 24  # re-export chains longer than this are not followed
+
+
+class Project:
+    def __init__(
+        self, summaries: Mapping[str, Summary], own_urls: frozenset[str] = frozenset()
+    ) -> None:
+        # Dotted name -> summary; one module may be known under several names (``src.app``
+        # and ``app``): every name a file could be imported as.
+        self.summaries = dict(summaries)
+        self.own_urls = own_urls
+        self.classify = classifier(own_urls)
+        self._clients: dict[str, ClientRef | None] = {}
+        self._returns: dict[str, ClientRef | None] = {}
+        self._busy: set[tuple[str, str]] = set()
+        self._imported: dict[str, set[str]] | None = None
+        self._policies: dict[str, NamesPolicy] = {}
+
+    def __reduce__(self) -> tuple[type[Project], tuple[dict[str, Summary], frozenset[str]]]:
+        # Sent to worker processes as its summaries: the memo tables are rebuilt there.
+        return Project, (self.summaries, self.own_urls)
+
+    # Names ------------------------------------------------------------------------------
+    def split(self, qualname: str) -> tuple[Summary, str] | None:
+        """The module a qualified name is in, and the rest of it: ``app.llm.client`` ->
+        (app.llm, ``client``). None for a module itself, or a name outside the project."""
+        module, _, rest = qualname.rpartition(".")
+        tail = [rest]
+        while module:
+            found = self.summaries.get(module)
+            if found is not None:
+                return found, ".".join(reversed(tail))
+            module, _, last = module.rpartition(".")
+            tail.append(last)
+        return None
+
+    def client(self, qualname: str) -> ClientRef | None:
+        """The client ``qualname`` names (a module-level name, ``Class.attr``), if known."""
+        if qualname not in self._clients:
+            self._clients[qualname] = self._guarded("client", qualname, self._client)
+        return self._clients[qualname]
+
+    def returns(self, qualname: str) -> ClientRef | None:
+        """The client a call of ``qualname`` (a function, a method) returns, if known."""
+        if qualname not in self._returns:
+            self._returns[qualname] = self._guarded("returns", qualname, self._returned)
+        return self._returns[qualname]
+
+    def _guarded(self, kind: str, qualname: str, find) -> ClientRef | None:  # type: ignore[no-untyped-def]
+        key = (kind, qualname)
+        if key in self._busy or len(self._busy) > _DEPTH:
+            return None
+        self._busy.add(key)
+        try:
+            result: ClientRef | None = find(qualname)
+            return result
+        finally:
+            self._busy.discard(key)
+
+    def _client(self, qualname: str) -> ClientRef | None:
+        found = self.split(qualname)
+        if found is None:
+            return None
+        summary, rest = found
+        values = summary.names.get(rest) or summary.attributes.get(rest) or ()
+        return self._any(values)
+
+    def _returned(self, qualname: str) -> ClientRef | None:
+        found = self.split(qualname)
+        if found is None:
+            return None
+        summary, rest = found
+        values = summary.functions.get(rest)
+        if values is not None:
+            return self._any(values)
+        # ``from .llm import get_client`` re-exported: follow the name to the function.
+        for value in summary.names.get(rest, ()):
+            if value.kind == "ref":
+                ref = self.returns(value.qualname)
+                if ref is not None:
+                    return ref
+        return None
+
+    def _any(self, values: tuple[Value, ...]) -> ClientRef | None:
+        """The client of any of ``values``; one whose provider is known wins over a type."""
+        found: ClientRef | None = None
+        for value in values:
+            ref = self.value(value)
+            if ref is not None and (found is None or found.provider == "unknown"):
+                found = ref
+        return found
+
+    def value(self, value: Value) -> ClientRef | None:
+        if value.kind == "new":
+            cls = client_class(value.qualname)
+            if cls is not None:
+                provider, _ = self.decision(value, cls)
+                return ClientRef(cls, provider)
+            return self.returns(value.qualname)
+        if value.kind == "ref":
+            return self.client(value.qualname)
+        if value.kind == "typed":
+            cls = client_class(value.qualname)
+            return ClientRef(cls, "unknown") if cls is not None else None
+        if value.kind == "or":
+            found = [ref for ref in map(self.value, value.alternatives) if ref is not None]
+            known = [ref for ref in found if ref.provider != "unknown"]
+            if len({ref.migrated for ref in known}) > 1:
+                return ClientRef(known[0].cls, "unattributed")
+            return (known or found or [None])[0]
+        return None
+
+    def decision(self, value: Value, cls: ClientClass):  # type: ignore[no-untyped-def]
+        return decide(
+            cls,
+            star_kwargs=value.star_kwargs,
+            has_url=value.has_url,
+            url=value.url,
+            classify=self.classify,
+        )
+
+    # The whole project ------------------------------------------------------------------
+    def constructors(self) -> Iterator[tuple[ClientClass, bool]]:
+        """Every client constructor the index saw, with whether it migrates."""
+        seen: set[int] = set()
+        for summary in self.summaries.values():
+            if id(summary) in seen:
+                continue
+            seen.add(id(summary))
+            for values in (*summary.names.values(), *summary.functions.values()):
+                yield from self._constructors(values)
+            for values in summary.attributes.values():
+                yield from self._constructors(values)
+
+    def _constructors(self, values: tuple[Value, ...]) -> Iterator[tuple[ClientClass, bool]]:
+        for value in values:
+            if value.kind == "or":
+                yield from self._constructors(value.alternatives)
+            elif value.kind == "new":
+                cls = client_class(value.qualname)
+                if cls is not None:
+                    yield cls, self.decision(value, cls).left_alone is None
+
+    def names_policy(self, source: str) -> NamesPolicy:
+        """What a module that shows no client of its own does with the exception and type
+        names of ``source``: "rename" when every client of that SDK the project makes
+        moves, "keep" when none does, "both" when some do (its handlers may guard either)."""
+        if source not in self._policies:
+            outcomes = {moves for cls, moves in self.constructors() if cls.sdk == source}
+            policy: NamesPolicy = "rename"
+            if outcomes == {False}:
+                policy = "keep"
+            elif outcomes == {True, False}:
+                policy = "both"
+            self._policies[source] = policy
+        return self._policies[source]
+
+    def imported_names(self, module: str) -> set[str]:
+        """The names of ``module`` that other modules of the project import."""
+        if self._imported is None:
+            imported: dict[str, set[str]] = {}
+            for summary in {id(s): s for s in self.summaries.values()}.values():
+                for qualname in summary.imports:
+                    found = self.split(qualname)
+                    if found is not None and found[0].module != summary.module:
+                        imported.setdefault(found[0].module, set()).add(found[1].split(".")[0])
+            self._imported = imported
+        return self._imported.get(module, set())
+
+    def offers_clients(self, summary: Summary) -> bool:
+        """Whether any name, function or attribute of ``summary`` is (or returns) a client."""
+        module = summary.module
+        return (
+            any(self.client(f"{module}.{name}") for name in summary.names)
+            or any(self.returns(f"{module}.{name}") for name in summary.functions)
+            or any(self.client(f"{module}.{name}") for name in summary.attributes)
+        )
+
+    def place(self, module: str) -> Place | None:
+        summary = self.summaries.get(module)
+        if summary is None:
+            return None
+        return Place(self, summary.module, summary.package, self.client_names(summary))
+
+    def client_names(self, summary: Summary) -> frozenset[str]:
+        """The names under which ``summary`` imports clients (or functions returning one)
+        from other modules of the project: empty when it uses none."""
+        names: set[str] = set()
+        for qualname in summary.imports:
+            if self.client(qualname) is not None or self.returns(qualname) is not None:
+                names.add(qualname.rpartition(".")[2])
+        for local, values in summary.names.items():
+            for value in values:
+                if (
+                    value.kind == "ref"
+                    and value.qualname in summary.imports
+                    and (self.client(value.qualname) or self.returns(value.qualname))
+                ):
+                    names.add(local)
+        return frozenset(names)
+
+
+@dataclass
+class Place:
+    """The project as the module ``module`` (in package ``package``) sees it."""
+
+    project: Project
+    module: str
+    package: str
+    # The local names of clients (or client factories) it imports from other modules:
+    # a module with none and no SDK import has nothing to migrate.
+    client_names: frozenset[str] = frozenset()
+
+    def absolute(self, qualname: str) -> str:
+        """A qualified name as the resolver records it (``.llm.client`` for a relative
+        import), made absolute."""
+        if not qualname.startswith("."):
+            return qualname
+        stripped = qualname.lstrip(".")
+        return absolute(self.package, len(qualname) - len(stripped), stripped)
+
+    def client(self, qualname: str) -> ClientRef | None:
+        if sdk.in_sdk(qualname, "openai") or sdk.in_sdk(qualname, "cerebras"):
+            return None
+        return self.project.client(self.absolute(qualname))
+
+    def returns(self, qualname: str) -> ClientRef | None:
+        if sdk.in_sdk(qualname, "openai") or sdk.in_sdk(qualname, "cerebras"):
+            return None
+        return self.project.returns(self.absolute(qualname))
+
+    def names_policy(self, source: str) -> NamesPolicy:
+        return self.project.names_policy(source)
+
+    def imported_elsewhere(self) -> set[str]:
+        """The names of this module that other modules import: they must keep working."""
+        return self.project.imported_names(self.module)

@@ -1,0 +1,228 @@
+"""The project a run belongs to, indexed before any file is rewritten.
+
+A program is many modules: a client built in ``app/llm.py`` is used in ``app/use.py``. Before
+the per-file rewrite, ``index_project`` finds the project each named path belongs to (the
+nearest folder above it holding ``pyproject.toml``, ``setup.cfg``, ``setup.py`` or ``.git``),
+walks all of it the way discovery does, and summarizes with CPython's ``ast``
+(codemods/python/index.py) every module that mentions an SDK, then every module that
+imports one of those that offer clients (re-exports, users), until nothing new turns up.
+Whatever files the run was given, the index is the whole project's: a pre-commit hook
+on one file rewrites it exactly as a run over the repository would.
+
+Each module gets its dotted name from where it is: its package chain (folders with
+``__init__.py``), and its path from the project root with and without a leading ``src``,
+so that ``from app.llm import client`` finds ``src/app/llm.py``.
+
+Summaries are cached (migrator/cache.py), so a warm hook run reads only what changed.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from codemods.facts import sdk
+from codemods.python.index import Summary, summarize
+from codemods.python.project import Place, Project
+
+from . import files
+from .cache import IndexCache
+from .core import is_generated, mentions_sdk
+from .discover import Candidate, discover
+from .settings import Settings
+
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+_ROUNDS = 8  # re-export chains deeper than this many modules are not followed
+
+
+@dataclass
+class ProjectIndex:
+    project: Project
+    # Normalized absolute path -> the module's primary dotted name.
+    modules: dict[str, str]
+    # Files to parse although they never mention an SDK: they use the project's clients.
+    dependents: frozenset[str]
+
+    def place(self, path: Path) -> Place | None:
+        module = self.modules.get(_key(path))
+        return self.project.place(module) if module is not None else None
+
+    def needs(self, path: Path) -> bool:
+        return _key(path) in self.dependents
+
+
+def _key(path: Path) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def project_root(path: Path) -> Path:
+    """The nearest folder at or above ``path`` with a project marker; the path's own folder
+    when there is none."""
+    start = Path(os.path.abspath(path))
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+            return candidate
+    return folder
+
+
+def module_names(path: Path, root: Path) -> list[str]:
+    """The dotted names ``path`` can be imported as, the package chain's first."""
+    parts = list(path.with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    names: list[str] = []
+    folder = path.parent
+    chain = [] if path.name == "__init__.py" else [path.stem]
+    # The package chain: up through folders holding an ``__init__.py``.
+    while (folder / "__init__.py").is_file() and folder != folder.parent:
+        chain.insert(0, folder.name)
+        if folder == root:
+            break
+        folder = folder.parent
+    if chain:
+        names.append(".".join(chain))
+    try:
+        relative = list(path.relative_to(root).with_suffix("").parts)
+    except ValueError:
+        relative = []
+    if relative and relative[-1] == "__init__":
+        relative.pop()
+    for option in (relative, relative[1:] if relative[:1] == ["src"] else []):
+        if option and all(part.isidentifier() for part in option):
+            names.append(".".join(option))
+    return [n for n in dict.fromkeys(names) if n.split(".")[0] not in sdk.SDK_ROOTS]
+
+
+def index_project(candidates: Sequence[Candidate], settings: Settings) -> ProjectIndex | None:
+    """The index of the projects ``candidates`` belong to; None when none uses an SDK."""
+    roots = sorted({project_root(c.path) for c in candidates if c.usable}, key=str)
+    summaries: dict[str, Summary] = {}
+    modules: dict[str, str] = {}
+    dependents: set[str] = set()
+    uses_sdk = False
+    for root in roots:
+        found = _index_root(root, settings)
+        if found is None:
+            continue
+        root_summaries, root_modules, root_dependents = found
+        uses_sdk = uses_sdk or any(s.imports_sdk for s in root_summaries.values())
+        summaries.update(root_summaries)
+        modules.update(root_modules)
+        dependents.update(root_dependents)
+    if not uses_sdk:
+        return None
+    return ProjectIndex(
+        Project(summaries, settings.options.own_urls), modules, frozenset(dependents)
+    )
+
+
+class _File:
+    __slots__ = ("names", "path", "raw", "scanned", "summary")
+
+    def __init__(self, path: Path, names: list[str]) -> None:
+        self.path = path
+        self.names = names
+        self.raw: bytes | None = None
+        self.summary: Summary | None = None
+        self.scanned = False  # summarized, or known to need no summary
+
+
+def _index_root(
+    root: Path, settings: Settings
+) -> tuple[dict[str, Summary], dict[str, str], set[str]] | None:
+    paths = [
+        c.path
+        for c in discover([root], settings.excludes, suffixes=(".py",))
+        if c.usable and c.path.suffix == ".py"
+    ]
+    cache = IndexCache(root, enabled=settings.cache)
+    known: list[_File] = []
+    for path in paths:
+        names = module_names(Path(os.path.abspath(path)), root)
+        if names:
+            known.append(_File(path, names))
+    # Round one: every module that mentions an SDK.
+    for item in known:
+        entry = cache.lookup(item.path, item.names[0])
+        if entry is not None:
+            item.scanned, item.summary = entry.mentions, entry.summary
+            continue
+        raw = _read(item.path)
+        if raw is None:
+            item.scanned = True
+            continue
+        if mentions_sdk(raw) and not is_generated(raw):
+            item.summary = _summary(item.path, raw, item.names[0])
+            item.scanned = True
+        else:
+            item.raw = raw
+        cache.store(item.path, item.names[0], item.scanned, item.summary)
+    summaries = _by_name(known)
+    # Later rounds: modules that import from a module offering clients, until none is new.
+    project = Project(summaries, settings.options.own_urls)
+    offering = {s.module for s in summaries.values() if project.offers_clients(s)}
+    searched: set[str] = set()
+    for _ in range(_ROUNDS):
+        words = {name.rpartition(".")[2] for name in offering} - searched
+        if not words:
+            break
+        searched |= words
+        pattern = re.compile(
+            rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words)) + rb")\b"
+        )
+        new = False
+        for item in known:
+            if item.scanned:
+                continue
+            raw = item.raw if item.raw is not None else _read(item.path)
+            if raw is None or not pattern.search(raw) or is_generated(raw):
+                continue
+            item.summary = _summary(item.path, raw, item.names[0])
+            item.scanned = True
+            new = True
+        if not new:
+            break
+        summaries = _by_name(known)
+        project = Project(summaries, settings.options.own_urls)
+        offering = {s.module for s in summaries.values() if project.offers_clients(s)}
+    cache.save()
+    modules = {_key(item.path): item.names[0] for item in known if item.summary is not None}
+    dependents = {
+        _key(item.path)
+        for item in known
+        if item.summary is not None
+        and not item.summary.imports_sdk
+        and project.client_names(item.summary)
+    }
+    return summaries, modules, dependents
+
+
+def _by_name(known: Iterable[_File]) -> dict[str, Summary]:
+    summaries: dict[str, Summary] = {}
+    for item in known:
+        if item.summary is not None:
+            for name in item.names:
+                summaries.setdefault(name, item.summary)
+    return summaries
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return files.read_bytes(path)
+    except OSError:
+        return None  # reported when the file itself is migrated, or not needed
+
+
+def _summary(path: Path, raw: bytes, module: str) -> Summary | None:
+    try:
+        text = files.decode(path, raw).text
+        tree = ast.parse(text)
+    except (files.SourceError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # the per-file pass reports it
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    return summarize(tree, module, package)
