@@ -322,13 +322,19 @@ CM115 = _rule(
     "exported-name-kept",
     WARNING,
     Fix.NONE,
-    "the SDK name is exported (`__all__`); its import was kept so that importers keep working",
-    """Other modules may import this name from here. Renaming it would break them, so the
-    import stays; constructors in this module are still migrated, with the target's class
-    imported beside it. Migrate the modules that import the name, then drop it from
-    __all__.""",
-    "`{local}` is exported by __all__: its import was kept for the modules that import it "
-    "from here; migrate them, then remove it",
+    "the SDK name is exported (`__all__`, or imported from here by other modules); its "
+    "import was kept so that importers keep working",
+    """Other modules import this name from here (the project index saw them), or may
+    (``__all__`` lists it). Renaming it would break them, so the import stays; constructors
+    in this module are still migrated, with the target's class imported beside it. Clients
+    the importers build from the name stay on the old SDK: import it from the SDK itself
+    there, then drop it here.""",
+    {
+        DEFAULT: "`{local}` is exported by __all__: its import was kept for the modules that "
+        "import it from here; migrate them, then remove it",
+        "imported": "`{local}` is imported from this module by {by}: its import was kept so "
+        "that they keep working; import it from the SDK there, then remove it here",
+    },
 )
 CM116 = _rule(
     "CM116",
@@ -379,6 +385,25 @@ CM118 = _rule(
         "project": "{name} is taken together with {other}: the project has clients of both "
         "SDKs, and which of them this module's calls reach cannot be told",
     },
+)
+
+CM119 = _rule(
+    "CM119",
+    "untraced-client",
+    WARNING,
+    Fix.NONE,
+    "a request is made on a client that cannot be traced to where it is made (a parameter "
+    "without a type, an attribute set elsewhere); left as it is",
+    """The call has the shape of a request (``x.chat.completions.create``), but nothing in the
+    project shows what ``x`` is: it is a parameter without an annotation, an attribute set
+    outside the class, or it comes from a module the index could not read. The tool never
+    guesses, so the request is left as written: its Cerebras-only keywords are not moved
+    into extra_body, nor un-nested, and its model is not mapped. Annotate the parameter
+    (``client: OpenAI``) or build the client where the tool can see it, or check the call by
+    hand. Project-wide runs see clients imported from other modules; this remains where
+    they end.""",
+    "which client `{receiver}` is cannot be told (nothing in the project shows where it is "
+    "made): this {method} request was left as written; make sure it reaches a migrated client",
 )
 
 # Requests -----------------------------------------------------------------------------------

@@ -36,6 +36,10 @@ from .discover import Candidate, discover
 from .settings import Settings
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+# A call shaped like a request (codemods/python/index.py holds it to the SDK's paths): a
+# module that makes one is indexed even without mentioning an SDK, so that a request on a
+# client nobody can trace is reported wherever it is.
+_REQUEST_SHAPE = re.compile(rb"\.(?:chat\s*\.\s*)?completions\s*\.\s*(?:create|parse|stream)\b")
 _ROUNDS = 8  # re-export chains deeper than this many modules are not followed
 
 
@@ -156,7 +160,7 @@ def _index_root(
         if raw is None:
             item.scanned = True
             continue
-        if mentions_sdk(raw) and not is_generated(raw):
+        if (mentions_sdk(raw) or _REQUEST_SHAPE.search(raw)) and not is_generated(raw):
             item.summary = _summary(item.path, raw, item.names[0])
             item.scanned = True
         else:
@@ -197,7 +201,7 @@ def _index_root(
         for item in known
         if item.summary is not None
         and not item.summary.imports_sdk
-        and project.client_names(item.summary)
+        and (item.summary.requests or project.client_names(item.summary))
     }
     return summaries, modules, dependents
 

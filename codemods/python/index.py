@@ -50,6 +50,9 @@ class Summary(NamedTuple):
     exports: tuple[str, ...]  # ``__all__``
     imports: tuple[str, ...]  # every absolute qualified name it imports, in any scope
     imports_sdk: bool
+    # Whether it makes calls shaped like requests (``x.chat.completions.create``): a module
+    # that does is read even without an SDK import, so that none goes unreported.
+    requests: bool = False
 
 
 def absolute(package: str, level: int, name: str) -> str:
@@ -398,11 +401,14 @@ def summarize(tree: ast.Module, module: str, package: str) -> Summary:
                     key = f"{node.name}.{item.target.id}"
                     attributes.setdefault(key, []).extend(state.typed(item.annotation, top))
     # Nested functions import lazily: their imports count for the gate and the SDK check.
+    requests = False
     for inner in ast.walk(tree):
         if isinstance(inner, _DEFS):
             for statement in _own_nodes(inner):
                 if isinstance(statement, (ast.Import, ast.ImportFrom)):
                     state.bind_statements(_Env(), [statement])
+        elif isinstance(inner, ast.Call) and not requests:
+            requests = _request_shaped(inner.func)
     return Summary(
         module,
         package,
@@ -412,7 +418,22 @@ def summarize(tree: ast.Module, module: str, package: str) -> Summary:
         _exports(top),
         tuple(dict.fromkeys(state.imports)),
         state.imports_sdk,
+        requests,
     )
+
+
+def _request_shaped(func: ast.expr) -> bool:
+    """Whether a call's function ends like a request method (``.chat.completions.create``)."""
+    names: list[str] = []
+    while isinstance(func, ast.Attribute):
+        if func.attr not in sdk.RESPONSE_WRAPPERS:
+            names.append(func.attr)
+        func = func.value
+    return any(tuple(reversed(names[:size])) in _REQUEST_PATHS for size in _REQUEST_SIZES)
+
+
+_REQUEST_PATHS = frozenset(sdk.REQUEST_METHODS)
+_REQUEST_SIZES = frozenset(len(path) for path in _REQUEST_PATHS)
 
 
 def _module_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:

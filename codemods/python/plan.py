@@ -64,8 +64,9 @@ class ImportPlan:
         # Imports kept because the name also means something else here (CM114): the
         # statement, the local name, what it imports, and the other thing it is bound to.
         self.ambiguous: list[tuple[cst.SimpleStatementLine, str, str, str]] = []
-        # Imports kept because ``__all__`` exports the name (CM115): statement, local name.
-        self.exported: list[tuple[cst.SimpleStatementLine, str]] = []
+        # Imports kept because ``__all__`` exports the name, or other modules of the project
+        # import it from here (CM115): statement, local name, the importers (empty: __all__).
+        self.exported: list[tuple[cst.SimpleStatementLine, str, tuple[str, ...]]] = []
         # Client classes used as values (CM117): the use, and the class.
         self.class_values: list[tuple[cst.Name, ClientClass]] = []
         # Client classes, as (sdk, name), of which some client in this module does not move
@@ -168,6 +169,7 @@ def plan_imports(
     }
     source_module = sdk.SDK_MODULES[plan.source]
     exported = _exported(resolver)
+    importers = resolver.place.importers() if resolver.place is not None else {}
     for statement, scope, local, qualname in resolver.import_aliases:
         if statement is None:
             continue
@@ -190,8 +192,13 @@ def plan_imports(
             continue
         if not sdk.in_sdk(qualname, plan.source):
             continue
-        if scope.kind == "module" and local in exported and sdk.counterpart(qualname, target):
-            plan.exported.append((statement, local))
+        if (
+            scope.kind == "module"
+            and (local in exported or local in importers)
+            and sdk.counterpart(qualname, target)
+        ):
+            by = () if local in exported else tuple(sorted(importers[local]))
+            plan.exported.append((statement, local, by))
             plan.actions.setdefault(id(statement), {})[local] = ImportAction("keep")
             continue
         action = _action(ctx, plan, statement, scope, local, qualname, stay, target_modules)

@@ -37,7 +37,7 @@ class Project:
         self._clients: dict[str, ClientRef | None] = {}
         self._returns: dict[str, ClientRef | None] = {}
         self._busy: set[tuple[str, str]] = set()
-        self._imported: dict[str, set[str]] | None = None
+        self._imported: dict[str, dict[str, set[str]]] | None = None
         self._policies: dict[str, NamesPolicy] = {}
 
     def __reduce__(self) -> tuple[type[Project], tuple[dict[str, Summary], frozenset[str]]]:
@@ -179,17 +179,18 @@ class Project:
             self._policies[source] = policy
         return self._policies[source]
 
-    def imported_names(self, module: str) -> set[str]:
-        """The names of ``module`` that other modules of the project import."""
+    def importers(self, module: str) -> dict[str, set[str]]:
+        """The names of ``module`` that other modules of the project import, and which."""
         if self._imported is None:
-            imported: dict[str, set[str]] = {}
+            imported: dict[str, dict[str, set[str]]] = {}
             for summary in {id(s): s for s in self.summaries.values()}.values():
                 for qualname in summary.imports:
                     found = self.split(qualname)
                     if found is not None and found[0].module != summary.module:
-                        imported.setdefault(found[0].module, set()).add(found[1].split(".")[0])
+                        names = imported.setdefault(found[0].module, {})
+                        names.setdefault(found[1].split(".")[0], set()).add(summary.module)
             self._imported = imported
-        return self._imported.get(module, set())
+        return self._imported.get(module, {})
 
     def offers_clients(self, summary: Summary) -> bool:
         """Whether any name, function or attribute of ``summary`` is (or returns) a client."""
@@ -204,7 +205,9 @@ class Project:
         summary = self.summaries.get(module)
         if summary is None:
             return None
-        return Place(self, summary.module, summary.package, self.client_names(summary))
+        return Place(
+            self, summary.module, summary.package, self.client_names(summary), summary.requests
+        )
 
     def client_names(self, summary: Summary) -> frozenset[str]:
         """The names under which ``summary`` imports clients (or functions returning one)
@@ -234,6 +237,14 @@ class Place:
     # The local names of clients (or client factories) it imports from other modules:
     # a module with none and no SDK import has nothing to migrate.
     client_names: frozenset[str] = frozenset()
+    # Whether it makes calls shaped like requests: in a project that uses an SDK, each one
+    # whose client cannot be traced is reported, SDK import or not.
+    requests: bool = False
+
+    @property
+    def relevant(self) -> bool:
+        """Whether the module has anything to migrate or report without an SDK import."""
+        return bool(self.client_names) or self.requests
 
     def absolute(self, qualname: str) -> str:
         """A qualified name as the resolver records it (``.llm.client`` for a relative
@@ -256,6 +267,7 @@ class Place:
     def names_policy(self, source: str) -> NamesPolicy:
         return self.project.names_policy(source)
 
-    def imported_elsewhere(self) -> set[str]:
-        """The names of this module that other modules import: they must keep working."""
-        return self.project.imported_names(self.module)
+    def importers(self) -> dict[str, set[str]]:
+        """The names of this module that other modules import (they must keep working),
+        with the modules that import each."""
+        return self.project.importers(self.module)

@@ -442,19 +442,13 @@ class Resolver:
         self._module_config: dict[str, list[cst.BaseExpression]] | None = None
         self._busy: set[int] = set()
         self._constructors: dict[int, Constructor] = {}
-        # Local names imported from the project that are clients, or functions that
-        # return one: a module using them has requests to migrate without an SDK import.
-        self.project_clients: set[str] = set()
-        if place is not None:
-            for _, _, local, qualname in self.import_aliases:
-                if place.client(qualname) is not None or place.returns(qualname) is not None:
-                    self.project_clients.add(local)
 
     @property
     def relevant(self) -> bool:
         """Whether the module can have anything to migrate: it imports an SDK, or a client
-        (or a function returning one) from another module of the project."""
-        return self.imports_sdk or bool(self.project_clients)
+        (or a function returning one) from another module of the project, or makes calls
+        shaped like requests in a project that uses an SDK (each is reported)."""
+        return self.imports_sdk or (self.place is not None and self.place.relevant)
 
     # Names ------------------------------------------------------------------------------
     def lookup(self, name: str, scope: Scope) -> list[Binding]:
@@ -669,6 +663,60 @@ class Resolver:
         client, _, names = found
         method = sdk.REQUEST_METHODS.get(tuple(names))
         return RequestCall(method, client) if method is not None else None
+
+    def request_shape(self, call: cst.Call, scope: Scope) -> tuple[str, cst.BaseExpression] | None:
+        """For a call that has the shape of a request (``x.chat.completions.create``) on a
+        receiver that resolves to no client: the method and the receiver, unless the code
+        shows the receiver is something else (built from, or annotated with, a class that is
+        not a client: another SDK's client with the same methods)."""
+        func = call.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in REQUEST_VERBS:
+            return None
+        names: list[str] = []
+        node: cst.BaseExpression = func
+        while True:
+            if isinstance(node, cst.Attribute):
+                if node.attr.value not in sdk.RESPONSE_WRAPPERS:
+                    names.append(node.attr.value)
+                node = node.value
+            elif (
+                isinstance(node, cst.Call)
+                and isinstance(node.func, cst.Attribute)
+                and node.func.attr.value in sdk.CLIENT_WRAPPER_CALLS
+            ):
+                node = node.func.value
+            else:
+                break
+        names.reverse()
+        for path, method in sdk.REQUEST_METHODS.items():
+            if len(names) == len(path) and tuple(names) == path:
+                if self._known_other(node, scope):
+                    return None
+                return method, node
+        return None
+
+    def _known_other(self, node: cst.BaseExpression, scope: Scope) -> bool:
+        """Whether the code shows ``node`` is an object of some class that is no client."""
+        bindings: list[Binding] = []
+        if isinstance(node, cst.Name):
+            bindings = self.lookup(node.value, scope)
+        elif isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+            owner = self._self_class(node.value.value, scope)
+            if owner is not None:
+                bindings = owner.attributes.get(node.attr.value, [])
+        elif isinstance(node, cst.Call):
+            return self.qualname(node.func, scope) is not None
+        for binding in bindings:
+            if binding.scope is None or binding.node is None:
+                continue
+            if binding.kind == "value" and isinstance(binding.node, cst.Call):
+                if self.qualname(binding.node.func, binding.scope) is not None:
+                    return True
+            elif binding.kind == "annotation":
+                for expr in _annotation_exprs(binding.node):  # type: ignore[arg-type]
+                    if self.qualname(expr, binding.scope) is not None:
+                        return True
+        return any(b.kind == "import" for b in bindings) and self.place is None
 
     def client_chain(
         self, func: cst.BaseExpression, scope: Scope

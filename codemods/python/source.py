@@ -66,7 +66,7 @@ def _migrate(
 ) -> SourceResult:
     # A module that imports clients from the rest of the project has requests to migrate
     # without importing an SDK itself.
-    imports_sdk = may_import_sdk(text) or (place is not None and bool(place.client_names))
+    imports_sdk = may_import_sdk(text) or (place is not None and place.relevant)
     verdict = syntax.cpython(text)
     if isinstance(verdict, syntax.Rejected):
         if verdict.too_deep or syntax.bracket_depth(text) > syntax.LIBCST_MAX_BRACKET_DEPTH:

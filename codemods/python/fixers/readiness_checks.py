@@ -33,6 +33,7 @@ def _unserved(names: list[str]) -> str | None:
 class ReadinessChecks(Fixer):
     emits = (
         rules.CM116,
+        rules.CM119,
         rules.CM401,
         rules.CM402,
         rules.CM403,
@@ -73,6 +74,12 @@ class ReadinessChecks(Fixer):
             self._unattributed(ctx, original, request.client)
         elif request is not None and request.client.migrated and request.client.sdk != "azure":
             self._request(ctx, original, request)
+        elif request is None:
+            shape = ctx.resolver.request_shape(original, ctx.scope)
+            if shape is not None:
+                method, receiver = shape
+                text = dotted_name(receiver) or "the receiver"
+                ctx.report(original, rules.CM119, receiver=text, method=method)
         return updated
 
     @staticmethod
@@ -169,6 +176,44 @@ class ReadinessChecks(Fixer):
         return model
 
     examples = (
+        Example(
+            name="untraced-client",
+            before="""
+                from openai import OpenAI
+
+                default = OpenAI()
+
+
+                def ask(client, prompt: str):
+                    return client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import OpenAI
+
+                    default = OpenAI(
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                    )
+
+
+                    def ask(client, prompt: str):
+                        return client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                    """,
+                "cerebras": """
+                    from cerebras.cloud.sdk import Cerebras
+
+                    default = Cerebras()
+
+
+                    def ask(client, prompt: str):
+                        return client.chat.completions.create(model="gpt-oss-120b", messages=[])
+                    """,
+            },
+            codes={"openai": ("CM119",), "cerebras": ("CM119",)},
+        ),
         Example(
             name="unattributed-client",
             before="""

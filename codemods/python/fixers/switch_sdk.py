@@ -43,8 +43,11 @@ class SwitchSdk(Fixer):
             ctx.report(name, rules.CM117, cls=cls.name, sdk=cls.sdk)
         for statement, local, qualname, other in self.plan.ambiguous:
             ctx.report(statement, rules.CM114, local=local, qualname=qualname, other=other)
-        for statement, local in self.plan.exported:
-            ctx.report(statement, rules.CM115, local=local)
+        for statement, local, importers in self.plan.exported:
+            if importers:
+                ctx.report(statement, rules.CM115, "imported", local=local, by=", ".join(importers))
+            else:
+                ctx.report(statement, rules.CM115, local=local)
         for statement, qualname in self.plan.no_counterpart:
             ctx.report(
                 statement, rules.CM111, "import", qualname=qualname, target=ctx.options.target
@@ -523,7 +526,7 @@ class SwitchSdk(Fixer):
                             return None
                     """,
             },
-            codes={"openai": ("CM104",), "cerebras": ("CM104", "CM118")},
+            codes={"openai": ("CM104", "CM119"), "cerebras": ("CM104", "CM119", "CM118")},
         ),
         Example(
             name="one-name-two-paths",

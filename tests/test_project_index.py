@@ -1,0 +1,204 @@
+"""The project index and plan, unit by unit: module names, summaries, cross-module resolution,
+the names policy, and the cache (migrator/project.py, migrator/cache.py,
+codemods/python/index.py, codemods/python/project.py)."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from codemods.python.clients import ClientClass, ClientRef
+from codemods.python.index import summarize
+from codemods.python.project import Project
+from migrator.cache import CACHE_DIR
+from migrator.discover import discover
+from migrator.project import index_project, module_names, project_root
+from migrator.settings import Settings
+from tests.helpers import invoke
+
+OPENAI = ClientClass("openai", "OpenAI")
+
+
+def _tree(root: Path, files: dict[str, str]) -> Path:
+    (root / "pyproject.toml").write_text("")
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return root
+
+
+def _project(files: dict[str, str]) -> Project:
+    summaries = {}
+    for module, text in files.items():
+        package = module if module.endswith("__init__") else module.rpartition(".")[0]
+        name = module.removesuffix(".__init__")
+        package = package.removesuffix(".__init__")
+        summaries[name] = summarize(ast.parse(textwrap.dedent(text)), name, package)
+    return Project(summaries)
+
+
+def test_module_names_follow_packages_and_src(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        {
+            "src/app/__init__.py": "",
+            "src/app/llm.py": "",
+            "scripts/run.py": "",
+            "top.py": "",
+        },
+    )
+    assert module_names(tmp_path / "src/app/llm.py", tmp_path) == ["app.llm", "src.app.llm"]
+    assert module_names(tmp_path / "src/app/__init__.py", tmp_path)[0] == "app"
+    assert module_names(tmp_path / "scripts/run.py", tmp_path) == ["run", "scripts.run"]
+    assert module_names(tmp_path / "top.py", tmp_path) == ["top"]
+
+
+def test_project_root_is_the_nearest_marker(tmp_path: Path) -> None:
+    _tree(tmp_path, {"pkg/sub/mod.py": ""})
+    (tmp_path / "pkg" / "setup.cfg").write_text("")
+    assert project_root(tmp_path / "pkg/sub/mod.py") == tmp_path / "pkg"
+    assert project_root(tmp_path / "other.py") == tmp_path
+
+
+def test_clients_resolve_across_modules() -> None:
+    project = _project(
+        {
+            "app.__init__": "from .llm import client as shared\n",
+            "app.llm": """
+                import os
+                from openai import OpenAI
+
+                client = OpenAI()
+                local = OpenAI(base_url=os.environ["URL"])
+
+                def get_client() -> OpenAI:
+                    return client
+
+                def make():
+                    return OpenAI(base_url="https://api.groq.com/openai/v1")
+
+                def either(flag):
+                    return client if flag else local
+                """,
+            "app.svc": """
+                from app.llm import get_client
+
+                class Service:
+                    def __init__(self, client=None):
+                        self.client = client or get_client()
+
+                    def own(self):
+                        return self.client
+                """,
+        }
+    )
+    assert project.client("app.llm.client") == ClientRef(OPENAI, "openai")
+    assert project.client("app.shared") == ClientRef(OPENAI, "openai")  # re-exported
+    assert project.client("app.llm.local") == ClientRef(OPENAI, "dynamic")
+    assert project.returns("app.llm.get_client") == ClientRef(OPENAI, "openai")
+    assert project.returns("app.llm.make") == ClientRef(OPENAI, "other")
+    # Two clients the migration treats differently: which one it is cannot be told.
+    assert project.returns("app.llm.either") == ClientRef(OPENAI, "unattributed")
+    assert project.client("app.svc.Service.client") == ClientRef(OPENAI, "openai")
+    assert project.returns("app.svc.Service.own") == ClientRef(OPENAI, "openai")
+    # Unknown names are unknown, never guessed.
+    assert project.client("app.llm.nothing") is None
+    assert project.client("elsewhere.client") is None
+
+
+def test_the_names_policy_follows_every_constructor() -> None:
+    moving = _project({"a": "from openai import OpenAI\nc = OpenAI()\n"})
+    kept = _project({"a": "import os\nfrom openai import OpenAI\nc = OpenAI(**os.environ)\n"})
+    both = _project(
+        {
+            "a": "from openai import OpenAI\nc = OpenAI()\n",
+            "b": "from openai import OpenAI\nd = OpenAI(base_url='http://localhost:8000/v1')\n",
+        }
+    )
+    assert moving.names_policy("openai") == "rename"
+    assert kept.names_policy("openai") == "keep"
+    assert both.names_policy("openai") == "both"
+
+
+def test_index_reads_users_of_clients_without_sdk_mentions(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/llm.py": "from openai import OpenAI\nclient = OpenAI()\n",
+            "app/use.py": "from app.llm import client\n",
+            "app/plain.py": "def f(c):\n    return c.chat.completions.create(model='m')\n",
+            "app/unrelated.py": "x = 1\n",
+        },
+    )
+    settings = Settings(cache=False)
+    index = index_project(discover([tmp_path], settings.excludes), settings)
+    assert index is not None
+    assert index.needs(tmp_path / "app/use.py")
+    assert index.needs(tmp_path / "app/plain.py")  # a request shape, reported (CM119)
+    assert not index.needs(tmp_path / "app/unrelated.py")
+    assert not index.needs(tmp_path / "app/llm.py")  # the byte gate lets it through anyway
+    place = index.place(tmp_path / "app/use.py")
+    assert place is not None and place.client_names == {"client"}
+
+
+def test_no_index_without_an_sdk(tmp_path: Path) -> None:
+    _tree(tmp_path, {"a.py": "def f(c):\n    return c.chat.completions.create()\n"})
+    settings = Settings(cache=False)
+    assert index_project(discover([tmp_path], settings.excludes), settings) is None
+
+
+def _run(root: Path, *args: str) -> str:
+    _, out, _ = invoke("--diff", *args, ".", cwd=root)
+    return out
+
+
+@pytest.fixture
+def program(tmp_path: Path) -> Path:
+    return _tree(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/llm.py": "from openai import OpenAI\n\nclient = OpenAI()\n",
+            "app/use.py": (
+                "from app.llm import client\n\n\ndef ask():\n"
+                "    return client.chat.completions.create(\n"
+                '        model="gpt-oss-120b", messages=[], clear_thinking=False\n    )\n'
+            ),
+        },
+    )
+
+
+def test_the_cache_is_written_beside_its_gitignore_and_reused(program: Path) -> None:
+    first = _run(program)
+    folder = program / CACHE_DIR
+    assert (folder / ".gitignore").read_text() == "*\n"
+    assert (folder / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172")
+    [index] = folder.glob("index-*.pickle")
+    stamp = index.stat().st_mtime_ns
+    assert _run(program) == first  # warm: the same output, and nothing to write back
+    assert index.stat().st_mtime_ns == stamp
+    # A changed file is read again: its new client is seen.
+    llm = program / "app/llm.py"
+    llm.write_text(
+        'from openai import OpenAI\n\nclient = OpenAI(base_url="http://localhost:1/v1")\n'
+    )
+    assert "extra_body" not in _run(program)
+
+
+def test_no_cache_writes_nothing_and_changes_nothing(program: Path) -> None:
+    output = _run(program, "--no-cache")
+    assert not (program / CACHE_DIR).exists()
+    assert 'extra_body={"clear_thinking": False}' in output
+    assert _run(program) == output
+
+
+def test_a_broken_cache_is_ignored(program: Path) -> None:
+    _run(program)
+    [index] = (program / CACHE_DIR).glob("index-*.pickle")
+    index.write_bytes(b"not a pickle")
+    assert 'extra_body={"clear_thinking": False}' in _run(program)
