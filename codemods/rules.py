@@ -544,9 +544,15 @@ CM302 = _rule(
     left alone. Changing it would change that code too (a KeyError in a price table, a
     branch no longer taken), so it keeps its id, and each such use is reported; the requests
     that use it are reported as naming a model Cerebras does not serve. Give the requests
-    their own constant, or map the id where the model is chosen.""",
-    "`{name}` ({model!r}) is used here, not only as the model of requests that move: its id "
-    "was left as it is",
+    their own constant, or map the id where the model is chosen. Uses in other modules of the
+    project count: a constant kept in a config module and read elsewhere is mapped only when
+    every read, in every module, is the model of a request that moves.""",
+    {
+        DEFAULT: "`{name}` ({model!r}) is used here, not only as the model of requests that "
+        "move: its id was left as it is",
+        "elsewhere": "`{name}` ({model!r}) is also read in {places}, not only as the model of "
+        "requests that move: its id was left as it is",
+    },
 )
 
 # Readiness ----------------------------------------------------------------------------------

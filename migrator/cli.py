@@ -214,7 +214,7 @@ def _run_paths(
 
     # The whole project first (the named files' projects, whatever was named): every file
     # is then rewritten by one plan.
-    project = index_project(candidates, settings)
+    project = index_project([Path(p) for p in paths], settings)
     results = run_candidates(
         candidates, settings, write=mode is Mode.WRITE, jobs=jobs, project=project
     )

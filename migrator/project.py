@@ -32,7 +32,7 @@ from codemods.python.project import Place, Project
 from . import files
 from .cache import IndexCache
 from .core import is_generated, mentions_sdk
-from .discover import Candidate, discover
+from .discover import discover
 from .settings import Settings
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
@@ -64,14 +64,20 @@ def _key(path: Path) -> str:
 
 
 def project_root(path: Path) -> Path:
-    """The nearest folder at or above ``path`` with a project marker; the path's own folder
-    when there is none."""
+    """The nearest folder at or above ``path`` with a project marker; the path itself (a
+    file's folder) when there is none."""
+    return find_root(path)[0]
+
+
+def find_root(path: Path) -> tuple[Path, bool]:
+    """``project_root``, and whether a marker was found (only then is a cache kept there:
+    a tree that is no project gets nothing written but its migrated files)."""
     start = Path(os.path.abspath(path))
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
         if any((candidate / marker).exists() for marker in ROOT_MARKERS):
-            return candidate
-    return folder
+            return candidate, True
+    return folder, False
 
 
 def module_names(path: Path, root: Path) -> list[str]:
@@ -102,15 +108,23 @@ def module_names(path: Path, root: Path) -> list[str]:
     return [n for n in dict.fromkeys(names) if n.split(".")[0] not in sdk.SDK_ROOTS]
 
 
-def index_project(candidates: Sequence[Candidate], settings: Settings) -> ProjectIndex | None:
-    """The index of the projects ``candidates`` belong to; None when none uses an SDK."""
-    roots = sorted({project_root(c.path) for c in candidates if c.usable}, key=str)
+def index_project(paths: Sequence[Path], settings: Settings) -> ProjectIndex | None:
+    """The index of the projects the named ``paths`` (files or folders) belong to; None when
+    none uses an SDK. A path outside any project is a project of its own."""
+    roots: dict[Path, bool] = {}
+    for path in paths:
+        root, marked = find_root(path)
+        roots[root] = roots.get(root, False) or marked
+    # A folder inside another one given is part of it.
+    for root in list(roots):
+        if any(other != root and other in root.parents for other in roots):
+            del roots[root]
     summaries: dict[str, Summary] = {}
     modules: dict[str, str] = {}
     dependents: set[str] = set()
     uses_sdk = False
-    for root in roots:
-        found = _index_root(root, settings)
+    for root in sorted(roots, key=str):
+        found = _index_root(root, settings, cache=roots[root])
         if found is None:
             continue
         root_summaries, root_modules, root_dependents = found
@@ -137,14 +151,14 @@ class _File:
 
 
 def _index_root(
-    root: Path, settings: Settings
+    root: Path, settings: Settings, *, cache: bool
 ) -> tuple[dict[str, Summary], dict[str, str], set[str]] | None:
     paths = [
         c.path
         for c in discover([root], settings.excludes, suffixes=(".py",))
         if c.usable and c.path.suffix == ".py"
     ]
-    cache = IndexCache(root, enabled=settings.cache)
+    store = IndexCache(root, enabled=settings.cache and cache)
     known: list[_File] = []
     for path in paths:
         names = module_names(Path(os.path.abspath(path)), root)
@@ -152,7 +166,7 @@ def _index_root(
             known.append(_File(path, names))
     # Round one: every module that mentions an SDK.
     for item in known:
-        entry = cache.lookup(item.path, item.names[0])
+        entry = store.lookup(item.path, item.names[0])
         if entry is not None:
             item.scanned, item.summary = entry.mentions, entry.summary
             continue
@@ -165,7 +179,7 @@ def _index_root(
             item.scanned = True
         else:
             item.raw = raw
-        cache.store(item.path, item.names[0], item.scanned, item.summary)
+        store.store(item.path, item.names[0], item.scanned, item.summary)
     summaries = _by_name(known)
     # Later rounds: modules that import from a module offering clients, until none is new.
     project = Project(summaries, settings.options.own_urls)
@@ -194,14 +208,37 @@ def _index_root(
         summaries = _by_name(known)
         project = Project(summaries, settings.options.own_urls)
         offering = {s.module for s in summaries.values() if project.offers_clients(s)}
-    cache.save()
+    # Last: the modules whose names are given as ``model=`` (a config module's constants),
+    # which need mention nothing at all.
+    by_name = {name: item for item in known for name in item.names}
+    wanted = {
+        qualname.rpartition(".")[0]
+        for summary in summaries.values()
+        for qualname, _, _ in summary.model_args
+    }
+    added = False
+    for module in wanted:
+        item = by_name.get(module)
+        if item is not None and not item.scanned:
+            raw = item.raw if item.raw is not None else _read(item.path)
+            if raw is not None and not is_generated(raw):
+                item.summary = _summary(item.path, raw, item.names[0])
+                item.scanned = added = True
+    if added:
+        summaries = _by_name(known)
+        project = Project(summaries, settings.options.own_urls)
+    store.save()
     modules = {_key(item.path): item.names[0] for item in known if item.summary is not None}
     dependents = {
         _key(item.path)
         for item in known
         if item.summary is not None
         and not item.summary.imports_sdk
-        and (item.summary.requests or project.client_names(item.summary))
+        and (
+            item.summary.requests
+            or item.summary.module in project.model_modules()
+            or project.client_names(item.summary)
+        )
     }
     return summaries, modules, dependents
 

@@ -14,7 +14,6 @@ from codemods.python.clients import ClientClass, ClientRef
 from codemods.python.index import summarize
 from codemods.python.project import Project
 from migrator.cache import CACHE_DIR
-from migrator.discover import discover
 from migrator.project import index_project, module_names, project_root
 from migrator.settings import Settings
 from tests.helpers import invoke
@@ -136,7 +135,7 @@ def test_index_reads_users_of_clients_without_sdk_mentions(tmp_path: Path) -> No
         },
     )
     settings = Settings(cache=False)
-    index = index_project(discover([tmp_path], settings.excludes), settings)
+    index = index_project([tmp_path], settings)
     assert index is not None
     assert index.needs(tmp_path / "app/use.py")
     assert index.needs(tmp_path / "app/plain.py")  # a request shape, reported (CM119)
@@ -149,7 +148,7 @@ def test_index_reads_users_of_clients_without_sdk_mentions(tmp_path: Path) -> No
 def test_no_index_without_an_sdk(tmp_path: Path) -> None:
     _tree(tmp_path, {"a.py": "def f(c):\n    return c.chat.completions.create()\n"})
     settings = Settings(cache=False)
-    assert index_project(discover([tmp_path], settings.excludes), settings) is None
+    assert index_project([tmp_path], settings) is None
 
 
 def _run(root: Path, *args: str) -> str:
@@ -202,3 +201,46 @@ def test_a_broken_cache_is_ignored(program: Path) -> None:
     [index] = (program / CACHE_DIR).glob("index-*.pickle")
     index.write_bytes(b"not a pickle")
     assert 'extra_body={"clear_thinking": False}' in _run(program)
+
+
+def test_parameters_are_what_every_caller_passes() -> None:
+    files = {
+        "app.llm": "from openai import OpenAI\nclient = OpenAI()\n",
+        "app.helpers": """
+            def ask(c, prompt):
+                return c.chat.completions.create(model="m", messages=[])
+
+            def twice(c):
+                return c
+
+            def passed_around(c):
+                return c
+
+            class Service:
+                def __init__(self, client):
+                    self.client = client
+            """,
+        "app.main": """
+            from app.helpers import Service, ask, passed_around, twice
+            from app.llm import client
+
+            ask(client, "hi")
+            ask(prompt="yo", c=client)
+            twice(client)
+            service = Service(client)
+            callbacks = [passed_around]
+            """,
+    }
+    project = _project(files)
+    moving = ClientRef(OPENAI, "openai")
+    assert project.param("app.helpers.ask", "c") == moving
+    assert project.param("app.helpers.Service.__init__", "client") == moving
+    assert project.client("app.helpers.Service.client") == moving
+    # Used as a value: its callers cannot all be seen.
+    assert project.param("app.helpers.passed_around", "c") is None
+    # No caller at all, or a caller passing something unknown: not inferred.
+    assert project.param("app.helpers.ask", "prompt") is None
+    unknown = _project({**files, "app.other": "from app.helpers import twice\ntwice(thing)\n"})
+    assert unknown.param("app.helpers.twice", "c") is None
+    defaulted = _project({**files, "app.other": "from app.helpers import twice\ntwice()\n"})
+    assert defaulted.param("app.helpers.twice", "c") is None

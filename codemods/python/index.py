@@ -21,7 +21,7 @@ from typing import Literal, NamedTuple
 
 from codemods.facts import sdk
 
-Kind = Literal["new", "ref", "typed", "str", "or"]
+Kind = Literal["new", "ref", "typed", "str", "or", "param"]
 
 
 class Value(NamedTuple):
@@ -29,7 +29,8 @@ class Value(NamedTuple):
 
     ``new``: a call of ``qualname`` (a client class or a factory), with what ``decide`` needs
     of its arguments; ``ref``: the name ``qualname``; ``typed``: something annotated with the
-    class ``qualname``; ``str``: the string ``text``; ``or``: any of ``alternatives``."""
+    class ``qualname``; ``str``: the string ``text``; ``or``: any of ``alternatives``;
+    ``param``: the parameter ``text`` of the function ``qualname`` (what its callers pass)."""
 
     kind: Kind
     qualname: str = ""
@@ -52,7 +53,23 @@ class Summary(NamedTuple):
     imports_sdk: bool
     # Whether it makes calls shaped like requests (``x.chat.completions.create``): a module
     # that does is read even without an SDK import, so that none goes unreported.
-    requests: bool = False
+    requests: bool
+    # "f" or "Class.method" -> its positional parameters' names, ``self`` included.
+    params: dict[str, tuple[str, ...]]
+    # Every call of a name of the project: (callee, the argument's position ("0", "1", ...,
+    # a keyword's name, or "*" for ``*args``/``**kwargs``), what it passes (None: unknown)).
+    calls: tuple[tuple[str, str, Value | None], ...]
+    call_counts: dict[str, int]  # callee -> how many calls of it the module makes
+    # Names of functions and classes used as values (passed, stored, subclassed): their
+    # callers cannot all be seen, so nothing is inferred of their parameters.
+    escapes: frozenset[str]
+    # Module-level names (its own, or imported) given as ``model=`` of a call: (the name,
+    # the receiver of the request, None when the call is not shaped like one, the line).
+    model_args: tuple[tuple[str, Value | None, int], ...]
+    # How many times each such name is read here, and how many of those reads are
+    # parameter defaults (``def ask(model=config.MODEL)``, which flow into one).
+    loads: dict[str, int]
+    defaults: dict[str, int]
 
 
 def absolute(package: str, level: int, name: str) -> str:
@@ -91,6 +108,7 @@ class _Env:
         self.defined: set[str] = set()  # defs, classes, and names bound to what we cannot read
         self.self_name: str | None = None  # in a method: the first parameter
         self.owner: str | None = None  # in a method: the class's qualified name
+        self.params: dict[str, str] = {}  # unannotated parameter -> its function's qualname
 
     def binds(self, name: str) -> bool:
         return (
@@ -98,6 +116,7 @@ class _Env:
             or name in self.values
             or name in self.typed
             or name in self.defined
+            or name in self.params
         )
 
 
@@ -108,6 +127,8 @@ class _Summarizer:
         self.top = _Env()
         self.imports: list[str] = []
         self.imports_sdk = False
+        self.call_envs: dict[int, _Env] = {}  # a call inside a function -> its scope
+        self.params: dict[str, tuple[str, ...]] = {}
 
     # Bindings -----------------------------------------------------------------------------
     def bind_statements(self, env: _Env, body: Iterable[ast.stmt]) -> None:
@@ -237,6 +258,8 @@ class _Summarizer:
     def _local(self, name: str, env: _Env, depth: int) -> Value | None:
         """A name bound in a function: its annotation, or what it is assigned."""
         found: list[Value | None] = []
+        if name in env.params:
+            found.append(Value("param", env.params[name], text=name))
         for annotation in env.typed.get(name, ()):
             found.extend(self.typed(annotation, env.parent or self.top))
         for value in env.values.get(name, ()):
@@ -276,6 +299,9 @@ class _Summarizer:
         arguments = node.args
         positional = [*arguments.posonlyargs, *arguments.args]
         is_static = any(_dotted(d) == "staticmethod" for d in node.decorator_list)
+        key = f"{owner.rpartition('.')[2]}.{node.name}" if owner else node.name
+        self.params[key] = tuple(arg.arg for arg in positional)
+        qualname = f"{self.module}.{key}"
         if owner is not None and positional and not is_static:
             env.self_name = positional[0].arg
             env.owner = owner
@@ -284,12 +310,16 @@ class _Summarizer:
                 continue
             if arg.annotation is not None:
                 env.typed.setdefault(arg.arg, []).append(arg.annotation)
-            else:
+            elif arg in (arguments.vararg, arguments.kwarg) or arg.arg == env.self_name:
                 env.defined.add(arg.arg)
+            else:
+                env.params[arg.arg] = qualname
         self.bind_statements(env, node.body)
         returns: list[Value] = []
         stored: dict[str, list[Value]] = {}
         for inner in _own_nodes(node):
+            if isinstance(inner, ast.Call):
+                self.call_envs[id(inner)] = env
             if isinstance(inner, ast.Return) and inner.value is not None:
                 found = self.value(inner.value, env)
                 if found is not None:
@@ -318,7 +348,7 @@ class _Summarizer:
 
 
 def _local(env: _Env, name: str) -> bool:
-    return name in env.values or name in env.typed or name in env.imports
+    return name in env.values or name in env.typed or name in env.imports or name in env.params
 
 
 def _either(values: Iterable[Value | None]) -> Value | None:
@@ -409,6 +439,8 @@ def summarize(tree: ast.Module, module: str, package: str) -> Summary:
                     state.bind_statements(_Env(), [statement])
         elif isinstance(inner, ast.Call) and not requests:
             requests = _request_shaped(inner.func)
+    calls, counts, escapes = _calls(state, tree)
+    model_args, loads, defaults = _model_flows(state, tree)
     return Summary(
         module,
         package,
@@ -419,20 +451,172 @@ def summarize(tree: ast.Module, module: str, package: str) -> Summary:
         tuple(dict.fromkeys(state.imports)),
         state.imports_sdk,
         requests,
+        state.params,
+        calls,
+        counts,
+        escapes,
+        model_args,
+        loads,
+        defaults,
     )
+
+
+def _model_flows(
+    state: _Summarizer, tree: ast.Module
+) -> tuple[tuple[tuple[str, Value | None, int], ...], dict[str, int], dict[str, int]]:
+    """Where module-level names flow, the module's own and those it imports: into
+    ``model=`` of a request (with the request's receiver), into parameter defaults, or
+    anywhere (every read counts)."""
+    top = state.top
+    # Imported names, and the module's own constants: its own reads count as much.
+    imported = set(top.imports) | {
+        name for name, values in top.values.items() if name not in top.imports
+    }
+    model_args: list[tuple[str, Value | None, int]] = []
+    loads: dict[str, int] = {}
+    defaults: dict[str, int] = {}
+
+    def imported_name(node: ast.expr) -> str | None:
+        base = node
+        while isinstance(base, ast.Attribute):
+            base = base.value
+        if not isinstance(base, ast.Name) or base.id not in imported:
+            return None
+        qualname = state.qualname(node, top)
+        if qualname is None or qualname.split(".")[0] in sdk.SDK_ROOTS:
+            return None
+        return qualname
+
+    seen: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+            if id(node) in seen:
+                continue
+            qualname = imported_name(node)
+            if qualname is not None:
+                loads[qualname] = loads.get(qualname, 0) + 1
+                inner = node.value
+                while isinstance(inner, ast.Attribute):  # ``a.b.c``: one read, of ``a.b.c``
+                    seen.add(id(inner))
+                    inner = inner.value
+                seen.add(id(inner))
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            if id(node) not in seen and node.id in imported:
+                qualname = imported_name(node)
+                if qualname is not None:
+                    loads[qualname] = loads.get(qualname, 0) + 1
+        elif isinstance(node, ast.arguments):
+            for default in (*node.defaults, *node.kw_defaults):
+                qualname = imported_name(default) if default is not None else None
+                if qualname is not None:
+                    defaults[qualname] = defaults.get(qualname, 0) + 1
+        elif isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg != "model":
+                    continue
+                qualname = imported_name(keyword.value)
+                if qualname is None:
+                    continue
+                base = _receiver(node.func)
+                env = state.call_envs.get(id(node), top)
+                receiver = state.value(base, env) if base is not None else None
+                model_args.append((qualname, receiver, node.lineno))
+    return tuple(model_args), loads, defaults
+
+
+def _calls(
+    state: _Summarizer, tree: ast.Module
+) -> tuple[tuple[tuple[str, str, Value | None], ...], dict[str, int], frozenset[str]]:
+    """Every call of a name of the project with what each argument passes, and the names of
+    functions and classes that are used other than by being called."""
+    top = state.top
+    module_level: set[int] = set()
+    for statement in _module_level(tree.body):
+        if not isinstance(statement, (*_DEFS, ast.ClassDef)):
+            module_level.update(id(n) for n in ast.walk(statement) if isinstance(n, ast.Call))
+    calls: list[tuple[str, str, Value | None]] = []
+    counts: dict[str, int] = {}
+    called: set[int] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        called.add(id(node.func))
+        env = state.call_envs.get(id(node)) or (top if id(node) in module_level else None)
+        callee = state.qualname(node.func, env or top)
+        if callee is None or callee.split(".")[0] in sdk.SDK_ROOTS:
+            continue
+        counts[callee] = counts.get(callee, 0) + 1
+        for index, arg in enumerate(node.args):
+            if isinstance(arg, ast.Starred):
+                calls.append((callee, "*", None))
+            else:
+                value = state.value(arg, env) if env is not None else None
+                calls.append((callee, str(index), value))
+        for keyword in node.keywords:
+            value = state.value(keyword.value, env) if env is not None and keyword.arg else None
+            calls.append((callee, keyword.arg or "*", value))
+    escapes: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in called:
+            if node.id in top.defined or node.id in top.imports:
+                qualname = state.qualname(node, top)
+                if qualname is not None:
+                    escapes.add(qualname)
+        elif isinstance(node, ast.ClassDef):
+            for base in node.bases:
+                qualname = state.qualname(base, top)
+                if qualname is not None:
+                    escapes.add(qualname)
+    return tuple(calls), counts, frozenset(escapes)
 
 
 def _request_shaped(func: ast.expr) -> bool:
     """Whether a call's function ends like a request method (``.chat.completions.create``)."""
+    return _receiver(func) is not None
+
+
+def _receiver(func: ast.expr) -> ast.expr | None:
+    """What a request-shaped call is made on: ``client`` for ``client.chat.completions
+    .create``, through ``with_options(...)`` and ``with_raw_response``; None for any other
+    call."""
     names: list[str] = []
-    while isinstance(func, ast.Attribute):
-        if func.attr not in sdk.RESPONSE_WRAPPERS:
-            names.append(func.attr)
-        func = func.value
-    return any(tuple(reversed(names[:size])) in _REQUEST_PATHS for size in _REQUEST_SIZES)
+    nodes: list[ast.expr] = []
+    node = func
+    while True:
+        if isinstance(node, ast.Attribute):
+            if node.attr not in sdk.RESPONSE_WRAPPERS:
+                names.append(node.attr)
+                nodes.append(node.value)
+            node = node.value
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in sdk.CLIENT_WRAPPER_CALLS
+        ):
+            node = node.func.value
+            if nodes:
+                nodes[-1] = node
+        else:
+            break
+        if len(names) > _LONGEST:
+            break
+    for size in sorted(_REQUEST_SIZES, reverse=True):
+        if len(names) >= size and tuple(reversed(names[:size])) in _REQUEST_PATHS:
+            receiver = nodes[size - 1]
+            while (
+                isinstance(receiver, ast.Call)
+                and isinstance(receiver.func, ast.Attribute)
+                and receiver.func.attr in sdk.CLIENT_WRAPPER_CALLS
+            ):
+                receiver = receiver.func.value
+            while isinstance(receiver, ast.Attribute) and receiver.attr in sdk.RESPONSE_WRAPPERS:
+                receiver = receiver.value
+            return receiver
+    return None
 
 
 _REQUEST_PATHS = frozenset(sdk.REQUEST_METHODS)
+_LONGEST = max(len(path) for path in _REQUEST_PATHS)
 _REQUEST_SIZES = frozenset(len(path) for path in _REQUEST_PATHS)
 
 

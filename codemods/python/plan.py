@@ -331,6 +331,8 @@ class ModelPlan:
     def __init__(self) -> None:
         self.kept: set[str] = set()  # names of the constants left as they are
         self.other_uses: list[tuple[cst.Name, str, str]] = []  # (use, name, model id)
+        # Constants kept for their reads in other modules: (value, name, model id, places).
+        self.elsewhere: list[tuple[cst.CSTNode, str, str, str]] = []
 
 
 def plan_models(
@@ -368,4 +370,20 @@ def plan_models(
             if id(use) not in fine:
                 plan.kept.add(name)
                 plan.other_uses.append((use, name, value))
+    place = resolver.place
+    if place is not None:
+        # Other modules of the project may read the constant too: each read counts.
+        for name, value in constants.items():
+            flows = place.own_model_flows(name)
+            if flows is None:
+                continue
+            module = place.module
+            away = [o for o in flows.others if o != module and not o.startswith(module + ":")]
+            if away and name not in plan.kept:
+                plan.kept.add(name)
+                node = resolver.module_scope.bindings[name][0].node
+                assert node is not None
+                plan.elsewhere.append((node, name, value, ", ".join(away)))
+            elif not resolver.imports_sdk and not flows.fine:
+                plan.kept.add(name)  # a module without the SDK: only what requests read
     return plan

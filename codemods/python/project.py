@@ -15,13 +15,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from codemods.facts import sdk
 from codemods.python.clients import ClientClass, ClientRef, classifier, client_class, decide
 from codemods.python.index import Summary, Value, absolute
 
 NamesPolicy = Literal["rename", "keep", "both"]
+
+
+class ModelFlows(NamedTuple):
+    """A model-id constant as the rest of the project uses it."""
+
+    model: str  # its value
+    fine: int  # reads that are the ``model=`` of a request that moves (or a default)
+    others: tuple[str, ...]  # where else it is read: ``module:line`` or ``module``
+
+    @property
+    def only_requests(self) -> bool:
+        return not self.others
+
+
 _DEPTH = 24  # re-export chains longer than this are not followed
 
 
@@ -39,6 +53,12 @@ class Project:
         self._busy: set[tuple[str, str]] = set()
         self._imported: dict[str, dict[str, set[str]]] | None = None
         self._policies: dict[str, NamesPolicy] = {}
+        self._params: dict[tuple[str, str], ClientRef | None] = {}
+        self._sites: dict[str, list[tuple[str, Value | None]]] | None = None
+        self._escapes: set[str] | None = None
+        self._counts: dict[str, int] = {}
+        self._flows: dict[str, tuple[int, list[str]]] | None = None
+        self._model_modules: set[str] | None = None
 
     def __reduce__(self) -> tuple[type[Project], tuple[dict[str, Summary], frozenset[str]]]:
         # Sent to worker processes as its summaries: the memo tables are rebuilt there.
@@ -126,6 +146,8 @@ class Project:
         if value.kind == "typed":
             cls = client_class(value.qualname)
             return ClientRef(cls, "unknown") if cls is not None else None
+        if value.kind == "param" and value.text is not None:
+            return self.param(value.qualname, value.text)
         if value.kind == "or":
             found = [ref for ref in map(self.value, value.alternatives) if ref is not None]
             known = [ref for ref in found if ref.provider != "unknown"]
@@ -142,6 +164,135 @@ class Project:
             url=value.url,
             classify=self.classify,
         )
+
+    # Parameters ---------------------------------------------------------------------------
+    def param(self, function: str, name: str) -> ClientRef | None:
+        """The client every caller in the project passes as parameter ``name`` of
+        ``function`` (``app.llm.ask``, ``app.svc.Service.__init__``); None when there is no
+        caller, one passes something else or nothing, or the function is used as a value
+        (passed, stored: its callers cannot all be seen)."""
+        key = (function, name)
+        if key not in self._params:
+            self._params[key] = self._guarded("param", f"{function}:{name}", self._param)
+        return self._params[key]
+
+    def _param(self, key: str) -> ClientRef | None:
+        function, _, name = key.rpartition(":")
+        found = self.split(function)
+        if found is None:
+            return None
+        summary, rest = found
+        positional = summary.params.get(rest)
+        if positional is None:
+            return None
+        owner, _, method = rest.rpartition(".")
+        callee, offset = f"{summary.module}.{rest}", 0
+        if method == "__init__" and owner:
+            callee, offset = f"{summary.module}.{owner}", 1  # ``Service(client)``
+        elif owner:
+            return None  # ``obj.method(x)``: callers through instances are not seen
+        if callee in self._escaped():
+            return None
+        sites = self._call_sites().get(callee, [])
+        if not sites or any(where == "*" for where, _ in sites):
+            return None
+        position = str(positional.index(name) - offset) if name in positional else None
+        # Each call passes the parameter at most once, by position or by keyword: fewer
+        # passing arguments than calls means some call leaves it to its default.
+        passing = [value for where, value in sites if where in (position, name)]
+        if not passing or len(passing) < self._calls_of(callee):
+            return None
+        refs: list[ClientRef] = []
+        for value in passing:
+            ref = self.value(value) if value is not None else None
+            if ref is None:
+                return None
+            refs.append(ref)
+        if len({ref.migrated for ref in refs}) > 1:
+            return ClientRef(refs[0].cls, "unattributed")
+        return next((ref for ref in refs if ref.provider != "unknown"), refs[0])
+
+    def canonical(self, qualname: str) -> str:
+        """Where a name is defined: ``app.ask`` re-exported from ``app.llm`` is ``app.llm.ask``."""
+        for _ in range(_DEPTH):
+            found = self.split(qualname)
+            if found is None:
+                return qualname
+            summary, rest = found
+            values = summary.names.get(rest, ())
+            if len(values) != 1 or values[0].kind != "ref":
+                return f"{summary.module}.{rest}"
+            qualname = values[0].qualname
+        return qualname
+
+    def _call_sites(self) -> dict[str, list[tuple[str, Value | None]]]:
+        if self._sites is None:
+            sites: dict[str, list[tuple[str, Value | None]]] = {}
+            counts: dict[str, int] = {}
+            for summary in self._unique():
+                for callee, where, value in summary.calls:
+                    sites.setdefault(self.canonical(callee), []).append((where, value))
+                for callee, count in summary.call_counts.items():
+                    name = self.canonical(callee)
+                    counts[name] = counts.get(name, 0) + count
+            self._sites, self._counts = sites, counts
+        return self._sites
+
+    def _calls_of(self, callee: str) -> int:
+        self._call_sites()
+        return self._counts.get(callee, 0)
+
+    def _escaped(self) -> set[str]:
+        if self._escapes is None:
+            self._escapes = {
+                self.canonical(name) for summary in self._unique() for name in summary.escapes
+            }
+        return self._escapes
+
+    def _unique(self) -> list[Summary]:
+        return list({id(s): s for s in self.summaries.values()}.values())
+
+    # Model constants ----------------------------------------------------------------------
+    def model_flows(self, qualname: str) -> ModelFlows | None:
+        """Where the module-level string constant ``qualname`` (``app.config.MODEL``) flows
+        in the other modules of the project; None when it is no such constant."""
+        found = self.split(self.canonical(qualname))
+        if found is None:
+            return None
+        summary, name = found
+        values = summary.names.get(name, ())
+        if len(values) != 1 or values[0].kind != "str" or values[0].text is None:
+            return None
+        if self._flows is None:
+            self._flows = self._all_flows()
+        fine, others = self._flows.get(f"{summary.module}.{name}", (0, []))
+        return ModelFlows(values[0].text, fine, tuple(others))
+
+    def _all_flows(self) -> dict[str, tuple[int, list[str]]]:
+        """Constant -> (reads that are the ``model=`` of a request on a client that moves,
+        or parameter defaults; the other places it is read, as ``module:line`` or
+        ``module``)."""
+        flows: dict[str, tuple[int, list[str]]] = {}
+        for summary in self._unique():
+            fine_here: dict[str, int] = {}
+            for qualname, receiver, line in summary.model_args:
+                name = self.canonical(qualname)
+                client = self.value(receiver) if receiver is not None else None
+                if client is not None and client.migrated and client.sdk != "azure":
+                    fine_here[name] = fine_here.get(name, 0) + 1
+                else:
+                    flows.setdefault(name, (0, []))[1].append(f"{summary.module}:{line}")
+            for qualname, count in summary.defaults.items():
+                name = self.canonical(qualname)
+                fine_here[name] = fine_here.get(name, 0) + count
+            for qualname, count in summary.loads.items():
+                name = self.canonical(qualname)
+                fine = fine_here.get(name, 0)
+                total, others = flows.setdefault(name, (0, []))
+                flows[name] = (total + min(fine, count), others)
+                if count > fine and not any(o.startswith(summary.module + ":") for o in others):
+                    others.append(summary.module)
+        return flows
 
     # The whole project ------------------------------------------------------------------
     def constructors(self) -> Iterator[tuple[ClientClass, bool]]:
@@ -206,8 +357,25 @@ class Project:
         if summary is None:
             return None
         return Place(
-            self, summary.module, summary.package, self.client_names(summary), summary.requests
+            self,
+            summary.module,
+            summary.package,
+            self.client_names(summary),
+            summary.requests,
+            summary.module in self.model_modules(),
         )
+
+    def model_modules(self) -> set[str]:
+        """The modules whose constants other modules give as ``model=``."""
+        if self._model_modules is None:
+            found = set()
+            for summary in self._unique():
+                for qualname, _, _ in summary.model_args:
+                    where = self.split(self.canonical(qualname))
+                    if where is not None and where[0].module != summary.module:
+                        found.add(where[0].module)
+            self._model_modules = found
+        return self._model_modules
 
     def client_names(self, summary: Summary) -> frozenset[str]:
         """The names under which ``summary`` imports clients (or functions returning one)
@@ -241,10 +409,13 @@ class Place:
     # whose client cannot be traced is reported, SDK import or not.
     requests: bool = False
 
+    # Whether another module gives one of its constants as ``model=``: it may be mapped here.
+    models: bool = False
+
     @property
     def relevant(self) -> bool:
         """Whether the module has anything to migrate or report without an SDK import."""
-        return bool(self.client_names) or self.requests
+        return bool(self.client_names) or self.requests or self.models
 
     def absolute(self, qualname: str) -> str:
         """A qualified name as the resolver records it (``.llm.client`` for a relative
@@ -264,8 +435,21 @@ class Place:
             return None
         return self.project.returns(self.absolute(qualname))
 
+    def param(self, function: str, name: str) -> ClientRef | None:
+        """What every caller passes as ``name`` of this module's ``function`` (``f`` or
+        ``Class.method``)."""
+        return self.project.param(f"{self.module}.{function}", name)
+
     def names_policy(self, source: str) -> NamesPolicy:
         return self.project.names_policy(source)
+
+    def model_flows(self, qualname: str) -> ModelFlows | None:
+        """Where the constant ``qualname`` (as the resolver records an import) flows."""
+        return self.project.model_flows(self.absolute(qualname))
+
+    def own_model_flows(self, name: str) -> ModelFlows | None:
+        """Where this module's constant ``name`` flows, here and in the rest of the project."""
+        return self.project.model_flows(f"{self.module}.{name}")
 
     def importers(self) -> dict[str, set[str]]:
         """The names of this module that other modules import (they must keep working),

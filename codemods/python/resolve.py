@@ -300,7 +300,8 @@ class _Collector(cst.CSTVisitor):
                     Binding("annotation", node=param.annotation.annotation, scope=outer),
                 )
             else:
-                scope.add(param.name.value, Binding("param"))
+                # Its function's scope, so that its callers can be asked what it is.
+                scope.add(param.name.value, Binding("param", param.name.value, scope=scope))
         for star in (node.params.star_arg, node.params.star_kwarg):
             if isinstance(star, cst.Param):
                 scope.add(star.name.value, Binding("param"))
@@ -598,6 +599,10 @@ class Resolver:
                         break
             elif binding.kind == "import" and self.place is not None and binding.qualname:
                 ref = self.place.client(binding.qualname)
+            elif binding.kind == "param" and self.place is not None and binding.scope:
+                function = _function_key(binding.scope)
+                if function is not None and binding.qualname:
+                    ref = self.place.param(function, binding.qualname)
             if ref is not None and (found is None or found.provider == "unknown"):
                 found = ref
         return found
@@ -774,6 +779,20 @@ class Resolver:
     def module_alias(self) -> str | None:
         """The name the ``openai`` module is imported under (``oa`` for ``import openai as oa``)."""
         return self._module_imports[0][2] if self._module_imports else None
+
+
+def _function_key(scope: Scope) -> str | None:
+    """``f`` or ``Class.method`` for a module-level function or a method of a module-level
+    class (the index's keys); None for anything nested deeper."""
+    node, parent = scope.node, scope.parent
+    if not isinstance(node, cst.FunctionDef) or parent is None:
+        return None
+    if parent.kind == "module":
+        return node.name.value
+    if parent.kind == "class" and parent.parent is not None and parent.parent.kind == "module":
+        assert isinstance(parent.node, cst.ClassDef)
+        return f"{parent.node.name.value}.{node.name.value}"
+    return None
 
 
 def _either(first: ClientRef | None, second: ClientRef | None) -> ClientRef | None:

@@ -41,6 +41,8 @@ class MapModelIds(Fixer):
         if self.active:
             for use, name, model in ctx.models.other_uses:
                 ctx.report(use, rules.CM302, name=name, model=model)
+            for value, name, model, places in ctx.models.elsewhere:
+                ctx.report(value, rules.CM302, "elsewhere", name=name, model=model, places=places)
 
     def leave_Call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
         if not self.active:

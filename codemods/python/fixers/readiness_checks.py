@@ -153,6 +153,12 @@ class ReadinessChecks(Fixer):
         literal = string_value(value_node)
         if literal is None and isinstance(value_node, cst.Name):
             literal = _constant(ctx, value_node)
+        flows = None
+        if literal is None and ctx.resolver.place is not None:
+            # A constant of another module: what it holds, and whether it is mapped there.
+            imported = ctx.resolver.qualname(value_node, ctx.scope)
+            flows = ctx.resolver.place.model_flows(imported) if imported else None
+            literal = flows.model if flows is not None else None
         if literal is None:
             imported = (
                 ctx.resolver.qualname(value_node, ctx.scope)
@@ -165,6 +171,8 @@ class ReadinessChecks(Fixer):
                 ctx.report(call.args[index], rules.CM406, "computed")
             return None
         kept = isinstance(value_node, cst.Name) and value_node.value in ctx.models.kept
+        if flows is not None:
+            kept = not flows.only_requests
         keep = ctx.options.keep_models or kept  # a kept constant sends its id as it is
         mapped = None if keep else models.map_model(literal, ctx.options.model_map)
         model = mapped or literal
