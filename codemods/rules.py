@@ -406,6 +406,23 @@ CM119 = _rule(
     "made): this {method} request was left as written; make sure it reaches a migrated client",
 )
 
+CM120 = _rule(
+    "CM120",
+    "patched-name-moves",
+    WARNING,
+    Fix.NONE,
+    'a test patches an SDK name (`mock.patch("app.llm.OpenAI")`) whose uses the migration '
+    "moves to the other SDK: the patch would no longer reach the code",
+    """``mock.patch`` and ``monkeypatch.setattr`` name what they replace by a string: the
+    SDK's own name (``"openai.OpenAI"``), or the name a module of the project imports it under
+    (``"app.llm.OpenAI"``, followed through the project's imports and re-exports). The
+    migration moves that name's uses to its counterpart in the other SDK, so the patch would
+    replace something the migrated code no longer calls (or, for a renamed import, something
+    no longer there). Patch the counterpart instead, as the message says.""",
+    "`{text}` patches {qualname}, whose uses the migration moves to {counterpart}: patch that "
+    "instead, or the patch no longer reaches the code",
+)
+
 # Requests -----------------------------------------------------------------------------------
 CM201 = _rule(
     "CM201",

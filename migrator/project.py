@@ -237,6 +237,7 @@ def _index_root(
         and (
             item.summary.requests
             or item.summary.module in project.model_modules()
+            or any(project.patched(target) for target in item.summary.patches)
             or project.client_names(item.summary)
         )
     }

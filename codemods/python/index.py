@@ -70,6 +70,9 @@ class Summary(NamedTuple):
     # parameter defaults (``def ask(model=config.MODEL)``, which flow into one).
     loads: dict[str, int]
     defaults: dict[str, int]
+    # Dotted strings given to ``patch(...)``/``monkeypatch.setattr(...)``: names a test
+    # replaces, which the migration may rename.
+    patches: tuple[str, ...]
 
 
 def absolute(package: str, level: int, name: str) -> str:
@@ -439,7 +442,7 @@ def summarize(tree: ast.Module, module: str, package: str) -> Summary:
                     state.bind_statements(_Env(), [statement])
         elif isinstance(inner, ast.Call) and not requests:
             requests = _request_shaped(inner.func)
-    calls, counts, escapes = _calls(state, tree)
+    calls, counts, escapes, patches = _calls(state, tree)
     model_args, loads, defaults = _model_flows(state, tree)
     return Summary(
         module,
@@ -458,6 +461,7 @@ def summarize(tree: ast.Module, module: str, package: str) -> Summary:
         model_args,
         loads,
         defaults,
+        patches,
     )
 
 
@@ -526,7 +530,9 @@ def _model_flows(
 
 def _calls(
     state: _Summarizer, tree: ast.Module
-) -> tuple[tuple[tuple[str, str, Value | None], ...], dict[str, int], frozenset[str]]:
+) -> tuple[
+    tuple[tuple[str, str, Value | None], ...], dict[str, int], frozenset[str], tuple[str, ...]
+]:
     """Every call of a name of the project with what each argument passes, and the names of
     functions and classes that are used other than by being called."""
     top = state.top
@@ -537,10 +543,14 @@ def _calls(
     calls: list[tuple[str, str, Value | None]] = []
     counts: dict[str, int] = {}
     called: set[int] = set()
+    patches: list[str] = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         called.add(id(node.func))
+        target = patch_target(node)
+        if target is not None:
+            patches.append(target)
         env = state.call_envs.get(id(node)) or (top if id(node) in module_level else None)
         callee = state.qualname(node.func, env or top)
         if callee is None or callee.split(".")[0] in sdk.SDK_ROOTS:
@@ -567,7 +577,23 @@ def _calls(
                 qualname = state.qualname(base, top)
                 if qualname is not None:
                     escapes.add(qualname)
-    return tuple(calls), counts, frozenset(escapes)
+    return tuple(calls), counts, frozenset(escapes), tuple(patches)
+
+
+PATCHERS = frozenset({"patch", "setattr"})
+
+
+def patch_target(call: ast.Call) -> str | None:
+    """The dotted name ``mock.patch("app.llm.OpenAI")`` or ``monkeypatch.setattr(
+    "app.llm.OpenAI", ...)`` replaces, if the call is one."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if name not in PATCHERS or not call.args:
+        return None
+    first = call.args[0]
+    if isinstance(first, ast.Constant) and isinstance(first.value, str) and "." in first.value:
+        return first.value
+    return None
 
 
 def _request_shaped(func: ast.expr) -> bool:

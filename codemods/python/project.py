@@ -252,6 +252,24 @@ class Project:
     def _unique(self) -> list[Summary]:
         return list({id(s): s for s in self.summaries.values()}.values())
 
+    def patched(self, target: str) -> str | None:
+        """The SDK name a patch target (``app.llm.OpenAI``) replaces, following the
+        project's imports and re-exports; None when it is no SDK name."""
+        if target.split(".")[0] in sdk.SDK_ROOTS:
+            return target
+        for _ in range(_DEPTH):
+            found = self.split(target)
+            if found is None:
+                return None
+            summary, rest = found
+            values = summary.names.get(rest, ())
+            if len(values) != 1 or values[0].kind != "ref":
+                return None
+            target = values[0].qualname
+            if target.split(".")[0] in sdk.SDK_ROOTS:
+                return target
+        return None
+
     # Model constants ----------------------------------------------------------------------
     def model_flows(self, qualname: str) -> ModelFlows | None:
         """Where the module-level string constant ``qualname`` (``app.config.MODEL``) flows
@@ -363,6 +381,7 @@ class Project:
             self.client_names(summary),
             summary.requests,
             summary.module in self.model_modules(),
+            any(self.patched(target) for target in summary.patches),
         )
 
     def model_modules(self) -> set[str]:
@@ -411,11 +430,13 @@ class Place:
 
     # Whether another module gives one of its constants as ``model=``: it may be mapped here.
     models: bool = False
+    # Whether it patches an SDK name (``mock.patch("app.llm.OpenAI")``): each is checked.
+    patches: bool = False
 
     @property
     def relevant(self) -> bool:
         """Whether the module has anything to migrate or report without an SDK import."""
-        return bool(self.client_names) or self.requests or self.models
+        return bool(self.client_names) or self.requests or self.models or self.patches
 
     def absolute(self, qualname: str) -> str:
         """A qualified name as the resolver records it (``.llm.client`` for a relative
@@ -442,6 +463,9 @@ class Place:
 
     def names_policy(self, source: str) -> NamesPolicy:
         return self.project.names_policy(source)
+
+    def patched(self, target: str) -> str | None:
+        return self.project.patched(target)
 
     def model_flows(self, qualname: str) -> ModelFlows | None:
         """Where the constant ``qualname`` (as the resolver records an import) flows."""

@@ -17,6 +17,8 @@ from codemods.options import Options
 from codemods.python.context import Context
 from codemods.python.cst.edit import dotted_name, find_keyword, keyword_node, string_value
 from codemods.python.fixers.base import Example, Fixer
+from codemods.python.index import PATCHERS
+from codemods.python.plan import other_sdk
 from codemods.python.resolve import ClientRef, RequestCall
 
 
@@ -34,6 +36,7 @@ class ReadinessChecks(Fixer):
     emits = (
         rules.CM116,
         rules.CM119,
+        rules.CM120,
         rules.CM401,
         rules.CM402,
         rules.CM403,
@@ -65,6 +68,7 @@ class ReadinessChecks(Fixer):
             elif client.migrated and client.sdk == "openai":
                 ctx.report(original, rules.CM401, resource=unserved, chain=".".join(names))
             return updated
+        self._patch(ctx, original)
         pre_v1 = self._pre_v1(ctx, original.func)
         if pre_v1:
             ctx.report(original, rules.CM408, "call", chain=pre_v1)
@@ -81,6 +85,31 @@ class ReadinessChecks(Fixer):
                 text = dotted_name(receiver) or "the receiver"
                 ctx.report(original, rules.CM119, receiver=text, method=method)
         return updated
+
+    @staticmethod
+    def _patch(ctx: Context, call: cst.Call) -> None:
+        """``mock.patch("app.llm.OpenAI")``: a test replacing an SDK name that moves."""
+        func = call.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+        if name not in PATCHERS or not call.args or call.args[0].keyword is not None:
+            return
+        text = string_value(call.args[0].value)
+        if text is None or "." not in text:
+            return
+        place = ctx.resolver.place
+        qualname = place.patched(text) if place is not None else text
+        if qualname is None or not sdk.in_sdk(qualname, other_sdk(ctx.options.target)):
+            return
+        counterpart = sdk.counterpart(qualname, ctx.options.target)
+        if counterpart is None:
+            return
+        # A module's own name keeps reaching the code when the name stays (``RateLimitError``
+        # switched in place); the SDK's own name never does, once its uses move.
+        renamed = counterpart.rpartition(".")[2] != text.rpartition(".")[2]
+        if text == qualname or renamed:
+            ctx.report(
+                call.args[0], rules.CM120, text=text, qualname=qualname, counterpart=counterpart
+            )
 
     @staticmethod
     def _unattributed(ctx: Context, call: cst.Call, client: ClientRef) -> None:
@@ -184,6 +213,49 @@ class ReadinessChecks(Fixer):
         return model
 
     examples = (
+        Example(
+            name="patched-name-moves",
+            before="""
+                from unittest import mock
+
+                from openai import OpenAI
+
+
+                def test_ask():
+                    with mock.patch("openai.OpenAI") as fake:
+                        OpenAI().chat.completions.create(model="gpt-oss-120b", messages=[])
+                        assert fake.called
+                """,
+            after={
+                "openai": """
+                    import os
+                    from unittest import mock
+
+                    from openai import OpenAI
+
+
+                    def test_ask():
+                        with mock.patch("openai.OpenAI") as fake:
+                            OpenAI(
+                                base_url="https://api.cerebras.ai/v1",
+                                api_key=os.environ.get("CEREBRAS_API_KEY"),
+                            ).chat.completions.create(model="gpt-oss-120b", messages=[])
+                            assert fake.called
+                    """,
+                "cerebras": """
+                    from unittest import mock
+
+                    from cerebras.cloud.sdk import Cerebras
+
+
+                    def test_ask():
+                        with mock.patch("openai.OpenAI") as fake:
+                            Cerebras().chat.completions.create(model="gpt-oss-120b", messages=[])
+                            assert fake.called
+                    """,
+            },
+            codes={"openai": (), "cerebras": ("CM120",)},
+        ),
         Example(
             name="untraced-client",
             before="""
