@@ -5,6 +5,15 @@ for ``fixtures/notebooks/<case>/input.ipynb``: ``expected.<target>.ipynb`` and i
 ``.diagnostics``. A case with no diagnostics for a target has no ``.diagnostics`` file.
 
 Usage: ``python tools/regen_fixtures.py [TARGET ...]`` (default: the targets already present).
+
+``python tools/regen_fixtures.py --projects [TARGET ...]`` does the multi-module projects
+instead: for each ``fixtures/projects/<case>/input/`` it runs the real command line over a
+copy of the tree and writes ``expected.<target>/`` (the whole tree after the run, without the
+index cache) and ``expected.<target>.diagnostics`` (see tests/test_projects.py for the
+format). Default targets: those already present, else openai and cerebras. A case and target
+listed in ``KNOWN_BUGS`` of tests/test_projects.py keeps its hand-written expectations (what
+the tool should do); drop the entry once the bug is fixed.
+
 Review the result with ``git diff fixtures/`` before committing: the fixtures are the spec,
 and this script only saves typing.
 """
@@ -12,7 +21,10 @@ and this script only saves typing.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -72,5 +84,101 @@ def main(wanted: list[str]) -> None:
             _diagnostics(case / f"expected.{target}.diagnostics", outcome.diagnostics)
 
 
+# Multi-module projects (--projects) ---------------------------------------------------------
+
+PROJECTS = FIXTURES / "projects"
+PROJECT_TARGETS = ("openai", "cerebras")
+CACHE_DIR = ".cerebras-migrate-cache"
+
+
+def project_tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` by its posix path, without the index cache."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and CACHE_DIR not in path.relative_to(root).parts
+    }
+
+
+def project_diagnostics(report: dict, cwd: Path, root: Path) -> str:
+    """The JSON report's diagnostics as tests/test_projects.py stores them: one
+    ``path:line:col CODE message`` line each, the path relative to ``root``, sorted."""
+    rows = []
+    for item in report["diagnostics"]:
+        path = Path(os.path.normpath(cwd / item["path"])).relative_to(root).as_posix()
+        rows.append((path, item["line"], item["column"], item["code"], item["message"]))
+    return "".join(
+        f"{p}:{line}:{col} {code} {message}\n" for p, line, col, code, message in sorted(rows)
+    )
+
+
+def run_project(root: Path, target: str) -> tuple[int, dict]:
+    """Run ``cerebras-migrate --target TARGET --output-format json .`` in ``root``."""
+    from click.testing import CliRunner
+
+    from migrator.cli import main as cli
+
+    old = Path.cwd()
+    os.chdir(root)
+    try:
+        result = CliRunner().invoke(
+            cli, ["--target", target, "--output-format", "json", "."], catch_exceptions=False
+        )
+    finally:
+        os.chdir(old)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def _write_tree(folder: Path, tree: dict[str, bytes]) -> None:
+    """Make ``folder`` hold exactly ``tree``."""
+    old = project_tree(folder) if folder.is_dir() else {}
+    if old == tree:
+        return
+    if folder.is_dir():
+        shutil.rmtree(folder)
+    for name, data in tree.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    print(f"wrote {folder.relative_to(FIXTURES.parent)}/")
+
+
+def _known_bugs() -> dict[tuple[str, str], str]:
+    tests = str(FIXTURES.parent / "tests")
+    if tests not in sys.path:
+        sys.path.insert(0, tests)  # test_projects imports its helpers as pytest does
+    from test_projects import KNOWN_BUGS
+
+    return KNOWN_BUGS
+
+
+def main_projects(wanted: list[str]) -> None:
+    known_bugs = _known_bugs()
+    for input_dir in sorted(PROJECTS.glob("*/input")):
+        case = input_dir.parent
+        present = [p.name.split(".")[1] for p in sorted(case.glob("expected.*")) if p.is_dir()]
+        for target in wanted or present or list(PROJECT_TARGETS):
+            if (case.name, target) in known_bugs:
+                print(f"kept fixtures/projects/{case.name}/expected.{target}* (a known bug)")
+                continue
+            with tempfile.TemporaryDirectory() as scratch:
+                root = Path(os.path.realpath(scratch)) / case.name
+                shutil.copytree(input_dir, root)
+                code, report = run_project(root, target)
+                if code not in (0, 1) or report["error"]:
+                    sys.exit(f"{case.name}: --target {target} exited {code}: {report['error']}")
+                _write_tree(case / f"expected.{target}", project_tree(root))
+                text = project_diagnostics(report, root, root)
+            path = case / f"expected.{target}.diagnostics"
+            if text:
+                _write(path, text.encode("utf-8"))
+            elif path.is_file():
+                path.unlink()
+                print(f"removed {path.relative_to(FIXTURES.parent)}")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    if "--projects" in sys.argv[1:]:
+        main_projects([arg for arg in sys.argv[1:] if arg != "--projects"])
+    else:
+        main(sys.argv[1:])
