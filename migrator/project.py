@@ -190,20 +190,7 @@ def _index_root(
         if not words:
             break
         searched |= words
-        pattern = re.compile(
-            rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words)) + rb")\b"
-        )
-        new = False
-        for item in known:
-            if item.scanned:
-                continue
-            raw = item.raw if item.raw is not None else _read(item.path)
-            if raw is None or not pattern.search(raw) or is_generated(raw):
-                continue
-            item.summary = _summary(item.path, raw, item.names[0])
-            item.scanned = True
-            new = True
-        if not new:
+        if not _scan_for(known, words):
             break
         summaries = _by_name(known)
         project = Project(summaries, settings.options.own_urls)
@@ -224,6 +211,15 @@ def _index_root(
             if raw is not None and not is_generated(raw):
                 item.summary = _summary(item.path, raw, item.names[0])
                 item.scanned = added = True
+    # Every module that may read such a constant is read too (a price table keyed by it):
+    # a constant is mapped only when all its reads are known.
+    constants = {
+        qualname.rpartition(".")[2]
+        for summary in summaries.values()
+        for qualname, _, _ in summary.model_args
+    }
+    if constants:
+        added = _scan_for(known, constants) or added
     if added:
         summaries = _by_name(known)
         project = Project(summaries, settings.options.own_urls)
@@ -242,6 +238,23 @@ def _index_root(
         )
     }
     return summaries, modules, dependents
+
+
+def _scan_for(known: Iterable[_File], words: set[str]) -> bool:
+    """Summarize every file not read yet whose bytes hold one of ``words``; whether any."""
+    pattern = re.compile(
+        rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words)) + rb")\b"
+    )
+    found = False
+    for item in known:
+        if item.scanned:
+            continue
+        raw = item.raw if item.raw is not None else _read(item.path)
+        if raw is None or not pattern.search(raw) or is_generated(raw):
+            continue
+        item.summary = _summary(item.path, raw, item.names[0])
+        item.scanned = found = True
+    return found
 
 
 def _by_name(known: Iterable[_File]) -> dict[str, Summary]:

@@ -142,7 +142,7 @@ def test_index_reads_users_of_clients_without_sdk_mentions(tmp_path: Path) -> No
     assert not index.needs(tmp_path / "app/unrelated.py")
     assert not index.needs(tmp_path / "app/llm.py")  # the byte gate lets it through anyway
     place = index.place(tmp_path / "app/use.py")
-    assert place is not None and place.client_names == {"client"}
+    assert place is not None and "client" in place.client_names
 
 
 def test_no_index_without_an_sdk(tmp_path: Path) -> None:

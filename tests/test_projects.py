@@ -52,26 +52,7 @@ EXPECTED = "expected."
 # (case, target) -> why the tool's output differs from the expected files, which say what it
 # should do (written by hand; tools/regen_fixtures.py --projects leaves them alone): the
 # tests of that case and target are strict xfails, and pass once the entry goes.
-_UNTRACED = (
-    "no CM119 for a request on an attribute (self.client of a base class in another module, "
-    "agent.client of an instance): Resolver.request_shape counts the receiver's attributes "
-    "as part of the method path, so only a bare name matches"
-)
-_UNSEEN_READ = (
-    "REVIEW_MODEL is mapped in app/config.py although app/costs.py reads it as a price key "
-    "(CM302 keeps it when the reader is indexed): a module that never mentions an SDK and "
-    "imports no client is not indexed, so its reads are not seen"
-)
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("model_constant_read_elsewhere", "openai"): _UNSEEN_READ,
-    ("model_constant_read_elsewhere", "cerebras"): _UNSEEN_READ,
-    ("untraced_attributes", "openai"): _UNTRACED,
-    ("untraced_attributes", "cerebras"): _UNTRACED,
-    ("exception_reexport", "cerebras"): (
-        "every client moves, yet app/llm.py keeps `from openai import RateLimitError` for its "
-        "importer (CM115): app/chat.py's except clause no longer catches its client's errors"
-    ),
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 def _cases(known_bugs: bool) -> list[Any]:

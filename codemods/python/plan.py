@@ -192,10 +192,12 @@ def plan_imports(
             continue
         if not sdk.in_sdk(qualname, plan.source):
             continue
+        mapped = sdk.counterpart(qualname, target)
         if (
             scope.kind == "module"
             and (local in exported or local in importers)
-            and sdk.counterpart(qualname, target)
+            and mapped
+            and _breaks_importers(local, qualname, mapped)
         ):
             by = () if local in exported else tuple(sorted(importers[local]))
             plan.exported.append((statement, local, by))
@@ -204,6 +206,16 @@ def plan_imports(
         action = _action(ctx, plan, statement, scope, local, qualname, stay, target_modules)
         plan.actions.setdefault(id(statement), {})[local] = action
     return plan
+
+
+def _breaks_importers(local: str, qualname: str, mapped: str) -> bool:
+    """Whether moving the import of ``qualname`` (bound as ``local``) to ``mapped`` would
+    break modules importing ``local`` from here: it would no longer be bound (``OpenAI``
+    renamed ``Cerebras``), or it is a client class they build clients from with the old
+    SDK's arguments. An exception or type keeping its name (``RateLimitError``) is then
+    the counterpart there too, as the project's clients move."""
+    name = qualname.rpartition(".")[2]
+    return _is_client_class(qualname) or (local == name and mapped.rpartition(".")[2] != name)
 
 
 def _other_meaning(scope: Scope, local: str, qualname: str) -> str | None:

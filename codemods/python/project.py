@@ -401,17 +401,25 @@ class Project:
         from other modules of the project: empty when it uses none."""
         names: set[str] = set()
         for qualname in summary.imports:
-            if self.client(qualname) is not None or self.returns(qualname) is not None:
+            if self._offers(qualname):
                 names.add(qualname.rpartition(".")[2])
+                names.add(qualname.split(".")[0])  # ``import app.llm``: ``app.llm.client``
         for local, values in summary.names.items():
             for value in values:
                 if (
                     value.kind == "ref"
                     and value.qualname in summary.imports
-                    and (self.client(value.qualname) or self.returns(value.qualname))
+                    and self._offers(value.qualname)
                 ):
                     names.add(local)
         return frozenset(names)
+
+    def _offers(self, qualname: str) -> bool:
+        """Whether an imported name is a client, a factory, or a module offering one."""
+        if self.client(qualname) is not None or self.returns(qualname) is not None:
+            return True
+        module = self.summaries.get(qualname)
+        return module is not None and self.offers_clients(module)
 
 
 @dataclass

@@ -51,6 +51,9 @@ __all__ = [
 ]
 
 REQUEST_VERBS = frozenset(verb for path in sdk.REQUEST_METHODS for verb in path[-1:])
+# Request paths, longest first: ``beta.chat.completions.parse`` before ``chat.completions...``.
+_REQUEST_SIZES = sorted({len(path) for path in sdk.REQUEST_METHODS}, reverse=True)
+_LONGEST = _REQUEST_SIZES[0]
 
 
 class Constructor(NamedTuple):  # a NamedTuple: several times cheaper to define than a dataclass
@@ -677,12 +680,16 @@ class Resolver:
         func = call.func
         if not isinstance(func, cst.Attribute) or func.attr.value not in REQUEST_VERBS:
             return None
+        # The attributes from the call inward, each with what it is taken of: the path of
+        # the request is a suffix (``ctx.client.chat.completions.create``: ``ctx.client``).
         names: list[str] = []
+        bases: list[cst.BaseExpression] = []
         node: cst.BaseExpression = func
-        while True:
+        while len(names) <= _LONGEST:
             if isinstance(node, cst.Attribute):
                 if node.attr.value not in sdk.RESPONSE_WRAPPERS:
                     names.append(node.attr.value)
+                    bases.append(node.value)
                 node = node.value
             elif (
                 isinstance(node, cst.Call)
@@ -690,14 +697,29 @@ class Resolver:
                 and node.func.attr.value in sdk.CLIENT_WRAPPER_CALLS
             ):
                 node = node.func.value
+                if bases:
+                    bases[-1] = node
             else:
                 break
-        names.reverse()
-        for path, method in sdk.REQUEST_METHODS.items():
-            if len(names) == len(path) and tuple(names) == path:
-                if self._known_other(node, scope):
-                    return None
-                return method, node
+        for size in _REQUEST_SIZES:
+            path = tuple(reversed(names[:size]))
+            method = sdk.REQUEST_METHODS.get(path) if len(names) >= size else None
+            if method is None:
+                continue
+            receiver = bases[size - 1]
+            while isinstance(receiver, cst.Attribute) and receiver.attr.value in (
+                sdk.RESPONSE_WRAPPERS
+            ):
+                receiver = receiver.value
+            while (
+                isinstance(receiver, cst.Call)
+                and isinstance(receiver.func, cst.Attribute)
+                and receiver.func.attr.value in sdk.CLIENT_WRAPPER_CALLS
+            ):
+                receiver = receiver.func.value
+            if self.client(receiver, scope) is not None or self._known_other(receiver, scope):
+                return None
+            return method, receiver
         return None
 
     def _known_other(self, node: cst.BaseExpression, scope: Scope) -> bool:
@@ -715,8 +737,13 @@ class Resolver:
             if binding.scope is None or binding.node is None:
                 continue
             if binding.kind == "value" and isinstance(binding.node, cst.Call):
-                if self.qualname(binding.node.func, binding.scope) is not None:
+                func = binding.node.func
+                if self.qualname(func, binding.scope) is not None:
                     return True
+                if isinstance(func, cst.Name) and any(
+                    b.kind == "class" for b in self.lookup(func.value, binding.scope)
+                ):
+                    return True  # an instance of a class of this module (a mock, a wrapper)
             elif binding.kind == "annotation":
                 for expr in _annotation_exprs(binding.node):  # type: ignore[arg-type]
                     if self.qualname(expr, binding.scope) is not None:

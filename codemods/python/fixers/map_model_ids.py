@@ -37,7 +37,13 @@ class MapModelIds(Fixer):
         return models.map_model(value, options.model_map) is not None
 
     def begin(self, ctx: Context) -> None:
-        self.active = not ctx.options.keep_models and ctx.resolver.relevant
+        # Not in a module that is only read for its untraced requests: nothing there is
+        # known to move, so its model ids stay with them.
+        place = ctx.resolver.place
+        moves = ctx.resolver.imports_sdk or (
+            place is not None and bool(place.client_names or place.models)
+        )
+        self.active = not ctx.options.keep_models and moves
         if self.active:
             for use, name, model in ctx.models.other_uses:
                 ctx.report(use, rules.CM302, name=name, model=model)

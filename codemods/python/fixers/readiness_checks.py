@@ -82,7 +82,7 @@ class ReadinessChecks(Fixer):
             shape = ctx.resolver.request_shape(original, ctx.scope)
             if shape is not None:
                 method, receiver = shape
-                text = dotted_name(receiver) or "the receiver"
+                text = dotted_name(receiver) or _short(receiver)
                 ctx.report(original, rules.CM119, receiver=text, method=method)
         return updated
 
@@ -516,6 +516,12 @@ class ReadinessChecks(Fixer):
             codes={"openai": ("CM409",), "cerebras": ("CM409",)},
         ),
     )
+
+
+def _short(node: cst.CSTNode) -> str:
+    """The code of ``node`` on one line, cut to a length a message can hold."""
+    text = " ".join(cst.Module([]).code_for_node(node).split())
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _constant(ctx: Context, name: cst.Name) -> str | None:
