@@ -13,28 +13,30 @@ cannot be read or written is ignored.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
-import pickle
-import tempfile
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
-from codemods.python.index import Summary
+if TYPE_CHECKING:
+    from codemods.python.summary import Summary
 
 from . import __version__
 
 CACHE_DIR = ".cerebras-migrate-cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# cerebras-migrate's cache\n"
-_FORMAT = 1  # bumped when what an entry holds changes
+_FORMAT = 2  # bumped when what an entry holds changes
 
 
-class Entry(NamedTuple):
-    size: int
-    mtime_ns: int
-    module: str
-    mentions: bool  # summarized (it mentions an SDK), or known to need no summary
-    summary: Summary | None
+# One file's entry: its size, its modification time, its module name, whether it was
+# summarized (it mentions an SDK) or is known to need no summary, its summary, and the word
+# searches of the later rounds (migrator/project.py) it is known to fail, so that a warm run
+# does not read it again for them. A plain namedtuple: ``typing.NamedTuple`` compiles its
+# annotations, which a one-file hook run would pay for on every commit.
+Entry = collections.namedtuple(
+    "Entry", "size mtime_ns module mentions summary misses", defaults=(frozenset(),)
+)
 
 
 class IndexCache:
@@ -47,6 +49,8 @@ class IndexCache:
         self.dirty = False
 
     def _load(self) -> dict[str, Entry]:
+        import pickle  # here: a run with --no-cache never needs it
+
         try:
             with open(self.file, "rb") as handle:
                 loaded = pickle.load(handle)
@@ -60,10 +64,11 @@ class IndexCache:
         except OSError:
             return None
 
-    def lookup(self, path: Path, module: str) -> Entry | None:
-        """The entry of ``path`` when the file is as it was when it was stored."""
+    def lookup(self, path: Path) -> Entry | None:
+        """The entry of ``path`` when the file is as it was when it was stored (the caller
+        checks the module name of a summary: the packages around it may have changed)."""
         entry = self.entries.get(str(path))
-        if entry is None or entry.module != module:
+        if entry is None:
             return None
         found = self._stat(path)
         if found is None or (found.st_size, found.st_mtime_ns) != (entry.size, entry.mtime_ns):
@@ -79,9 +84,19 @@ class IndexCache:
         self.entries[str(path)] = Entry(found.st_size, found.st_mtime_ns, module, mentions, summary)
         self.dirty = True
 
+    def miss(self, path: Path, module: str, search: str) -> None:
+        """Record that ``path``, as stored, does not match the word search ``search``."""
+        entry = self.entries.get(str(path))
+        if self.enabled and entry is not None and entry.module == module:
+            self.entries[str(path)] = entry._replace(misses=entry.misses | {search})
+            self.dirty = True
+
     def save(self) -> None:
         if not (self.enabled and self.dirty):
             return
+        import pickle
+        import tempfile  # here: a warm run with nothing new never writes
+
         with contextlib.suppress(OSError):
             self.folder.mkdir(exist_ok=True)
             for name, text in ((".gitignore", "*\n"), ("CACHEDIR.TAG", _TAG)):

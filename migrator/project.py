@@ -82,30 +82,68 @@ def find_root(path: Path) -> tuple[Path, bool]:
 
 def module_names(path: Path, root: Path) -> list[str]:
     """The dotted names ``path`` can be imported as, the package chain's first."""
-    parts = list(path.with_suffix("").parts)
-    if parts and parts[-1] == "__init__":
-        parts.pop()
-    names: list[str] = []
-    folder = path.parent
-    chain = [] if path.name == "__init__.py" else [path.stem]
-    # The package chain: up through folders holding an ``__init__.py``.
-    while (folder / "__init__.py").is_file() and folder != folder.parent:
-        chain.insert(0, folder.name)
-        if folder == root:
+    full, top = os.path.abspath(path), os.path.abspath(root)
+    packages: set[str] = set()
+    folder = os.path.dirname(full)
+    while os.path.isfile(os.path.join(folder, "__init__.py")):
+        packages.add(folder)
+        if folder == top or os.path.dirname(folder) == folder:
             break
-        folder = folder.parent
-    if chain:
-        names.append(".".join(chain))
-    try:
-        relative = list(path.relative_to(root).with_suffix("").parts)
-    except ValueError:
-        relative = []
-    if relative and relative[-1] == "__init__":
-        relative.pop()
-    for option in (relative, relative[1:] if relative[:1] == ["src"] else []):
-        if option and all(part.isidentifier() for part in option):
-            names.append(".".join(option))
-    return [n for n in dict.fromkeys(names) if n.split(".")[0] not in sdk.SDK_ROOTS]
+        folder = os.path.dirname(folder)
+    return _Names(Path(top), packages).of(full)
+
+
+class _Names:
+    """Module names of the files under ``root``, read off their paths: ``packages`` are the
+    folders holding an ``__init__.py`` (from the walk's own list: nothing is stat-ed)."""
+
+    def __init__(self, root: Path, packages: set[str]) -> None:
+        self.root = os.fspath(root)
+        self.packages = packages
+        self.chains: dict[str, tuple[str, ...]] = {}
+        self.folders: dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]] = {}
+
+    def chain(self, folder: str) -> tuple[str, ...]:
+        """The package names from the top package down to ``folder``."""
+        found = self.chains.get(folder)
+        if found is None:
+            found = ()
+            if folder in self.packages:
+                parent = os.path.dirname(folder)
+                above = self.chain(parent) if folder != self.root and parent != folder else ()
+                found = (*above, os.path.basename(folder))
+            self.chains[folder] = found
+        return found
+
+    def folder(self, folder: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        """A folder's package chain, and its paths from the root (with and without a
+        leading ``src``) when every part is an identifier: computed once per folder."""
+        found = self.folders.get(folder)
+        if found is None:
+            relative: tuple[str, ...] | None = None
+            if folder == self.root:
+                relative = ()
+            elif folder.startswith(self.root + os.sep):
+                relative = tuple(folder[len(self.root) + 1 :].split(os.sep))
+            options: list[tuple[str, ...]] = []
+            if relative is not None and all(part.isidentifier() for part in relative):
+                options.append(relative)
+                if relative[:1] == ("src",):
+                    options.append(relative[1:])
+            found = self.folders[folder] = (self.chain(folder), tuple(options))
+        return found
+
+    def of(self, path: str) -> list[str]:
+        folder, name = os.path.split(path)
+        stem = name[:-3] if name.endswith(".py") else name
+        chain, options = self.folder(folder)
+        init = stem == "__init__"
+        names: list[str] = []
+        for parts in (chain, *options):
+            full = parts if init else (*parts, stem)
+            if full and (init or stem.isidentifier()):
+                names.append(".".join(full))
+        return [n for n in dict.fromkeys(names) if n.split(".")[0] not in sdk.SDK_ROOTS]
 
 
 def index_project(paths: Sequence[Path], settings: Settings) -> ProjectIndex | None:
@@ -140,14 +178,26 @@ def index_project(paths: Sequence[Path], settings: Settings) -> ProjectIndex | N
 
 
 class _File:
-    __slots__ = ("names", "path", "raw", "scanned", "summary")
+    __slots__ = ("_names", "misses", "naming", "path", "raw", "scanned", "summary", "text")
 
-    def __init__(self, path: Path, names: list[str]) -> None:
+    def __init__(self, path: Path, text: str, naming: _Names) -> None:
         self.path = path
-        self.names = names
+        self.text = text  # its absolute path, as a string
+        self.naming = naming
+        self._names: list[str] | None = None
         self.raw: bytes | None = None
         self.summary: Summary | None = None
         self.scanned = False  # summarized, or known to need no summary
+        self.misses: frozenset[str] = frozenset()  # word searches it is known to fail
+
+    @property
+    def names(self) -> list[str]:
+        """Its module names, worked out when first needed: most files never need them. A
+        file no import can name (``run-me.py``) gets a name of its own, so that it can
+        still be read as a user of the project's clients."""
+        if self._names is None:
+            self._names = self.naming.of(self.text) or [f"__script__.{id(self)}"]
+        return self._names
 
 
 def _index_root(
@@ -159,16 +209,18 @@ def _index_root(
         if c.usable and c.path.suffix == ".py"
     ]
     store = IndexCache(root, enabled=settings.cache and cache)
-    known: list[_File] = []
-    for path in paths:
-        names = module_names(Path(os.path.abspath(path)), root)
-        if names:
-            known.append(_File(path, names))
+    files_at = [os.fspath(path) for path in paths]
+    packages = {os.path.dirname(f) for f in files_at if f.endswith(os.sep + "__init__.py")}
+    naming = _Names(Path(os.path.abspath(root)), packages)
+    known = [
+        _File(path, text if os.path.isabs(text) else os.path.abspath(text), naming)
+        for path, text in zip(paths, files_at, strict=True)
+    ]
     # Round one: every module that mentions an SDK.
     for item in known:
-        entry = store.lookup(item.path, item.names[0])
-        if entry is not None:
-            item.scanned, item.summary = entry.mentions, entry.summary
+        entry = store.lookup(item.path)
+        if entry is not None and (entry.summary is None or entry.module == item.names[0]):
+            item.scanned, item.summary, item.misses = entry.mentions, entry.summary, entry.misses
             continue
         raw = _read(item.path)
         if raw is None:
@@ -190,19 +242,19 @@ def _index_root(
         if not words:
             break
         searched |= words
-        if not _scan_for(known, words):
+        if not _scan_for(known, words, store):
             break
         summaries = _by_name(known)
         project = Project(summaries, settings.options.own_urls)
         offering = {s.module for s in summaries.values() if project.offers_clients(s)}
     # Last: the modules whose names are given as ``model=`` (a config module's constants),
     # which need mention nothing at all.
-    by_name = {name: item for item in known for name in item.names}
     wanted = {
         qualname.rpartition(".")[0]
         for summary in summaries.values()
         for qualname, _, _ in summary.model_args
-    }
+    } - summaries.keys()
+    by_name = {name: item for item in known for name in item.names} if wanted else {}
     added = False
     for module in wanted:
         item = by_name.get(module)
@@ -211,6 +263,7 @@ def _index_root(
             if raw is not None and not is_generated(raw):
                 item.summary = _summary(item.path, raw, item.names[0])
                 item.scanned = added = True
+                store.store(item.path, item.names[0], True, item.summary)
     # Every module that may read such a constant is read too (a price table keyed by it):
     # a constant is mapped only when all its reads are known.
     constants = {
@@ -219,7 +272,7 @@ def _index_root(
         for qualname, _, _ in summary.model_args
     }
     if constants:
-        added = _scan_for(known, constants) or added
+        added = _scan_for(known, constants, store) or added
     if added:
         summaries = _by_name(known)
         project = Project(summaries, settings.options.own_urls)
@@ -240,20 +293,26 @@ def _index_root(
     return summaries, modules, dependents
 
 
-def _scan_for(known: Iterable[_File], words: set[str]) -> bool:
-    """Summarize every file not read yet whose bytes hold one of ``words``; whether any."""
+def _scan_for(known: Iterable[_File], words: set[str], store: IndexCache) -> bool:
+    """Summarize every file not read yet whose bytes hold one of ``words``; whether any.
+    What each file does not match is cached: a warm run reads none of them again."""
+    search = "|".join(sorted(words))
     pattern = re.compile(
         rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words)) + rb")\b"
     )
     found = False
     for item in known:
-        if item.scanned:
+        if item.scanned or search in item.misses:
             continue
         raw = item.raw if item.raw is not None else _read(item.path)
-        if raw is None or not pattern.search(raw) or is_generated(raw):
+        if raw is None or is_generated(raw):
+            continue
+        if not pattern.search(raw):
+            store.miss(item.path, item.names[0], search)
             continue
         item.summary = _summary(item.path, raw, item.names[0])
         item.scanned = found = True
+        store.store(item.path, item.names[0], True, item.summary)
     return found
 
 

@@ -15,27 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from codemods.facts import sdk
 from codemods.python.clients import ClientClass, ClientRef, classifier, client_class, decide
-from codemods.python.index import Summary, Value, absolute
+from codemods.python.index import absolute
+from codemods.python.summary import ModelFlows, Summary, Value
 
 NamesPolicy = Literal["rename", "keep", "both"]
-
-
-class ModelFlows(NamedTuple):
-    """A model-id constant as the rest of the project uses it."""
-
-    model: str  # its value
-    fine: int  # reads that are the ``model=`` of a request that moves (or a default)
-    others: tuple[str, ...]  # where else it is read: ``module:line`` or ``module``
-
-    @property
-    def only_requests(self) -> bool:
-        return not self.others
-
-
 _DEPTH = 24  # re-export chains longer than this are not followed
 
 
