@@ -4,6 +4,10 @@
 - ``dense``: the installed ``openai`` package's files that mention it, plus generated modules
   that all use the SDK in the ways real projects do (``generate_module``).
 - ``one_file``: a small module using the SDK, the pre-commit case.
+- ``project``: a whole project for the hook case (``build_project``): a ``pyproject.toml``
+  at its root, a package of 2,000 modules, most of which never mention the SDK, some using
+  it (``generate_module``), one building a client (``acme/llm.py``) that others import
+  (``generate_dependent``), and ``acme/handlers/handler.py``, the file a hook run names.
 
 Folders the tool skips by default (``site-packages``, ``__pycache__``, ``venv``, ``build``,
 ...) are not copied, so the tool and the reference scripts see the same files.
@@ -81,6 +85,52 @@ def build_one_file(dest: Path) -> Path:
     path = dest / "handler.py"
     path.write_text(generate_module(7, sections=2), encoding="utf-8")
     return path
+
+
+def build_project(dest: Path, files: int = 2000) -> dict[str, object]:
+    """A project of ``files`` Python files under ``dest`` (see the module docstring): about
+    one in twenty uses the SDK, one in fifty uses the client of ``acme/llm.py`` without
+    naming the SDK, and every package holds 100 modules. ``hook`` is the file a pre-commit
+    run names, relative to ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / "pyproject.toml").write_text(
+        '[project]\nname = "acme"\nversion = "1.0"\n\n[tool.ruff]\nline-length = 100\n',
+        encoding="utf-8",
+    )
+    hook = Path("acme", "handlers", "handler.py")
+    modules: dict[Path, str] = {
+        Path("acme", "__init__.py"): '"""The acme service."""\n',
+        Path("acme", "llm.py"): generate_client_module(),
+        Path("acme", "handlers", "__init__.py"): "",
+        hook: generate_module(7, sections=2),
+    }
+    index = 0
+    while len(modules) < files:
+        package = Path("acme", f"part_{index // 100:02d}")
+        if index % 100 == 0:
+            modules[package / "__init__.py"] = ""
+        name = package / f"module_{index:05d}.py"
+        if index % 20 == 3:
+            modules[name] = generate_module(index)
+        elif index % 50 == 11:
+            modules[name] = generate_dependent(index)
+        else:
+            modules[name] = generate_plain(index)
+        index += 1
+    size = 0
+    for relative, text in modules.items():
+        (dest / relative).parent.mkdir(parents=True, exist_ok=True)
+        (dest / relative).write_text(text, encoding="utf-8")
+        size += len(text.encode())
+    mentions = sum(1 for text in modules.values() if _MENTIONS.search(text.encode()))
+    dependents = sum(1 for text in modules.values() if "from acme.llm import" in text)
+    return {
+        "files": len(modules),
+        "bytes": size,
+        "mention_sdk": mentions,
+        "use_shared_client": dependents,
+        "hook": hook.as_posix(),
+    }
 
 
 # Generated modules --------------------------------------------------------------------------
@@ -230,4 +280,50 @@ def generate_module(index: int, sections: int | None = None) -> str:
             )
             parts.append(_request(rng, "self.client", use_model, "        "))
             parts.append("        return response.choices[0].message.content or ''\n")
+    return "".join(parts)
+
+
+_HEADER = (
+    "from __future__ import annotations\n\nimport json\nimport logging\n"
+    "from collections.abc import Iterable\nfrom dataclasses import dataclass\n"
+    "from typing import Any\n\n"
+)
+
+
+def generate_plain(index: int) -> str:
+    """A module that never mentions the SDK: validation, dataclasses, batching."""
+    rng = random.Random(index)
+    parts = [f'"""Module {index}: {rng.choice(_TOPICS)} records."""\n\n', _HEADER]
+    parts.append("logger = logging.getLogger(__name__)\n")
+    parts.extend(_filler(rng, f"p{section}") for section in range(rng.randint(2, 6)))
+    return "".join(parts)
+
+
+def generate_client_module() -> str:
+    """The project's one client, built at import time, for the modules that share it."""
+    return (
+        '"""The LLM client the whole service shares."""\n\n'
+        "from __future__ import annotations\n\nimport os\n\nfrom openai import OpenAI\n\n"
+        'MODEL = "gpt-4o-mini"\n'
+        'client = OpenAI(api_key=os.environ["OPENAI_API_KEY"], timeout=30.0, max_retries=2)\n'
+        "\n\ndef complete(prompt: str) -> str:\n"
+        "    response = client.chat.completions.create(\n"
+        "        model=MODEL,\n"
+        '        messages=[{"role": "user", "content": prompt}],\n'
+        "    )\n"
+        "    return response.choices[0].message.content or ''\n"
+    )
+
+
+def generate_dependent(index: int) -> str:
+    """A module that uses the shared client of ``acme/llm.py`` and never names the SDK."""
+    rng = random.Random(index)
+    parts = [f'"""Feature {index}: {rng.choice(_TOPICS)} summaries."""\n\n', _HEADER]
+    parts.append("from acme.llm import MODEL, client\n\nlogger = logging.getLogger(__name__)\n")
+    for section in range(rng.randint(2, 5)):
+        name = f"d{section}"
+        parts.append(_filler(rng, name))
+        parts.append(f"\n\ndef ask_{name}(prompt: str) -> str:\n")
+        parts.append(_request(rng, "client", "MODEL", "    "))
+        parts.append("    return response.choices[0].message.content or ''\n")
     return "".join(parts)

@@ -9,12 +9,38 @@ each (page cache, bytecode), every command in a fresh process; the table shows t
 wall time of each side, their ratio, and each side's peak memory (the largest resident set
 of the process and its children, from ``wait4``). The corpora are built in a scratch folder
 (see ``benchmarks/corpus.py``). Run it on an otherwise idle machine: the load average is
-recorded with the results.
+recorded with the results, for the whole run and for each pair.
+
+The tool side runs a copy of this checkout's ``migrator`` and ``codemods`` packages, taken
+as they are (uncommitted changes included) when the benchmark starts, by the installed
+``cerebras-migrate`` script with ``PYTHONPATH`` naming the copy: edits made to the checkout
+while the benchmark runs do not mix into its figures. The results name the commit and
+whether the packages differed from it.
+
+The project pass (``migrator/project.py``: the whole project indexed before any file is
+rewritten) is timed against the code as it was before it, the *baseline* (``--baseline``,
+default commit 57b2987). Its ``migrator`` and ``codemods`` packages are extracted with
+``git archive`` from this checkout's history into the scratch folder and run by the same
+interpreter and the same ``cerebras-migrate`` script with ``PYTHONPATH`` naming that folder
+(a check confirms it imports from there), so both sides differ only in the code; the
+extraction is removed with the scratch folder and leaves the repository as it was. Rows:
+
+- **hook**: a pre-commit run, ``--check`` on one file of a generated 2,000-file project
+  with a ``pyproject.toml`` at its root (``corpus.build_project``; 200 files in ``--quick``),
+  from the project root, the index cache warmed first, against the baseline's same run;
+- **project_cold_haystack**, **project_cold_dense**: ``--check .`` over the haystack and the
+  dense corpus, each a project (a copy with a ``pyproject.toml`` at its root), with
+  ``--no-cache``, against the baseline's ``--check .``;
+- **project_warm_haystack**, **project_warm_dense**: the same with the cache warmed first.
+
+The project rows are informational (no target). Without a checkout's history (no ``git``,
+or the baseline commit missing) they are left out, with a warning.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -22,6 +48,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -38,7 +65,21 @@ TARGETS = {
     "peer": ("peer / tool", ">=", 10.0),
     "one_file": ("tool / reference", "<=", 1.5),
     "memory": ("peak RSS, full / quarter corpus", "<=", 1.25),
+    # The project pass: "a warm one-file hook run stays within 1.5x of today's one-file
+    # --check" (today's: the baseline, the code before the project pass).
+    "hook": ("tool / baseline", "<=", 1.5),
 }
+_BASELINE = "57b2987"  # the last commit before the project pass
+# The project rows, informational: (name, corpus, cache warmed first).
+_PROJECT_ROWS = (
+    ("project_cold_haystack", "haystack", False),
+    ("project_warm_haystack", "haystack", True),
+    ("project_cold_dense", "dense", False),
+    ("project_warm_dense", "dense", True),
+)
+_INFORMATIONAL = ("tool / baseline", None, None)
+_CACHE_DIR = ".cerebras-migrate-cache"  # migrator/cache.py; the benchmark never imports it
+_PACKAGES = ("migrator", "codemods")  # the tool's code: copied, or extracted from git
 
 
 @dataclass
@@ -48,6 +89,7 @@ class Side:
     seconds: list[float] = field(default_factory=list)
     peak_rss_mb: float = 0.0
     exit_codes: list[int] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)  # set for this side's processes
 
     @property
     def median(self) -> float:
@@ -61,6 +103,7 @@ class Pair:
     tool: Side
     other: Side
     ratio_of: str  # "tool/other" or "other/tool"
+    cwd: Path | None = None  # where both sides run; None: the scratch folder
 
     @property
     def ratio(self) -> float:
@@ -69,14 +112,19 @@ class Pair:
         return self.tool.median / self.other.median
 
 
-def _environment(scratch: Path) -> dict[str, str]:
+def _environment(scratch: Path, code: Path) -> dict[str, str]:
+    """The environment of every command: the tool's packages from ``code``, a copy of the
+    checkout's (``_snapshot``)."""
     env = dict(os.environ)
     # Bytecode caches as any installed copy has them: the warm-up run writes them, in the
     # scratch folder (the checkout stays as it is).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
     env.pop("PYTHONPROFILEIMPORTTIME", None)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+    # The checkout too, for ``benchmarks`` (the peer's no-op codemod); the copy comes first.
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(code), str(REPO), env.get("PYTHONPATH", "")])
+    )
     return env
 
 
@@ -92,10 +140,10 @@ def _run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, flo
 
 def _measure(sides: list[Side], repeat: int, cwd: Path, env: dict[str, str]) -> None:
     for side in sides:  # warm-up, untimed
-        _run(side.command, cwd, env)
+        _run(side.command, cwd, {**env, **side.env})
     for _ in range(repeat):
         for side in sides:
-            seconds, rss, code = _run(side.command, cwd, env)
+            seconds, rss, code = _run(side.command, cwd, {**env, **side.env})
             side.seconds.append(seconds)
             side.peak_rss_mb = max(side.peak_rss_mb, rss)
             side.exit_codes.append(code)
@@ -104,6 +152,89 @@ def _measure(sides: list[Side], repeat: int, cwd: Path, env: dict[str, str]) -> 
 def _tool() -> list[str]:
     script = Path(sys.executable).parent / "cerebras-migrate"
     return [str(script)] if script.exists() else [sys.executable, "-m", "migrator"]
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(REPO), *args], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def _revision() -> dict[str, object]:
+    """The checkout the tool side runs: its commit, and whether its packages differ from it."""
+    try:
+        modified = bool(_git("status", "--porcelain", "--", *_PACKAGES))
+        return {"commit": _git("rev-parse", "HEAD"), "packages_modified": modified}
+    except (OSError, subprocess.CalledProcessError):
+        return {"commit": None, "packages_modified": None}
+
+
+def _snapshot(dest: Path) -> Path:
+    """Copy the checkout's packages, as they are now, to ``dest`` (see module docstring)."""
+    for package in _PACKAGES:
+        shutil.copytree(
+            REPO / package, dest / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    return dest
+
+
+def _check_imports(code: Path, env: dict[str, str]) -> None:
+    """Raise RuntimeError unless ``env`` imports the tool's packages from ``code``."""
+    found = subprocess.run(
+        [sys.executable, "-c", "import migrator, codemods; print(migrator.__file__)"],
+        cwd=code.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if Path(found).resolve().parent.parent != code.resolve():
+        raise RuntimeError(f"migrator imports from {found}, not from {code}")
+
+
+def _baseline(rev: str, dest: Path, env: dict[str, str]) -> tuple[dict[str, str], dict]:
+    """Extract the packages of commit ``rev`` to ``dest``; the environment that runs them
+    (``PYTHONPATH``), and what was extracted. Raises RuntimeError when it cannot."""
+    try:
+        commit = _git("rev-parse", "--verify", f"{rev}^{{commit}}")
+        subject = _git("log", "-1", "--format=%s", commit)
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", "--format=tar", commit, *_PACKAGES],
+            capture_output=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise RuntimeError(f"cannot extract the baseline {rev} with git: {exc}") from exc
+    dest.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(dest, filter="data")
+        else:  # pragma: no cover - Python before the extraction filters
+            tar.extractall(dest)  # our own repository's archive
+    # The tool side's PYTHONPATH with the extraction in the place of the tool's copy.
+    side_env = {
+        "PYTHONPATH": os.pathsep.join([str(dest), *env["PYTHONPATH"].split(os.pathsep)[1:]])
+    }
+    _check_imports(dest, {**env, **side_env})
+    return side_env, {"rev": rev, "commit": commit, "subject": subject}
+
+
+def _as_project(source: Path, dest: Path) -> dict[str, int]:
+    """A copy of the corpus ``source`` with a ``pyproject.toml`` at its root: one project."""
+    shutil.copytree(source, dest)
+    (dest / "pyproject.toml").write_text('[project]\nname = "corpus"\n', encoding="utf-8")
+    files = list(dest.rglob("*.py"))
+    return {"files": len(files), "bytes": sum(p.stat().st_size for p in files)}
+
+
+def _warm_cache(command: list[str], root: Path, env: dict[str, str]) -> int:
+    """Run ``command`` once in ``root`` (it writes the index cache); the cache's files."""
+    _run(command, root, env)
+    folder = root / _CACHE_DIR
+    count = len(list(folder.glob("index-*"))) if folder.is_dir() else 0
+    if not count:
+        raise RuntimeError(f"no index cache in {folder} after a run: the warm rows mean nothing")
+    return count
 
 
 def _machine() -> dict[str, object]:
@@ -159,11 +290,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     slow_repeat = args.repeat or (1 if quick else 3)
     generated = args.generated if args.generated is not None else (6 if quick else 300)
     scratch = Path(tempfile.mkdtemp(prefix="cm-bench-"))
-    env = _environment(scratch)
     tool = _tool()
     py = sys.executable
     load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
     try:
+        revision = _revision()  # before the copy: a commit made meanwhile is not claimed
+        code = _snapshot(scratch / "tool")
+        env = _environment(scratch, code)
+        _check_imports(code, env)
         print(f"building corpora in {scratch} ...", file=sys.stderr)
         corpora = {
             "haystack": corpus.build_haystack(scratch / "haystack", limit=60 if quick else None),
@@ -184,6 +318,24 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         corpora["one_file"] = {"files": 1, "bytes": one.stat().st_size}
         peer_dir = scratch / "peer"
         _peer_config(peer_dir)
+        # The project pass against the baseline (module docstring): built before any run,
+        # which could leave a cache in the corpora.
+        baseline_env: dict[str, str] | None = None
+        if args.baseline.lower() != "none":
+            try:
+                baseline_env, baseline = _baseline(args.baseline, scratch / "baseline", env)
+            except (RuntimeError, subprocess.CalledProcessError) as exc:
+                baseline = {"rev": args.baseline, "error": str(exc)}
+                print(f"warning: no project rows: {exc}", file=sys.stderr)
+        else:
+            baseline = {"rev": None, "error": "--baseline none"}
+        if baseline_env is not None:
+            project = scratch / "project"
+            corpora["project"] = corpus.build_project(project, files=200 if quick else 2000)
+            for name in ("haystack", "dense"):
+                corpora[f"project_{name}"] = _as_project(
+                    scratch / name, scratch / "projects" / name
+                )
 
         pairs = [
             Pair(
@@ -233,11 +385,50 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                 "tool/other",
             ),
         ]
+        caches: dict[str, int] = {}
+        loads: dict[str, tuple[float | None, float | None]] = {}
+        if baseline_env is not None:
+            hook = str(corpora["project"]["hook"])
+            pairs.append(
+                Pair(
+                    "hook",
+                    "project",
+                    Side("cerebras-migrate --check FILE, warm", [*tool, "--check", hook]),
+                    Side(
+                        f"baseline {args.baseline}: --check FILE",
+                        [*tool, "--check", hook],
+                        env=baseline_env,
+                    ),
+                    "tool/other",
+                    cwd=project,
+                )
+            )
+            for name, source, warm in _PROJECT_ROWS:
+                flags = ["--check", "."] if warm else ["--no-cache", "--check", "."]
+                label = "warm cache" if warm else "--no-cache"
+                pairs.append(
+                    Pair(
+                        name,
+                        f"project_{source}",
+                        Side(f"cerebras-migrate --check ., {label}", [*tool, *flags]),
+                        Side(
+                            f"baseline {args.baseline}: --check .",
+                            [*tool, "--check", "."],
+                            env=baseline_env,
+                        ),
+                        "tool/other",
+                        cwd=scratch / "projects" / source,
+                    )
+                )
         for pair in pairs:
             print(f"running {pair.name} ...", file=sys.stderr)
-            cwd = peer_dir if pair.name == "peer" else scratch
-            times = slow_repeat if pair.name in ("dense", "peer") else repeat
-            _measure([pair.tool, pair.other], times, cwd, env)
+            cwd = peer_dir if pair.name == "peer" else pair.cwd or scratch
+            if pair.name == "hook" or pair.name.startswith("project_warm"):
+                caches[pair.name] = _warm_cache(pair.tool.command, cwd, env)
+            slow = pair.name in ("dense", "peer") or pair.corpus == "project_dense"
+            start_load = os.getloadavg()[0] if load_before else None
+            _measure([pair.tool, pair.other], slow_repeat if slow else repeat, cwd, env)
+            loads[pair.name] = (start_load, os.getloadavg()[0] if load_before else None)
 
         print("running memory ...", file=sys.stderr)
         memory = [
@@ -256,19 +447,24 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "machine": _machine(),
         "load_average": {"before": load_before, "after": os.getloadavg() if load_before else None},
         "repeat": {"fast_pairs": repeat, "slow_pairs": slow_repeat},
+        "tool_revision": revision,
+        "baseline": baseline,
+        "index_cache_files": caches,
         "corpora": corpora,
         "pairs": {},
     }
     for pair in pairs:
-        kind, op, limit = TARGETS[pair.name]
+        kind, op, limit = TARGETS.get(pair.name, _INFORMATIONAL)
+        met = None if op is None else pair.ratio <= limit if op == "<=" else pair.ratio >= limit
         results["pairs"][pair.name] = {  # type: ignore[index]
             "corpus": pair.corpus,
             "tool": {**asdict(pair.tool), "median_s": pair.tool.median},
             "reference": {**asdict(pair.other), "median_s": pair.other.median},
             "ratio": pair.ratio,
             "ratio_is": kind,
-            "target": f"{op} {limit}",
-            "met": pair.ratio <= limit if op == "<=" else pair.ratio >= limit,
+            "target": "informational" if op is None else f"{op} {limit}",
+            "met": met,
+            "load_average_1min": {"before": loads[pair.name][0], "after": loads[pair.name][1]},
         }
     growth = memory[1].peak_rss_mb / memory[0].peak_rss_mb
     results["memory"] = {
@@ -286,13 +482,14 @@ def _print(results: dict[str, object]) -> None:
     rows = []
     for name, pair in results["pairs"].items():  # type: ignore[union-attr]
         tool, ref = pair["tool"], pair["reference"]
+        verdict = "" if pair["met"] is None else ": met" if pair["met"] else ": NOT met"
         rows.append(
             (
                 name,
                 f"{tool['median_s'] * 1000:.0f} ms",
                 f"{ref['name']}: {ref['median_s'] * 1000:.0f} ms",
                 f"{pair['ratio']:.2f} ({pair['ratio_is']})",
-                f"{pair['target']}: {'met' if pair['met'] else 'NOT met'}",
+                f"{pair['target']}{verdict}",
                 f"{tool['peak_rss_mb']:.0f} / {ref['peak_rss_mb']:.0f} MB",
             )
         )
@@ -338,6 +535,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generated", type=int, default=None, help="generated modules in dense")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the scratch corpora")
+    parser.add_argument(
+        "--baseline",
+        default=_BASELINE,
+        help="the commit the project rows run against (default: %(default)s, the code "
+        "before the project pass); 'none' leaves those rows out",
+    )
     args = parser.parse_args(argv)
     results = run(args)
     _print(results)

@@ -1,6 +1,8 @@
 """The benchmark runs end to end in quick mode and writes well-formed results.
 
-Tiny corpora, one round: this checks the harness, not the speed (no timing assertions).
+Tiny corpora, one round: this checks the harness, not the speed (no timing assertions),
+including the project pass's rows (the hook on a generated project, the cold and warm runs
+over the corpora as projects) against the baseline commit extracted from git.
 """
 
 from __future__ import annotations
@@ -26,14 +28,41 @@ def test_quick_benchmark_writes_well_formed_results(tmp_path: Path) -> None:
     results = json.loads(out.read_text())
     assert results["command"] == "python -m benchmarks --quick"
     assert isinstance(results["machine"]["cores"], int) and results["machine"]["python"]
-    assert set(results["pairs"]) == {"haystack", "dense", "peer", "one_file"}
+    project_rows = {
+        "hook",
+        "project_cold_haystack",
+        "project_warm_haystack",
+        "project_cold_dense",
+        "project_warm_dense",
+    }
+    assert set(results["pairs"]) == {"haystack", "dense", "peer", "one_file"} | project_rows
     for name, pair in results["pairs"].items():
         for side in ("tool", "reference"):
             run = pair[side]
             assert run["median_s"] > 0 and run["peak_rss_mb"] > 0, (name, side)
             assert len(run["seconds"]) == len(run["exit_codes"]) >= 1
             assert all(code in (0, 1) for code in run["exit_codes"]), (name, side)
-        assert pair["ratio"] > 0 and isinstance(pair["met"], bool)
+        assert pair["ratio"] > 0
+        if name.startswith("project_"):  # informational: no target
+            assert pair["met"] is None and pair["target"] == "informational", name
+        else:
+            assert isinstance(pair["met"], bool), name
+    # The project rows run against the code before the project pass, extracted from git.
+    baseline = results["baseline"]
+    assert "error" not in baseline and len(baseline["commit"]) == 40
+    for name in project_rows:
+        assert results["pairs"][name]["reference"]["env"]["PYTHONPATH"], name
+    # The warm rows ran with an index cache in place.
+    assert set(results["index_cache_files"]) == {
+        "hook",
+        "project_warm_haystack",
+        "project_warm_dense",
+    }
+    assert all(count >= 1 for count in results["index_cache_files"].values())
+    # The hook names one file of a project with a pyproject.toml at its root.
+    project = results["corpora"]["project"]
+    assert project["files"] >= 100 and project["mention_sdk"] >= 1
+    assert project["use_shared_client"] >= 1 and project["hook"].endswith(".py")
     assert results["memory"]["ratio"] > 0
     assert results["corpora"]["dense"]["files"] > 0 and results["corpora"]["haystack"]["files"] > 0
-    assert "haystack" in proc.stdout  # the table
+    assert "haystack" in proc.stdout and "project_warm_dense" in proc.stdout  # the table
