@@ -706,3 +706,214 @@ def _check_names() -> None:
 
 
 _check_names()
+
+
+# Programs split across modules (tests/test_project_properties.py) ---------------------------
+#
+# A program that runs: a client (or two) made in ``llm.py``, requests made on it in
+# ``main.py``, which imports it by name, through ``import llm`` (aliased or not), through a
+# re-export in ``api.py``, or by calling a factory. The same program is also written as one
+# file, the client made above the requests. Every keyword and value is one both SDKs send
+# (or one the migration moves where they do), so the migrated program runs.
+
+RUNNABLE_KEYWORDS = {
+    CHAT: {
+        "temperature": ["0.2", "0"],
+        "max_tokens": ["64"],
+        "top_p": ["0.9"],
+        "seed": ["7"],
+        "stop": ['["END"]'],
+        "user": ['"user-42"'],
+        "clear_thinking": ["False", "True"],
+        "reasoning_format": ['"parsed"', '"hidden"'],
+        "min_tokens": ["4"],
+        "reasoning_effort": ['"low"'],
+        "max_completion_tokens": ["128"],
+        "disable_reasoning": ["True"],
+        "cf_ray": ['"ray-prop"'],
+        "x_amz_cf_id": ['"edge-1"'],
+    },
+    COMPLETIONS: {
+        "temperature": ["0.5"],
+        "max_tokens": ["16"],
+        "seed": ["3"],
+        "stop": ['"END"'],
+        "user": ['"user-7"'],
+        "min_tokens": ["2"],
+        "cf_ray": ['"ray-text"'],
+    },
+}
+RUNNABLE_BODY = {"top_k": ["40"], "clear_thinking": ["False"], "min_tokens": ["2"]}
+# A computed base_url: the migration leaves such a client alone. The test points these
+# variables at its server (with ``/v1`` for the openai client, without for Cerebras's).
+LEFT_ALONE_URL = {"openai": 'os.environ["LLM_BASE_URL"]', "cerebras": 'os.environ["LLM_ORIGIN"]'}
+SPLIT_KEYS = {
+    "openai": [
+        'os.environ["OPENAI_API_KEY"]',
+        'os.getenv("OPENAI_API_KEY")',
+        'os.environ.get("OPENAI_API_KEY", "")',
+    ],
+    "cerebras": ['os.environ["CEREBRAS_API_KEY"]'],
+}
+
+
+@dataclass(frozen=True)
+class SplitProgram:
+    """The same program as one module (``one_file``) and split (``split``): file name ->
+    source. ``main.py`` is what runs."""
+
+    one_file: dict[str, str]
+    split: dict[str, str]
+    flavor: str  # the SDK it was written for
+    left_alone: bool  # whether a client has a computed base_url
+
+
+@st.composite
+def runnable_call(
+    draw: st.DrawFn, receiver: str, is_async: bool, tag: str, openai_only: bool = False
+) -> list[str]:
+    """The statements of one request on ``receiver`` and the printing of its reply; with
+    ``openai_only``, only keywords the openai client takes (a client the migration leaves
+    alone keeps its requests as they are: they must run as written)."""
+    aw = "await " if is_async else ""
+    method = draw(st.sampled_from([CHAT, CHAT, COMPLETIONS]))
+    table = RUNNABLE_KEYWORDS[method]
+    if openai_only:
+        table = {k: v for k, v in table.items() if k in OPENAI_PARAMS.get(method, ())}
+    model = draw(st.sampled_from(OPENAI_MODELS + CEREBRAS_MODELS))
+    args = [f'model="{model}"']
+    if method == CHAT:
+        args.append(f'messages=[{{"role": "user", "content": "ask {tag}"}}]')
+    else:
+        args.append(f'prompt="say {tag}"')
+    names = draw(st.lists(st.sampled_from(sorted(table)), max_size=4, unique=True))
+    args += [f"{name}={draw(st.sampled_from(table[name]))}" for name in names]
+    free = [key for key in sorted(RUNNABLE_BODY) if key not in names]
+    if free and draw(st.integers(0, 2)) == 0:
+        keys = draw(st.lists(st.sampled_from(free), min_size=1, max_size=2, unique=True))
+        items = ", ".join(f'"{k}": {draw(st.sampled_from(RUNNABLE_BODY[k]))}' for k in keys)
+        args.append("extra_body={" + items + "}")
+    if draw(st.integers(0, 4)) == 0:
+        args.append(f'extra_headers={{"X-Request-Id": "rid-{tag}"}}')
+    stream = method == CHAT and draw(st.integers(0, 3)) == 0
+    if stream:
+        args.append("stream=True")
+    args = draw(st.permutations(args))
+    via = ".with_options(timeout=20)" if draw(st.integers(0, 4)) == 0 else ""
+    call = f"{receiver}{via}.{method}(" + ", ".join(args) + ")"
+    if stream:
+        loop = "async for" if is_async else "for"
+        return [
+            f"stream = {aw}{call}",
+            f"{loop} chunk in stream:",
+            '    print(chunk.choices[0].delta.content or "", end="")',
+            "print()",
+        ]
+    if method == CHAT:
+        return [f"reply = {aw}{call}", "print(reply.choices[0].message.content)"]
+    return [f"done = {aw}{call}", "print(done.choices[0].text)"]
+
+
+@st.composite
+def split_programs(draw: st.DrawFn) -> SplitProgram:
+    flavor = draw(st.sampled_from(["openai", "openai", "openai", "cerebras"]))
+    style = draw(st.sampled_from(["from", "alias", "module"] if flavor == "openai" else ["from"]))
+    if flavor == "openai":
+        package, classes = "openai", {"sync": "OpenAI", "async": "AsyncOpenAI"}
+    else:
+        package, classes = "cerebras.cloud.sdk", {"sync": "Cerebras", "async": "AsyncCerebras"}
+    count = draw(st.integers(1, 2))
+    kinds = [draw(st.sampled_from(["sync", "sync", "async"])) for _ in range(count)]
+    # A computed base_url on one client: left alone. Both clients of one module through
+    # ``import openai``, one left alone, is tests/test_e2e_projects.py's known bug
+    # (RETRY_MODULE_STYLE): not drawn here.
+    left = draw(st.sampled_from([-1, -1, *range(count)]))
+    if style == "module" and count > 1:
+        left = -1
+    used = sorted(set(kinds))
+    if style == "from":
+        refs = {k: classes[k] for k in used}
+        imports = [f"from {package} import {', '.join(classes[k] for k in used)}"]
+    elif style == "alias":
+        refs = {k: f"{'A' if k == 'async' else ''}Client" for k in used}
+        names = ", ".join(f"{classes[k]} as {refs[k]}" for k in used)
+        imports = [f"from {package} import {names}"]
+    else:
+        refs = {k: f"openai.{classes[k]}" for k in used}
+        imports = ["import openai"]
+
+    defs: list[str] = []  # what llm.py holds after its imports
+    ones: list[tuple[str, str]] = []  # per client: (its setup in run(), the receiver), one file
+    # Ditto, split: (its import at the top of main.py, or None; setup; the receiver).
+    splits: list[tuple[str | None, list[str], str]] = []
+    for n, kind in enumerate(kinds):
+        args = ["max_retries=0"]
+        if n == left:
+            args.append("base_url=" + LEFT_ALONE_URL[flavor])
+        if draw(st.booleans()):
+            args.append("api_key=" + draw(st.sampled_from(SPLIT_KEYS[flavor])))
+        extras = ["timeout=30", 'default_headers={"X-App": "demo"}']
+        extras += ["warm_tcp_connection=False"] if flavor == "cerebras" else []
+        args += draw(st.lists(st.sampled_from(extras), max_size=2, unique=True))
+        ctor = f"{refs[kind]}({', '.join(draw(st.permutations(args)))})"
+        holder = draw(st.sampled_from(["module", "factory", "factory-typed"]))
+        name = f"client{n}" if holder == "module" else f"get_client{n}"
+        if holder == "module":
+            defs += [f"{name} = {ctor}", ""]
+            ones.append(("", name))
+        else:
+            returns = f" -> {refs[kind]}" if holder == "factory-typed" else ""
+            defs += [f"def {name}(){returns}:", f"    return {ctor}", "", ""]
+            ones.append((f"client = {name}()", "client"))
+        # How main.py reaches it: by name (aliased or not, at the top or in the function
+        # that uses it), through the module (aliased or not), or re-exported by api.py.
+        access = draw(
+            st.sampled_from(["name", "name-alias", "local", "module", "alias", "reexport"])
+        )
+        local = f"my_{name}" if access == "name-alias" else name
+        ref = {"module": f"llm.{name}", "alias": f"backend.{name}"}.get(access, local)
+        setup = [] if holder == "module" else [f"client = {ref}()"]
+        line: str | None
+        if access in ("name", "name-alias", "reexport"):
+            source = "api" if access == "reexport" else "llm"
+            line = f"from {source} import {name}" + (f" as {local}" if local != name else "")
+        elif access == "local":
+            line = None
+            setup.insert(0, f"from llm import {name}")
+        else:
+            line = "import llm" + (" as backend" if access == "alias" else "")
+        splits.append((line, setup, ref if holder == "module" else "client"))
+
+    # The requests, drawn once for both layouts: per client, the statements of its calls.
+    # ``RECEIVER`` stands for the client expression, which differs between them.
+    requests: list[list[str]] = []
+    for n, kind in enumerate(kinds):
+        statements: list[str] = []
+        for k in range(draw(st.integers(1, 2))):
+            native = n == left and flavor == "openai"
+            statements += draw(runnable_call("RECEIVER", kind == "async", f"{n}{k}", native))
+        requests.append(statements)
+
+    def body(receivers: list[tuple[list[str], str]]) -> list[str]:
+        lines: list[str] = []
+        for n, ((setup, receiver), kind) in enumerate(zip(receivers, kinds, strict=True)):
+            lines.append(f"{'async def' if kind == 'async' else 'def'} run{n}():")
+            lines += [f"    {line}" for line in setup]
+            lines += [f"    {s.replace('RECEIVER', receiver)}" for s in requests[n]]
+            lines += ["", ""]
+        for n, kind in enumerate(kinds):
+            lines.append(f"asyncio.run(run{n}())" if kind == "async" else f"run{n}()")
+        return lines
+
+    header = ["import asyncio"] if "async" in kinds else []
+    llm = ["import os", "", *imports, "", "", *defs]
+    calls = body([([setup] if setup else [], receiver) for setup, receiver in ones])
+    one_file = "\n".join([*header, *llm, *calls]) + "\n"
+    tops = [line for line, _, _ in splits if line is not None]
+    main = [*header, *dict.fromkeys(tops), "", "", *body([(s, r) for _, s, r in splits])]
+    files = {"llm.py": "\n".join(llm).rstrip() + "\n", "main.py": "\n".join(main) + "\n"}
+    reexported = [line.split(" import ")[1] for line in tops if line.startswith("from api")]
+    if reexported:
+        names = ", ".join(dict.fromkeys(reexported))
+        files["api.py"] = f'"""What scripts import."""\n\nfrom llm import {names}\n'
+    return SplitProgram({"main.py": one_file}, files, flavor, left >= 0)
