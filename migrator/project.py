@@ -45,15 +45,22 @@ _ROUNDS = 8  # re-export chains deeper than this many modules are not followed
 
 @dataclass
 class ProjectIndex:
-    project: Project
-    # Normalized absolute path -> the module's primary dotted name.
-    modules: dict[str, str]
+    # One per project root: the projects of one run never see each other's modules.
+    projects: list[Project]
+    # Normalized absolute path -> its project (an index in ``projects``) and its module's
+    # primary dotted name.
+    modules: dict[str, tuple[int, str]]
     # Files to parse although they never mention an SDK: they use the project's clients.
     dependents: frozenset[str]
 
+    @property
+    def project(self) -> Project:
+        """The project, when the run has one (most do)."""
+        return self.projects[0]
+
     def place(self, path: Path) -> Place | None:
-        module = self.modules.get(_key(path))
-        return self.project.place(module) if module is not None else None
+        found = self.modules.get(_key(path))
+        return self.projects[found[0]].place(found[1]) if found is not None else None
 
     def needs(self, path: Path) -> bool:
         return _key(path) in self.dependents
@@ -157,24 +164,23 @@ def index_project(paths: Sequence[Path], settings: Settings) -> ProjectIndex | N
     for root in list(roots):
         if any(other != root and other in root.parents for other in roots):
             del roots[root]
-    summaries: dict[str, Summary] = {}
-    modules: dict[str, str] = {}
+    projects: list[Project] = []
+    modules: dict[str, tuple[int, str]] = {}
     dependents: set[str] = set()
-    uses_sdk = False
     for root in sorted(roots, key=str):
         found = _index_root(root, settings, cache=roots[root])
         if found is None:
             continue
         root_summaries, root_modules, root_dependents = found
-        uses_sdk = uses_sdk or any(s.imports_sdk for s in root_summaries.values())
-        summaries.update(root_summaries)
-        modules.update(root_modules)
+        if not any(s.imports_sdk for s in root_summaries.values()):
+            continue  # a project without an SDK: nothing to plan, nothing to report
+        number = len(projects)
+        projects.append(Project(root_summaries, settings.options.own_urls))
+        modules.update((key, (number, module)) for key, module in root_modules.items())
         dependents.update(root_dependents)
-    if not uses_sdk:
+    if not projects:
         return None
-    return ProjectIndex(
-        Project(summaries, settings.options.own_urls), modules, frozenset(dependents)
-    )
+    return ProjectIndex(projects, modules, frozenset(dependents))
 
 
 class _File:

@@ -408,14 +408,6 @@ RETRY_MODULE_STYLE = Case(
     expected=RETRY_EXPECTED,
     expected_stdout="echo: draft this\necho: sum this\n",
     local=RETRY_LOCAL,
-    bugs={
-        "cerebras": (
-            "--target cerebras leaves `main_client = openai.OpenAI(...)` on the openai class "
-            "when its module, through `import openai`, also keeps a client left alone, "
-            "while calls.py is rewritten for the Cerebras SDK (clear_thinking out of "
-            "extra_body): TypeError, unexpected keyword argument 'clear_thinking'"
-        )
-    },
 )
 
 # Written for the Cerebras SDK, which it imports only when a client is needed.
@@ -1029,14 +1021,6 @@ def test_migrated_to_cerebras_loads_without_cerebras(bench: Bench) -> None:
 TOGETHER = (LAZY_OPENAI.name, PACKAGE.name)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "index_project merges the summaries of every project root of a run by dotted name, "
-        "so one project's app.llm shadows the other's: the calls of the shadowed project "
-        "are not followed (here lazy_openai's model id is not mapped)"
-    ),
-)
 def test_two_projects_in_one_run(bench: Bench) -> None:
     """``cerebras-migrate one/ two/`` migrates each project as a run over it alone
     does: each program then sends what it sends when migrated alone."""

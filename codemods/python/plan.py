@@ -59,6 +59,9 @@ class ImportPlan:
         self.module_imports: set[tuple[str, str]] = set()
         # ``func`` node ids of constructors that stay on the old SDK (they keep their class).
         self.kept_funcs: set[int] = set()
+        # ``func`` node ids of ``openai.OpenAI(...)`` constructors that move: switched even
+        # where a kept client of the same class keeps the name's meaning elsewhere.
+        self.moving_funcs: set[int] = set()
         # Import statements of names without an exact counterpart (CM111), with the name.
         self.no_counterpart: list[tuple[cst.SimpleStatementLine, str]] = []
         # Imports kept because the name also means something else here (CM114): the
@@ -126,6 +129,8 @@ def plan_imports(
         cls = resolver.client_class(call.func, scope)
         if cls is not None and cls.sdk != "azure" and resolver.constructor(call, cls).migrates:
             moves = True
+            if isinstance(call.func, cst.Attribute):
+                plan.moving_funcs.add(id(call.func))
         if cls is None or resolver.constructor(call, cls).migrates:
             continue
         plan.unsure.add((cls.sdk, cls.name))

@@ -165,7 +165,9 @@ class SwitchSdk(Fixer):
             qualname is None
             or not sdk.in_sdk(qualname, self.plan.source)
             or is_sdk_module(qualname)
-            or self.plan.keeps(qualname)  # a client of the module stays: it keeps its meaning
+            # A client of the module stays: the name keeps its meaning, but for the
+            # constructors that move.
+            or (self.plan.keeps(qualname) and id(original) not in self.plan.moving_funcs)
         ):
             return updated
         mapped = sdk.counterpart(qualname, ctx.options.target)
