@@ -94,6 +94,9 @@ class _Traversal(cst.CSTTransformer):
         self.changed = False
         # Blank lines and comments of a removed statement, for the next one at that depth.
         self.carried: tuple[int, Sequence[cst.EmptyLine]] | None = None
+        # Whether a module-level statement was kept yet, and whether the first was removed.
+        self.kept_top = False
+        self.removed_first = False
         self.plain_types: dict[type, bool] = {}
 
     def _plain(self, cls: type) -> bool:
@@ -188,12 +191,26 @@ class _Traversal(cst.CSTTransformer):
         if isinstance(updated, cst.RemovalSentinel):
             if self.carried is None and original.leading_lines:
                 self.carried = (depth, original.leading_lines)
+            if depth == 0 and not self.kept_top:
+                self.removed_first = True  # the next one becomes the module's first
             return updated
+        if depth == 0:
+            self.kept_top = True
         if self.carried is not None and self.carried[0] == depth:
             lines = self.carried[1]
             self.carried = None
             if isinstance(updated, cst.BaseStatement) and not updated.leading_lines:
                 return updated.with_changes(leading_lines=lines)
+        if depth == 0 and self.removed_first:
+            self.removed_first = False
+            if isinstance(updated, cst.BaseStatement):
+                # The blank lines that separated it from the removed first statement would
+                # now open the file.
+                lines = list(updated.leading_lines)
+                while lines and lines[0].comment is None:
+                    lines.pop(0)
+                if len(lines) != len(updated.leading_lines):
+                    return updated.with_changes(leading_lines=lines)
         return updated
 
 

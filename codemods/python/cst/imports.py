@@ -323,6 +323,13 @@ def _used(module: cst.Module, names: set[str]) -> set[str]:
     return references.used
 
 
+def _unopened(lines: list[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    """``lines`` without the blank lines before the first comment."""
+    while lines and lines[0].comment is None:
+        lines = lines[1:]
+    return lines
+
+
 class _DropImports(cst.CSTTransformer):
     """Removes unused imports; a removed line hands its blank lines and comments on to
     the next statement, so the spacing of the module stays as it was."""
@@ -376,6 +383,9 @@ class _DropImports(cst.CSTTransformer):
                     # Now first in its block: no blank line between it and the block's header.
                     carried = [line for line in carried if line.comment]
                     own = [line for line in own if line.comment]
+                elif not out:
+                    # Now first in the module: no blank line opens the file.
+                    carried, own = _unopened(carried), _unopened(own)
                 lines = own if own else carried
                 comments = [line for line in carried if line.comment and own]
                 statement = statement.with_changes(leading_lines=[*comments, *lines])

@@ -276,7 +276,6 @@ class ModuleClientToInstance(Fixer):
                     reply = openai.chat.completions.create(model="gpt-oss-120b", messages=[])
                     """,
                 "cerebras": """
-
                     import config
                     from cerebras.cloud.sdk import Cerebras
 
