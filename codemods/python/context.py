@@ -143,7 +143,7 @@ class Context:
             spec = ImportSpec(qualname, alias=local if local != qualname else None)
         else:
             spec = ImportSpec(module, name, alias=local if local != name else None)
-        nested = self.resolver.nested_import(beside, self.scope) if beside else None
+        nested = self.resolver.nested_import(beside, self.scope, self.statement) if beside else None
         if nested is not None:
             statement, scope = nested
             self.plan_binding(qualname, scope, local)

@@ -151,6 +151,8 @@ class _Collector(cst.CSTVisitor):
         # Statements that bind the ``openai`` module itself, with the scope and local name.
         self.module_imports: list[tuple[cst.SimpleStatementLine, Scope, str]] = []
         self.statement: cst.SimpleStatementLine | None = None
+        self.blocks: tuple[int, ...] = ()
+        self.blocks_of: dict[int, tuple[int, ...]] = {}
         # Names imported from an SDK, and where such a name is used as a value rather than
         # called, caught, ``isinstance``-checked or written in an annotation: passed,
         # assigned, subclassed. A client made from a class used so cannot be followed.
@@ -165,6 +167,15 @@ class _Collector(cst.CSTVisitor):
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self.statement = node
+        self.blocks_of[id(node)] = self.blocks
+
+    # The blocks each line is in, outermost first: which of two imports of one name in
+    # two branches of a function a use sees.
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.blocks = (*self.blocks, id(node))
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self.blocks = self.blocks[:-1]
 
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append((node, self.scope))
@@ -442,6 +453,7 @@ class Resolver:
         self.name_uses = collector.name_uses
         self.param_defaults = collector.param_defaults
         self._module_imports = collector.module_imports
+        self._blocks_of = collector.blocks_of
         self._module = module
         self._module_config: dict[str, list[cst.BaseExpression]] | None = None
         self._busy: set[int] = set()
@@ -489,22 +501,32 @@ class Resolver:
         return self.qualname(node, scope) == sdk.OPENAI_MODULE
 
     def nested_import(
-        self, local: str, scope: Scope
+        self, local: str, scope: Scope, used_in: cst.CSTNode | None = None
     ) -> tuple[cst.SimpleStatementLine, Scope] | None:
-        """The import statement that binds ``local`` as seen from ``scope``, with its scope,
-        when it is nested (in a function, a class, a ``try:`` or ``if``) rather than at the
-        top of the module; None otherwise."""
+        """The import statement that binds ``local`` as seen from ``scope`` (from the line
+        ``used_in``, when given: of two imports in two branches, the one whose block holds
+        it), with its scope, when it is nested (in a function, a class, a ``try:`` or
+        ``if``) rather than at the top of the module; None otherwise."""
+        where_used = self._blocks_of.get(id(used_in), ()) if used_in is not None else ()
         current: Scope | None = scope
         first = True
         while current is not None:
             if (first or current.kind != "class") and local in current.bindings:
-                for statement, where, name, _ in self.import_aliases:
-                    if where is current and name == local and statement is not None:
-                        top = current.kind == "module" and any(
-                            s is statement for s in self._module.body
-                        )
-                        return None if top else (statement, current)
-                return None
+                found = [
+                    statement
+                    for statement, where, name, _ in self.import_aliases
+                    if where is current and name == local and statement is not None
+                ]
+                if not found:
+                    return None
+
+                def encloses(statement: cst.SimpleStatementLine) -> int:
+                    blocks = self._blocks_of.get(id(statement), ())
+                    return len(blocks) if where_used[: len(blocks)] == blocks else -1
+
+                statement = max(found, key=encloses)  # the first of the deepest that holds it
+                top = current.kind == "module" and any(s is statement for s in self._module.body)
+                return None if top else (statement, current)
             first = False
             current = current.parent
         return None
