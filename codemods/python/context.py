@@ -131,13 +131,14 @@ class Context:
                     and bindings[0].kind == "import"
                     and bindings[0].qualname == qualname
                     and (local, qualname) not in self.imports.renames
+                    and self.resolver.import_reaches(local, qualname, scope, self.statement)
                 ):
                     found.append(local)
         if found:
             return wanted if wanted in found else found[0]
         taken = self.taken_names()
         local = wanted
-        while local in taken:
+        while local in taken and not self._same_import(local, qualname):
             local = "_" + local
         if is_module:
             spec = ImportSpec(qualname, alias=local if local != qualname else None)
@@ -152,6 +153,27 @@ class Context:
         self.plan_binding(qualname, self.resolver.module_scope, local)
         self.needed_imports[qualname] = spec
         return local
+
+    def _same_import(self, local: str, qualname: str) -> bool:
+        """Whether ``local`` is bound only by imports of ``qualname``, all in scopes seen
+        from here (another branch of this function): one more is no collision. A name bound
+        anywhere else (or in what libcst was not shown) is left alone, as before."""
+        if self.hides(local) or any(
+            local == name and other != qualname
+            for other, entries in self.bound.items()
+            for _, name in entries
+        ):
+            return False
+        visible = self._visible(self.scope)
+        found = False
+        for scope in self.resolver.scopes.values():
+            for binding in scope.bindings.get(local, ()):
+                if id(scope) not in visible or binding.kind != "import":
+                    return False
+                if binding.qualname != qualname:
+                    return False
+                found = True
+        return found
 
     def request(self, call: cst.Call) -> RequestCall | None:
         """The request this original call makes, if it is one on a resolved client. A client

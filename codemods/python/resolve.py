@@ -531,6 +531,24 @@ class Resolver:
             current = current.parent
         return None
 
+    def import_reaches(
+        self, local: str, qualname: str, scope: Scope, used_in: cst.CSTNode | None
+    ) -> bool:
+        """Whether an import binding ``local`` to ``qualname`` in ``scope`` is in effect at
+        the line ``used_in``: at the top of its scope, or in a block that holds the line
+        (an import in another branch of an ``if`` or ``try`` is not)."""
+        where_used = self._blocks_of.get(id(used_in), ()) if used_in is not None else ()
+        scope_blocks = self._blocks_of.get(id(_first_line(scope.node)), None)
+        for statement, where, name, imported in self.import_aliases:
+            if where is not scope or name != local or imported != qualname:
+                continue
+            if statement is None or used_in is None:
+                return True
+            blocks = self._blocks_of.get(id(statement), ())
+            if where_used[: len(blocks)] == blocks or blocks == scope_blocks:
+                return True
+        return False
+
     def module_attribute(self, scope: Scope, target: cst.BaseExpression) -> str | None:
         """``api_key`` for ``openai.api_key`` (an attribute of the ``openai`` module)."""
         if isinstance(target, cst.Attribute) and self.is_openai_module(target.value, scope):
@@ -828,6 +846,16 @@ class Resolver:
     def module_alias(self) -> str | None:
         """The name the ``openai`` module is imported under (``oa`` for ``import openai as oa``)."""
         return self._module_imports[0][2] if self._module_imports else None
+
+
+def _first_line(node: cst.CSTNode) -> cst.CSTNode | None:
+    """The first statement line directly in a module's or function's body, if any."""
+    body = getattr(node, "body", None)
+    statements = getattr(body, "body", body)
+    if isinstance(statements, (list, tuple)) and statements:
+        first = statements[0]
+        return first if isinstance(first, cst.SimpleStatementLine) else None
+    return None
 
 
 def _function_key(scope: Scope) -> str | None:
