@@ -79,6 +79,7 @@ class _Summarizer:
         self.imports_sdk = False
         self.call_envs: dict[int, _Env] = {}  # a call inside a function -> its scope
         self.params: dict[str, tuple[str, ...]] = {}
+        self.param_types: dict[str, tuple[Value, ...]] = {}
 
     # Bindings -----------------------------------------------------------------------------
     def bind_statements(self, env: _Env, body: Iterable[ast.stmt]) -> None:
@@ -251,10 +252,19 @@ class _Summarizer:
         is_static = any(_dotted(d) == "staticmethod" for d in node.decorator_list)
         key = f"{owner.rpartition('.')[2]}.{node.name}" if owner else node.name
         self.params[key] = tuple(arg.arg for arg in positional)
+        types = [
+            value
+            for arg in (*positional, *arguments.kwonlyargs)
+            if arg.annotation is not None
+            for value in self.typed(arg.annotation, self.top)
+        ]
+        if types:
+            self.param_types[key] = tuple(types)
         qualname = f"{self.module}.{key}"
         if owner is not None and positional and not is_static:
             env.self_name = positional[0].arg
             env.owner = owner
+        own_params = {arg.arg for arg in (*positional, *arguments.kwonlyargs)}
         for arg in (*positional, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg):
             if arg is None:
                 continue
@@ -271,7 +281,16 @@ class _Summarizer:
             if isinstance(inner, ast.Call):
                 self.call_envs[id(inner)] = env
             if isinstance(inner, ast.Return) and inner.value is not None:
-                found = self.value(inner.value, env)
+                value = inner.value
+                if (
+                    isinstance(value, ast.Name)
+                    and value.id in own_params
+                    and value.id not in env.values
+                ):
+                    # Its own parameter, as passed: a wrapper may have patched it.
+                    returns.append(Value("param", qualname, text=value.id))
+                    continue
+                found = self.value(value, env)
                 if found is not None:
                     returns.append(found)
             elif isinstance(inner, (ast.Assign, ast.AnnAssign)) and env.self_name:
@@ -402,6 +421,7 @@ def summarize(tree: ast.Module, module: str, package: str) -> Summary:
         state.imports_sdk,
         requests,
         state.params,
+        state.param_types,
         calls,
         counts,
         escapes,

@@ -103,7 +103,20 @@ class Project:
         summary, rest = found
         values = summary.functions.get(rest)
         if values is not None:
-            return self._any(values)
+            # ``return client`` hands back what the caller passed, perhaps with its methods
+            # patched (``instructor.patch(client)``): not followed. A function taking a
+            # client is such a wrapper: only a client it builds itself counts.
+            wrapper = any(
+                client_class(v.qualname) is not None for v in summary.param_types.get(rest, ())
+            )
+            return self._any(
+                tuple(
+                    v
+                    for v in values
+                    if v.kind != "param"
+                    and (not wrapper or (v.kind == "new" and client_class(v.qualname)))
+                )
+            )
         # ``from .llm import get_client`` re-exported: follow the name to the function.
         for value in summary.names.get(rest, ()):
             if value.kind == "ref":
@@ -256,6 +269,27 @@ class Project:
             if target.split(".")[0] in sdk.SDK_ROOTS:
                 return target
         return None
+
+    def moves(self, qualname: str, module: str | None = None) -> bool:
+        """Whether the SDK class ``qualname`` keeps no client on its old SDK in ``module``
+        (its import there is switched), or, without a module, whether some client of it
+        in the project moves (its uses move with it)."""
+        cls = client_class(qualname)
+        if module is None:
+            if cls is None:  # an exception or type: it follows the project's clients
+                return self.names_policy(qualname.split(".")[0]) != "keep"
+            return any(c == cls and moves for c, moves in self.constructors())
+        summary = self.summaries.get(module)
+        if summary is None or cls is None:
+            return True
+        groups = (
+            *summary.names.values(),
+            *summary.functions.values(),
+            *summary.attributes.values(),
+        )
+        return not any(
+            c == cls and not moves for values in groups for c, moves in self._constructors(values)
+        )
 
     # Model constants ----------------------------------------------------------------------
     def model_flows(self, qualname: str) -> ModelFlows | None:
@@ -461,6 +495,9 @@ class Place:
 
     def patched(self, target: str) -> str | None:
         return self.project.patched(target)
+
+    def moves(self, qualname: str, module: str | None = None) -> bool:
+        return self.project.moves(qualname, module)
 
     def model_flows(self, qualname: str) -> ModelFlows | None:
         """Where the constant ``qualname`` (as the resolver records an import) flows."""

@@ -663,11 +663,31 @@ class Resolver:
             inner = self.scopes.get(definition)
             if inner is None:
                 continue
+            # A function taking a client is a wrapper (``patch(client)``): what it returns
+            # is a client only when it builds one itself.
+            wrapper = any(
+                b.kind == "annotation"
+                and b.node is not None
+                and b.scope is not None
+                and any(
+                    self.client_class(e, b.scope)
+                    for e in _annotation_exprs(b.node)  # type: ignore[arg-type]
+                )
+                for bindings in inner.bindings.values()
+                for b in bindings
+                if b.scope is not inner
+            )
             for value in inner.returns:
+                if _passes_through(value, inner):
+                    continue  # ``return client``: a wrapper may have patched its methods
+                if wrapper and not (
+                    isinstance(value, cst.Call) and self.client_class(value.func, inner)
+                ):
+                    continue
                 ref = self.client(value, inner)
                 if ref is not None:
                     return ref
-            if definition.returns is not None and binding.scope is not None:
+            if definition.returns is not None and binding.scope is not None and not wrapper:
                 for expr in _annotation_exprs(definition.returns.annotation):
                     cls = self.client_class(expr, binding.scope)
                     if cls is not None:
@@ -846,6 +866,17 @@ class Resolver:
     def module_alias(self) -> str | None:
         """The name the ``openai`` module is imported under (``oa`` for ``import openai as oa``)."""
         return self._module_imports[0][2] if self._module_imports else None
+
+
+def _passes_through(value: cst.BaseExpression, scope: Scope) -> bool:
+    """Whether a function returns one of its own parameters as it is (``return client``):
+    what callers get is then whatever they passed, perhaps with its methods patched
+    (``instructor.patch(client)`` returns the client, its ``create`` now taking
+    ``response_model``), so it is not followed."""
+    if not isinstance(value, cst.Name):
+        return False
+    bindings = scope.bindings.get(value.value, ())
+    return bool(bindings) and all(b.kind in ("param", "annotation") for b in bindings)
 
 
 def _first_line(node: cst.CSTNode) -> cst.CSTNode | None:

@@ -44,6 +44,9 @@ class Summary(NamedTuple):
     requests: bool
     # "f" or "Class.method" -> its positional parameters' names, ``self`` included.
     params: dict[str, tuple[str, ...]]
+    # "f" or "Class.method" -> the classes its parameters are annotated with: one taking a
+    # client is a wrapper (``instructor.patch(client)``), whose result is not a plain client.
+    param_types: dict[str, tuple[Value, ...]]
     # Every call of a name of the project: (callee, the argument's position ("0", "1", ...,
     # a keyword's name, or "*" for ``*args``/``**kwargs``), what it passes (None: unknown)).
     calls: tuple[tuple[str, str, Value | None], ...]

@@ -104,9 +104,15 @@ class ReadinessChecks(Fixer):
         if counterpart is None:
             return
         # A module's own name keeps reaching the code when the name stays (``RateLimitError``
-        # switched in place); the SDK's own name never does, once its uses move.
-        renamed = counterpart.rpartition(".")[2] != text.rpartition(".")[2]
-        if text == qualname or renamed:
+        # switched in place) or the module keeps a client of that class (its import stays);
+        # the SDK's own name stops reaching it once some client of the project moves.
+        if text == qualname:
+            breaks = place is None or place.moves(qualname)
+        else:
+            renamed = counterpart.rpartition(".")[2] != text.rpartition(".")[2]
+            module = text.rpartition(".")[0]
+            breaks = renamed and (place is None or place.moves(qualname, module))
+        if breaks:
             ctx.report(
                 call.args[0], rules.CM120, text=text, qualname=qualname, counterpart=counterpart
             )
