@@ -244,3 +244,43 @@ def test_parameters_are_what_every_caller_passes() -> None:
     assert unknown.param("app.helpers.twice", "c") is None
     defaulted = _project({**files, "app.other": "from app.helpers import twice\ntwice()\n"})
     assert defaulted.param("app.helpers.twice", "c") is None
+
+
+def test_wrappers_are_not_factories() -> None:
+    """``instructor.patch(client)`` returns the client with ``create`` patched to take
+    ``response_model``: what a function taking a client returns is a plain client only
+    when it builds one itself."""
+    project = _project(
+        {
+            "lib.patching": """
+                from openai import OpenAI
+
+                def patch(client):
+                    client.chat.completions.create = wrapped(client.chat.completions.create)
+                    return client
+
+                def apatch(client: OpenAI) -> OpenAI:
+                    return patch(client)
+
+                def fresh(client: OpenAI) -> OpenAI:
+                    return OpenAI(max_retries=client.max_retries)
+
+                def get_client() -> OpenAI:
+                    return OpenAI()
+                """,
+            "app.main": """
+                from openai import OpenAI
+                from lib.patching import apatch, fresh, patch
+
+                client = patch(OpenAI())
+                other = apatch(OpenAI())
+                again = fresh(OpenAI())
+                """,
+        }
+    )
+    assert project.returns("lib.patching.patch") is None
+    assert project.returns("lib.patching.apatch") is None
+    assert project.client("app.main.client") is None
+    assert project.client("app.main.other") is None
+    assert project.returns("lib.patching.fresh") == ClientRef(OPENAI, "openai")
+    assert project.returns("lib.patching.get_client") == ClientRef(OPENAI, "openai")
