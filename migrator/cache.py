@@ -26,16 +26,17 @@ from . import __version__
 
 CACHE_DIR = ".cerebras-migrate-cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# cerebras-migrate's cache\n"
-_FORMAT = 2  # bumped when what an entry holds changes
+_FORMAT = 3  # bumped when what an entry holds changes
 
 
 # One file's entry: its size, its modification time, its module name, whether it was
-# summarized (it mentions an SDK) or is known to need no summary, its summary, and the word
-# searches of the later rounds (migrator/project.py) it is known to fail, so that a warm run
-# does not read it again for them. A plain namedtuple: ``typing.NamedTuple`` compiles its
+# summarized (it mentions an SDK) or is known to need no summary, its summary, whether it
+# mentions no SDK at all (``clean``: a run need not read it), and the word
+# words of the later rounds' searches (migrator/project.py) it is known not to hold, so that
+# a warm run does not read it again for them. A plain namedtuple: ``typing.NamedTuple`` compiles its
 # annotations, which a one-file hook run would pay for on every commit.
 Entry = collections.namedtuple(
-    "Entry", "size mtime_ns module mentions summary misses", defaults=(frozenset(),)
+    "Entry", "size mtime_ns module mentions summary misses clean", defaults=(frozenset(), False)
 )
 
 
@@ -75,20 +76,30 @@ class IndexCache:
             return None
         return entry
 
-    def store(self, path: Path, module: str, mentions: bool, summary: Summary | None) -> None:
+    def store(
+        self,
+        path: Path,
+        module: str,
+        mentions: bool,
+        summary: Summary | None,
+        *,
+        clean: bool = False,
+    ) -> None:
         if not self.enabled:
             return
         found = self._stat(path)
         if found is None:
             return
-        self.entries[str(path)] = Entry(found.st_size, found.st_mtime_ns, module, mentions, summary)
+        self.entries[str(path)] = Entry(
+            found.st_size, found.st_mtime_ns, module, mentions, summary, frozenset(), clean
+        )
         self.dirty = True
 
-    def miss(self, path: Path, module: str, search: str) -> None:
-        """Record that ``path``, as stored, does not match the word search ``search``."""
+    def miss(self, path: Path, module: str, words: frozenset[str]) -> None:
+        """Record that ``path``, as stored, holds none of ``words``."""
         entry = self.entries.get(str(path))
         if self.enabled and entry is not None and entry.module == module:
-            self.entries[str(path)] = entry._replace(misses=entry.misses | {search})
+            self.entries[str(path)] = entry._replace(misses=entry.misses | words)
             self.dirty = True
 
     def save(self) -> None:

@@ -19,6 +19,7 @@ Summaries are cached (migrator/cache.py), so a warm hook run reads only what cha
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -52,6 +53,9 @@ class ProjectIndex:
     modules: dict[str, tuple[int, str]]
     # Files to parse although they never mention an SDK: they use the project's clients.
     dependents: frozenset[str]
+    # Files the index read and found to mention no SDK, that nothing makes dependents: the
+    # run skips them without reading them a second time.
+    clean: frozenset[str] = frozenset()
 
     @property
     def project(self) -> Project:
@@ -64,6 +68,9 @@ class ProjectIndex:
 
     def needs(self, path: Path) -> bool:
         return _key(path) in self.dependents
+
+    def skips(self, path: Path) -> bool:
+        return bool(self.clean) and _key(path) in self.clean
 
 
 def _key(path: Path) -> str:
@@ -167,31 +174,35 @@ def index_project(paths: Sequence[Path], settings: Settings) -> ProjectIndex | N
     projects: list[Project] = []
     modules: dict[str, tuple[int, str]] = {}
     dependents: set[str] = set()
+    clean: set[str] = set()
     for root in sorted(roots, key=str):
         found = _index_root(root, settings, cache=roots[root])
         if found is None:
             continue
-        root_summaries, root_modules, root_dependents = found
+        root_summaries, root_modules, root_dependents, root_clean = found
+        clean.update(root_clean)
         if not any(s.imports_sdk for s in root_summaries.values()):
             continue  # a project without an SDK: nothing to plan, nothing to report
         number = len(projects)
         projects.append(Project(root_summaries, settings.options.own_urls))
         modules.update((key, (number, module)) for key, module in root_modules.items())
         dependents.update(root_dependents)
-    if not projects:
+    if not projects and not clean:
         return None
-    return ProjectIndex(projects, modules, frozenset(dependents))
+    return ProjectIndex(projects, modules, frozenset(dependents), frozenset(clean - dependents))
 
 
 class _File:
-    __slots__ = ("_names", "misses", "naming", "path", "raw", "scanned", "summary", "text")
+    __slots__ = ("_names", "clean", "misses", "naming", "path", "scanned", "summary", "text")
 
     def __init__(self, path: Path, text: str, naming: _Names) -> None:
         self.path = path
         self.text = text  # its absolute path, as a string
         self.naming = naming
         self._names: list[str] | None = None
-        self.raw: bytes | None = None
+        # Read this run and found to mention no SDK: the run skips it without reading it
+        # again, unless the project makes it a dependent.
+        self.clean = False
         self.summary: Summary | None = None
         self.scanned = False  # summarized, or known to need no summary
         self.misses: frozenset[str] = frozenset()  # word searches it is known to fail
@@ -208,7 +219,7 @@ class _File:
 
 def _index_root(
     root: Path, settings: Settings, *, cache: bool
-) -> tuple[dict[str, Summary], dict[str, str], set[str]] | None:
+) -> tuple[dict[str, Summary], dict[str, str], set[str], set[str]] | None:
     paths = [
         c.path
         for c in discover([root], settings.excludes, suffixes=(".py",))
@@ -227,17 +238,20 @@ def _index_root(
         entry = store.lookup(item.path)
         if entry is not None and (entry.summary is None or entry.module == item.names[0]):
             item.scanned, item.summary, item.misses = entry.mentions, entry.summary, entry.misses
+            item.clean = entry.clean
             continue
         raw = _read(item.path)
         if raw is None:
             item.scanned = True
             continue
-        if (mentions_sdk(raw) or _REQUEST_SHAPE.search(raw)) and not is_generated(raw):
+        mentions = mentions_sdk(raw)
+        if (mentions or _request_shaped(raw)) and not is_generated(raw):
             item.summary = _summary(item.path, raw, item.names[0])
             item.scanned = True
-        else:
-            item.raw = raw
-        store.store(item.path, item.names[0], item.scanned, item.summary)
+        elif not mentions:
+            item.clean = True
+        # The bytes are not kept (memory stays flat): a later round reads the few it needs.
+        store.store(item.path, item.names[0], item.scanned, item.summary, clean=item.clean)
     summaries = _by_name(known)
     # Later rounds: modules that import from a module offering clients, until none is new.
     project = Project(summaries, settings.options.own_urls)
@@ -265,7 +279,7 @@ def _index_root(
     for module in wanted:
         item = by_name.get(module)
         if item is not None and not item.scanned:
-            raw = item.raw if item.raw is not None else _read(item.path)
+            raw = _read(item.path)
             if raw is not None and not is_generated(raw):
                 item.summary = _summary(item.path, raw, item.names[0])
                 item.scanned = added = True
@@ -296,30 +310,45 @@ def _index_root(
             or project.client_names(item.summary)
         )
     }
-    return summaries, modules, dependents
+    clean = {_key(item.path) for item in known if item.clean and not item.scanned}
+    return summaries, modules, dependents, clean
 
 
 def _scan_for(known: Iterable[_File], words: set[str], store: IndexCache) -> bool:
     """Summarize every file not read yet whose bytes hold one of ``words``; whether any.
-    What each file does not match is cached: a warm run reads none of them again."""
-    search = "|".join(sorted(words))
-    pattern = re.compile(
-        rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words)) + rb")\b"
-    )
+    The words each file does not hold are cached, word by word: a warm run reads none of
+    them again, whatever new words join the search."""
+    encoded = {w: w.encode() for w in words}
     found = False
     for item in known:
-        if item.scanned or search in item.misses:
+        if item.scanned:
             continue
-        raw = item.raw if item.raw is not None else _read(item.path)
+        wanted = [w for w in words if w not in item.misses]
+        if not wanted:
+            continue
+        raw = _read(item.path)
         if raw is None or is_generated(raw):
             continue
-        if not pattern.search(raw):
-            store.miss(item.path, item.names[0], search)
+        # A substring test first (memory speed); the word-boundary check only on a hit.
+        hits = [w for w in wanted if encoded[w] in raw and _word(encoded[w]).search(raw)]
+        if not hits:
+            item.misses = item.misses | frozenset(wanted)
+            store.miss(item.path, item.names[0], frozenset(wanted))
             continue
         item.summary = _summary(item.path, raw, item.names[0])
         item.scanned = found = True
         store.store(item.path, item.names[0], True, item.summary)
     return found
+
+
+@functools.lru_cache(maxsize=256)
+def _word(word: bytes) -> re.Pattern[bytes]:
+    return re.compile(rb"\b" + re.escape(word) + rb"\b")
+
+
+def _request_shaped(raw: bytes) -> bool:
+    """A request-shaped call in the bytes (``_REQUEST_SHAPE``), after a substring test."""
+    return b"completions" in raw and _REQUEST_SHAPE.search(raw) is not None
 
 
 def _by_name(known: Iterable[_File]) -> dict[str, Summary]:

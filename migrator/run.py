@@ -109,7 +109,10 @@ def _migrate(
 
 def _triage(path: Path, project: ProjectIndex | None = None) -> Triaged:
     """Read ``path``; its result when the gate says it needs no parsing, else its bytes. A
-    file that never mentions an SDK but uses the project's clients needs parsing."""
+    file that never mentions an SDK but uses the project's clients needs parsing; one the
+    project index has just read and found clean is not read again."""
+    if project is not None and project.skips(path):
+        return FileResult(path, Status.SKIPPED, note=NO_SDK)
     try:
         raw = files.read_bytes(path)
     except OSError as exc:

@@ -399,17 +399,8 @@ def summarize(tree: ast.Module, module: str, package: str) -> Summary:
                 elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
                     key = f"{node.name}.{item.target.id}"
                     attributes.setdefault(key, []).extend(state.typed(item.annotation, top))
-    # Nested functions import lazily: their imports count for the gate and the SDK check.
-    requests = False
-    for inner in ast.walk(tree):
-        if isinstance(inner, _DEFS):
-            for statement in _own_nodes(inner):
-                if isinstance(statement, (ast.Import, ast.ImportFrom)):
-                    state.bind_statements(_Env(), [statement])
-        elif isinstance(inner, ast.Call) and not requests:
-            requests = _request_shaped(inner.func)
-    calls, counts, escapes, patches = _calls(state, tree)
-    model_args, loads, defaults = _model_flows(state, tree)
+    flows = _Flows(state)
+    flows.walk(tree)
     return Summary(
         module,
         package,
@@ -419,132 +410,137 @@ def summarize(tree: ast.Module, module: str, package: str) -> Summary:
         _exports(top),
         tuple(dict.fromkeys(state.imports)),
         state.imports_sdk,
-        requests,
+        flows.requests,
         state.params,
         state.param_types,
-        calls,
-        counts,
-        escapes,
-        model_args,
-        loads,
-        defaults,
-        patches,
+        tuple(flows.calls),
+        flows.counts,
+        frozenset(flows.escapes),
+        tuple(flows.model_args),
+        flows.loads,
+        flows.defaults,
+        tuple(flows.patches),
     )
 
 
-def _model_flows(
-    state: _Summarizer, tree: ast.Module
-) -> tuple[tuple[tuple[str, Value | None, int], ...], dict[str, int], dict[str, int]]:
-    """Where module-level names flow, the module's own and those it imports: into
-    ``model=`` of a request (with the request's receiver), into parameter defaults, or
-    anywhere (every read counts)."""
-    top = state.top
-    # Imported names, and the module's own constants: its own reads count as much.
-    imported = set(top.imports) | {
-        name for name, values in top.values.items() if name not in top.imports
-    }
-    model_args: list[tuple[str, Value | None, int]] = []
-    loads: dict[str, int] = {}
-    defaults: dict[str, int] = {}
+class _Flows:
+    """One walk of the whole module for what flows between modules: calls of the project's
+    names with what they pass, names used other than by being called, where module-level
+    names are read (``model=`` of a request, parameter defaults, anything), patch targets,
+    lazy imports, and whether any call is shaped like a request. (One walk: walking a
+    module's tree is most of what a summary costs.)"""
 
-    def imported_name(node: ast.expr) -> str | None:
+    def __init__(self, state: _Summarizer) -> None:
+        self.state = state
+        top = state.top
+        # Imported names, and the module's own constants: its own reads count as much.
+        self.readable = set(top.imports) | {n for n in top.values if n not in top.imports}
+        self.calls: list[tuple[str, str, Value | None]] = []
+        self.counts: dict[str, int] = {}
+        self.escapes: set[str] = set()
+        self.patches: list[str] = []
+        self.model_args: list[tuple[str, Value | None, int]] = []
+        self.loads: dict[str, int] = {}
+        self.defaults: dict[str, int] = {}
+        self.requests = False
+        self._called: set[int] = set()  # ``func`` of a call: not a value use
+        self._read: set[int] = set()  # inner parts of an ``a.b.c`` read already counted
+
+    def read_name(self, node: ast.expr) -> str | None:
+        """The qualified name a read of a module-level (or imported) name is of."""
         base = node
         while isinstance(base, ast.Attribute):
             base = base.value
-        if not isinstance(base, ast.Name) or base.id not in imported:
+        if not isinstance(base, ast.Name) or base.id not in self.readable:
             return None
-        qualname = state.qualname(node, top)
+        qualname = self.state.qualname(node, self.state.top)
         if qualname is None or qualname.split(".")[0] in sdk.SDK_ROOTS:
             return None
         return qualname
 
-    seen: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-            if id(node) in seen:
-                continue
-            qualname = imported_name(node)
+    def walk(self, tree: ast.Module) -> None:
+        # Parents come before children (a stack), and each node carries whether it is
+        # inside a def, class or lambda: a call outside all of them is at module level.
+        stack: list[tuple[ast.AST, bool]] = [(tree, False)]
+        scopes = (*_DEFS, ast.ClassDef, ast.Lambda)
+        while stack:
+            node, inside = stack.pop()
+            if isinstance(node, ast.Call):
+                self.call(node, inside)
+            elif isinstance(node, ast.Name):
+                if isinstance(node.ctx, ast.Load):
+                    self.name(node)
+            elif isinstance(node, ast.Attribute):
+                if isinstance(node.ctx, ast.Load) and id(node) not in self._read:
+                    self.attribute(node)
+            elif isinstance(node, ast.arguments):
+                for default in (*node.defaults, *node.kw_defaults):
+                    qualname = self.read_name(default) if default is not None else None
+                    if qualname is not None:
+                        self.defaults[qualname] = self.defaults.get(qualname, 0) + 1
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                if inside:  # lazy: they count for the SDK check and the project's imports
+                    self.state.bind_statements(_Env(), [node])
+            elif isinstance(node, ast.ClassDef):
+                for base in node.bases:
+                    qualname = self.state.qualname(base, self.state.top)
+                    if qualname is not None:
+                        self.escapes.add(qualname)
+            inner = inside or isinstance(node, scopes)
+            stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+
+    def name(self, node: ast.Name) -> None:
+        top = self.state.top
+        if id(node) not in self._called and (node.id in top.defined or node.id in top.imports):
+            qualname = self.state.qualname(node, top)
             if qualname is not None:
-                loads[qualname] = loads.get(qualname, 0) + 1
-                inner = node.value
-                while isinstance(inner, ast.Attribute):  # ``a.b.c``: one read, of ``a.b.c``
-                    seen.add(id(inner))
-                    inner = inner.value
-                seen.add(id(inner))
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            if id(node) not in seen and node.id in imported:
-                qualname = imported_name(node)
-                if qualname is not None:
-                    loads[qualname] = loads.get(qualname, 0) + 1
-        elif isinstance(node, ast.arguments):
-            for default in (*node.defaults, *node.kw_defaults):
-                qualname = imported_name(default) if default is not None else None
-                if qualname is not None:
-                    defaults[qualname] = defaults.get(qualname, 0) + 1
-        elif isinstance(node, ast.Call):
-            for keyword in node.keywords:
-                if keyword.arg != "model":
-                    continue
-                qualname = imported_name(keyword.value)
-                if qualname is None:
-                    continue
-                base = _receiver(node.func)
-                env = state.call_envs.get(id(node), top)
-                receiver = state.value(base, env) if base is not None else None
-                model_args.append((qualname, receiver, node.lineno))
-    return tuple(model_args), loads, defaults
+                self.escapes.add(qualname)
+        if id(node) not in self._read and node.id in self.readable:
+            qualname = self.read_name(node)
+            if qualname is not None:
+                self.loads[qualname] = self.loads.get(qualname, 0) + 1
 
+    def attribute(self, node: ast.Attribute) -> None:
+        qualname = self.read_name(node)
+        if qualname is None:
+            return
+        self.loads[qualname] = self.loads.get(qualname, 0) + 1
+        inner: ast.expr = node.value
+        while isinstance(inner, ast.Attribute):  # ``a.b.c``: one read, of ``a.b.c``
+            self._read.add(id(inner))
+            inner = inner.value
+        self._read.add(id(inner))
 
-def _calls(
-    state: _Summarizer, tree: ast.Module
-) -> tuple[
-    tuple[tuple[str, str, Value | None], ...], dict[str, int], frozenset[str], tuple[str, ...]
-]:
-    """Every call of a name of the project with what each argument passes, and the names of
-    functions and classes that are used other than by being called."""
-    top = state.top
-    module_level: set[int] = set()
-    for statement in _module_level(tree.body):
-        if not isinstance(statement, (*_DEFS, ast.ClassDef)):
-            module_level.update(id(n) for n in ast.walk(statement) if isinstance(n, ast.Call))
-    calls: list[tuple[str, str, Value | None]] = []
-    counts: dict[str, int] = {}
-    called: set[int] = set()
-    patches: list[str] = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        called.add(id(node.func))
+    def call(self, node: ast.Call, inside: bool) -> None:
+        state, top = self.state, self.state.top
+        self._called.add(id(node.func))
+        if not self.requests and _request_shaped(node.func):
+            self.requests = True
         target = patch_target(node)
         if target is not None:
-            patches.append(target)
-        env = state.call_envs.get(id(node)) or (top if id(node) in module_level else None)
+            self.patches.append(target)
+        env = state.call_envs.get(id(node)) or (None if inside else top)
+        for keyword in node.keywords:
+            if keyword.arg == "model":
+                qualname = self.read_name(keyword.value)
+                if qualname is not None:
+                    base = _receiver(node.func)
+                    where = env or top
+                    receiver = state.value(base, where) if base is not None else None
+                    self.model_args.append((qualname, receiver, node.lineno))
         callee = state.qualname(node.func, env or top)
         if callee is None or callee.split(".")[0] in sdk.SDK_ROOTS:
-            continue
-        counts[callee] = counts.get(callee, 0) + 1
+            return
+        self.counts[callee] = self.counts.get(callee, 0) + 1
         for index, arg in enumerate(node.args):
             if isinstance(arg, ast.Starred):
-                calls.append((callee, "*", None))
+                self.calls.append((callee, "*", None))
             else:
                 value = state.value(arg, env) if env is not None else None
-                calls.append((callee, str(index), value))
+                self.calls.append((callee, str(index), value))
         for keyword in node.keywords:
             value = state.value(keyword.value, env) if env is not None and keyword.arg else None
-            calls.append((callee, keyword.arg or "*", value))
-    escapes: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in called:
-            if node.id in top.defined or node.id in top.imports:
-                qualname = state.qualname(node, top)
-                if qualname is not None:
-                    escapes.add(qualname)
-        elif isinstance(node, ast.ClassDef):
-            for base in node.bases:
-                qualname = state.qualname(base, top)
-                if qualname is not None:
-                    escapes.add(qualname)
-    return tuple(calls), counts, frozenset(escapes), tuple(patches)
+            self.calls.append((callee, keyword.arg or "*", value))
 
 
 PATCHERS = frozenset({"patch", "setattr"})
