@@ -210,11 +210,15 @@ def _run_paths(
     candidates = discover([Path(p) for p in paths], settings.excludes)
     exit_code = EXIT_CLEAN
     from .project import index_project
-    from .run import run_candidates  # here: --help and --explain never load the run loop
+
+    # Here: --help and --explain never load the run loop.
+    from .run import default_jobs, run_candidates
 
     # The whole project first (the named files' projects, whatever was named): every file
     # is then rewritten by one plan.
-    project = index_project([Path(p) for p in paths], settings)
+    project = index_project(
+        [Path(p) for p in paths], settings, jobs=default_jobs() if jobs is None else jobs
+    )
     results = run_candidates(
         candidates, settings, write=mode is Mode.WRITE, jobs=jobs, project=project
     )

@@ -34,6 +34,7 @@ from . import files
 from .cache import IndexCache
 from .core import is_generated, mentions_sdk
 from .discover import discover
+from .forking import forked_map
 from .settings import Settings
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
@@ -160,9 +161,12 @@ class _Names:
         return [n for n in dict.fromkeys(names) if n.split(".")[0] not in sdk.SDK_ROOTS]
 
 
-def index_project(paths: Sequence[Path], settings: Settings) -> ProjectIndex | None:
+def index_project(
+    paths: Sequence[Path], settings: Settings, *, jobs: int = 1
+) -> ProjectIndex | None:
     """The index of the projects the named ``paths`` (files or folders) belong to; None when
-    none uses an SDK. A path outside any project is a project of its own."""
+    none uses an SDK. A path outside any project is a project of its own. ``jobs``: the
+    processes that may share the summaries, when there are many."""
     roots: dict[Path, bool] = {}
     for path in paths:
         root, marked = find_root(path)
@@ -176,7 +180,7 @@ def index_project(paths: Sequence[Path], settings: Settings) -> ProjectIndex | N
     dependents: set[str] = set()
     clean: set[str] = set()
     for root in sorted(roots, key=str):
-        found = _index_root(root, settings, cache=roots[root])
+        found = _index_root(root, settings, cache=roots[root], jobs=jobs)
         if found is None:
             continue
         root_summaries, root_modules, root_dependents, root_clean = found
@@ -218,7 +222,7 @@ class _File:
 
 
 def _index_root(
-    root: Path, settings: Settings, *, cache: bool
+    root: Path, settings: Settings, *, cache: bool, jobs: int = 1
 ) -> tuple[dict[str, Summary], dict[str, str], set[str], set[str]] | None:
     paths = [
         c.path
@@ -233,25 +237,22 @@ def _index_root(
         _File(path, text if os.path.isabs(text) else os.path.abspath(text), naming)
         for path, text in zip(paths, files_at, strict=True)
     ]
-    # Round one: every module that mentions an SDK.
+    # Round one: every module that mentions an SDK (or calls like a request) is summarized;
+    # the cache answers for the files unchanged since the last run.
+    todo: list[_File] = []
     for item in known:
         entry = store.lookup(item.path)
         if entry is not None and (entry.summary is None or entry.module == item.names[0]):
             item.scanned, item.summary, item.misses = entry.mentions, entry.summary, entry.misses
             item.clean = entry.clean
-            continue
-        raw = _read(item.path)
-        if raw is None:
-            item.scanned = True
-            continue
-        mentions = mentions_sdk(raw)
-        if (mentions or _request_shaped(raw)) and not is_generated(raw):
-            item.summary = _summary(item.path, raw, item.names[0])
-            item.scanned = True
-        elif not mentions:
-            item.clean = True
-        # The bytes are not kept (memory stays flat): a later round reads the few it needs.
-        store.store(item.path, item.names[0], item.scanned, item.summary, clean=item.clean)
+        else:
+            todo.append(item)
+    for item, (verdict, summary) in zip(todo, _scan(todo, jobs), strict=True):
+        item.scanned = verdict != CLEAN and verdict != KEPT
+        item.clean = verdict == CLEAN
+        item.summary = summary
+        if verdict != UNREADABLE:  # the bytes are not kept: a later round reads what it needs
+            store.store(item.path, item.names[0], item.scanned, summary, clean=item.clean)
     summaries = _by_name(known)
     # Later rounds: modules that import from a module offering clients, until none is new.
     project = Project(summaries, settings.options.own_urls)
@@ -262,7 +263,7 @@ def _index_root(
         if not words:
             break
         searched |= words
-        if not _scan_for(known, words, store):
+        if not _scan_for(known, words, store, jobs):
             break
         summaries = _by_name(known)
         project = Project(summaries, settings.options.own_urls)
@@ -292,7 +293,7 @@ def _index_root(
         for qualname, _, _ in summary.model_args
     }
     if constants:
-        added = _scan_for(known, constants, store) or added
+        added = _scan_for(known, constants, store, jobs) or added
     if added:
         summaries = _by_name(known)
         project = Project(summaries, settings.options.own_urls)
@@ -314,12 +315,12 @@ def _index_root(
     return summaries, modules, dependents, clean
 
 
-def _scan_for(known: Iterable[_File], words: set[str], store: IndexCache) -> bool:
+def _scan_for(known: Iterable[_File], words: set[str], store: IndexCache, jobs: int = 1) -> bool:
     """Summarize every file not read yet whose bytes hold one of ``words``; whether any.
     The words each file does not hold are cached, word by word: a warm run reads none of
     them again, whatever new words join the search."""
     encoded = {w: w.encode() for w in words}
-    found = False
+    matched: list[_File] = []
     for item in known:
         if item.scanned:
             continue
@@ -335,10 +336,14 @@ def _scan_for(known: Iterable[_File], words: set[str], store: IndexCache) -> boo
             item.misses = item.misses | frozenset(wanted)
             store.miss(item.path, item.names[0], frozenset(wanted))
             continue
-        item.summary = _summary(item.path, raw, item.names[0])
-        item.scanned = found = True
-        store.store(item.path, item.names[0], True, item.summary)
-    return found
+        matched.append(item)
+    work = [(item.path, item.names[0]) for item in matched]
+    many = len(work) >= MIN_PARALLEL_SCAN // 4  # summaries cost ten times a byte test
+    summaries = forked_map(_summary_of, work, jobs if many else 1)
+    for item, summary in zip(matched, summaries, strict=True):
+        item.summary, item.scanned = summary, True
+        store.store(item.path, item.names[0], True, summary)
+    return bool(matched)
 
 
 @functools.lru_cache(maxsize=256)
@@ -365,6 +370,42 @@ def _read(path: Path) -> bytes | None:
         return files.read_bytes(path)
     except OSError:
         return None  # reported when the file itself is migrated, or not needed
+
+
+# What round one finds of a file: unreadable (the run reports it), clean (no SDK mentioned:
+# the run need not read it), kept (mentioned but not summarized: ``@generated``), or
+# summarized (the summary, or None when it does not parse: the run reports that).
+UNREADABLE, CLEAN, KEPT, SUMMARIZED = range(4)
+# From this many files to read on, forked processes share round one (a repository's cold
+# run: reading, the byte tests and the summaries); below, starting them costs more.
+MIN_PARALLEL_SCAN = 128
+
+
+def _scan(items: Sequence[_File], jobs: int) -> list[tuple[int, Summary | None]]:
+    """Round one for ``items``, in their order: shared by ``jobs`` forked processes when
+    there are enough files (migrator/forking.py), here otherwise."""
+    work = [(item.path, item.names[0]) for item in items]
+    return forked_map(_scan_one, work, jobs if len(work) >= MIN_PARALLEL_SCAN else 1)
+
+
+def _summary_of(entry: tuple[Path, str]) -> Summary | None:
+    """The summary of a file a word search matched (read again: bytes are not kept)."""
+    path, module = entry
+    raw = _read(path)
+    return _summary(path, raw, module) if raw is not None else None
+
+
+def _scan_one(entry: tuple[Path, str]) -> tuple[int, Summary | None]:
+    path, module = entry
+    raw = _read(path)
+    if raw is None:
+        return UNREADABLE, None
+    mentions = mentions_sdk(raw)
+    if not (mentions or _request_shaped(raw)):
+        return CLEAN, None
+    if is_generated(raw):
+        return (KEPT if mentions else CLEAN), None
+    return SUMMARIZED, _summary(path, raw, module)
 
 
 def _summary(path: Path, raw: bytes, module: str) -> Summary | None:
