@@ -567,15 +567,18 @@ def _request_shaped(func: ast.expr) -> bool:
 def _receiver(func: ast.expr) -> ast.expr | None:
     """What a request-shaped call is made on: ``client`` for ``client.chat.completions
     .create``, through ``with_options(...)`` and ``with_raw_response``; None for any other
-    call."""
+    call. (``Resolver.request_shape`` reads libcst's tree the same way.)"""
     names: list[str] = []
-    nodes: list[ast.expr] = []
+    bases: list[ast.expr] = []
     node = func
-    while True:
+    # A wrapper is stepped over, and what it wraps becomes the base of the name above it.
+    while len(names) <= _LONGEST:
+        if isinstance(node, ast.Attribute) and node.attr not in sdk.RESPONSE_WRAPPERS:
+            names.append(node.attr)
+            bases.append(node.value)
+            node = node.value
+            continue
         if isinstance(node, ast.Attribute):
-            if node.attr not in sdk.RESPONSE_WRAPPERS:
-                names.append(node.attr)
-                nodes.append(node.value)
             node = node.value
         elif (
             isinstance(node, ast.Call)
@@ -583,24 +586,13 @@ def _receiver(func: ast.expr) -> ast.expr | None:
             and node.func.attr in sdk.CLIENT_WRAPPER_CALLS
         ):
             node = node.func.value
-            if nodes:
-                nodes[-1] = node
         else:
             break
-        if len(names) > _LONGEST:
-            break
+        if bases:
+            bases[-1] = node
     for size in sorted(_REQUEST_SIZES, reverse=True):
         if len(names) >= size and tuple(reversed(names[:size])) in _REQUEST_PATHS:
-            receiver = nodes[size - 1]
-            while (
-                isinstance(receiver, ast.Call)
-                and isinstance(receiver.func, ast.Attribute)
-                and receiver.func.attr in sdk.CLIENT_WRAPPER_CALLS
-            ):
-                receiver = receiver.func.value
-            while isinstance(receiver, ast.Attribute) and receiver.attr in sdk.RESPONSE_WRAPPERS:
-                receiver = receiver.value
-            return receiver
+            return bases[size - 1]
     return None
 
 

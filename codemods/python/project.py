@@ -255,20 +255,8 @@ class Project:
     def patched(self, target: str) -> str | None:
         """The SDK name a patch target (``app.llm.OpenAI``) replaces, following the
         project's imports and re-exports; None when it is no SDK name."""
-        if target.split(".")[0] in sdk.SDK_ROOTS:
-            return target
-        for _ in range(_DEPTH):
-            found = self.split(target)
-            if found is None:
-                return None
-            summary, rest = found
-            values = summary.names.get(rest, ())
-            if len(values) != 1 or values[0].kind != "ref":
-                return None
-            target = values[0].qualname
-            if target.split(".")[0] in sdk.SDK_ROOTS:
-                return target
-        return None
+        found = self.canonical(target)
+        return found if found.split(".")[0] in sdk.SDK_ROOTS else None
 
     def moves(self, qualname: str, module: str | None = None) -> bool:
         """Whether the SDK class ``qualname`` keeps no client on its old SDK in ``module``
@@ -282,14 +270,7 @@ class Project:
         summary = self.summaries.get(module)
         if summary is None or cls is None:
             return True
-        groups = (
-            *summary.names.values(),
-            *summary.functions.values(),
-            *summary.attributes.values(),
-        )
-        return not any(
-            c == cls and not moves for values in groups for c, moves in self._constructors(values)
-        )
+        return not any(c == cls and not moves for c, moves in self._module_constructors(summary))
 
     # Model constants ----------------------------------------------------------------------
     def model_flows(self, qualname: str) -> ModelFlows | None:
@@ -336,14 +317,12 @@ class Project:
     # The whole project ------------------------------------------------------------------
     def constructors(self) -> Iterator[tuple[ClientClass, bool]]:
         """Every client constructor the index saw, with whether it migrates."""
-        seen: set[int] = set()
-        for summary in self.summaries.values():
-            if id(summary) in seen:
-                continue
-            seen.add(id(summary))
-            for values in (*summary.names.values(), *summary.functions.values()):
-                yield from self._constructors(values)
-            for values in summary.attributes.values():
+        for summary in self._unique():
+            yield from self._module_constructors(summary)
+
+    def _module_constructors(self, summary: Summary) -> Iterator[tuple[ClientClass, bool]]:
+        for group in (summary.names, summary.functions, summary.attributes):
+            for values in group.values():
                 yield from self._constructors(values)
 
     def _constructors(self, values: tuple[Value, ...]) -> Iterator[tuple[ClientClass, bool]]:
@@ -373,7 +352,7 @@ class Project:
         """The names of ``module`` that other modules of the project import, and which."""
         if self._imported is None:
             imported: dict[str, dict[str, set[str]]] = {}
-            for summary in {id(s): s for s in self.summaries.values()}.values():
+            for summary in self._unique():
                 for qualname in summary.imports:
                     found = self.split(qualname)
                     if found is not None and found[0].module != summary.module:

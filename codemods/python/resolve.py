@@ -745,11 +745,15 @@ class Resolver:
         names: list[str] = []
         bases: list[cst.BaseExpression] = []
         node: cst.BaseExpression = func
+        # A wrapper (``with_raw_response``, ``with_options(...)``) is stepped over, and what
+        # it wraps becomes the base of the name above it.
         while len(names) <= _LONGEST:
+            if isinstance(node, cst.Attribute) and node.attr.value not in sdk.RESPONSE_WRAPPERS:
+                names.append(node.attr.value)
+                bases.append(node.value)
+                node = node.value
+                continue
             if isinstance(node, cst.Attribute):
-                if node.attr.value not in sdk.RESPONSE_WRAPPERS:
-                    names.append(node.attr.value)
-                    bases.append(node.value)
                 node = node.value
             elif (
                 isinstance(node, cst.Call)
@@ -757,26 +761,16 @@ class Resolver:
                 and node.func.attr.value in sdk.CLIENT_WRAPPER_CALLS
             ):
                 node = node.func.value
-                if bases:
-                    bases[-1] = node
             else:
                 break
+            if bases:
+                bases[-1] = node
         for size in _REQUEST_SIZES:
             path = tuple(reversed(names[:size]))
             method = sdk.REQUEST_METHODS.get(path) if len(names) >= size else None
             if method is None:
                 continue
             receiver = bases[size - 1]
-            while isinstance(receiver, cst.Attribute) and receiver.attr.value in (
-                sdk.RESPONSE_WRAPPERS
-            ):
-                receiver = receiver.value
-            while (
-                isinstance(receiver, cst.Call)
-                and isinstance(receiver.func, cst.Attribute)
-                and receiver.func.attr.value in sdk.CLIENT_WRAPPER_CALLS
-            ):
-                receiver = receiver.func.value
             if self.client(receiver, scope) is not None or self._known_other(receiver, scope):
                 return None
             return method, receiver
