@@ -137,8 +137,14 @@ CM101 = _rule(
     """A key written into the code is a leaked key: it is in the repository's history for
     good. The migrated code reads the Cerebras key from the environment instead (the
     variable of --api-key-env), so set it before running the program, and revoke the old
-    key where it was issued. The key is masked in everything the tool prints.""",
-    "hard-coded API key ({masked}) replaced by ${env}; revoke it and set the variable",
+    key where it was issued. A key given as the default of an environment lookup
+    (os.getenv("OPENAI_API_KEY", "sk-...")) is a hard-coded key too, and the one sent
+    whenever the variable is unset: the default is removed. The key is masked in everything
+    the tool prints.""",
+    {
+        DEFAULT: "hard-coded API key ({masked}) replaced by ${env}; revoke it and set the variable",
+        "default": "hard-coded API key ({masked}) removed as the default of ${env}; revoke it",
+    },
 )
 CM102 = _rule(
     "CM102",
@@ -225,6 +231,8 @@ CM107 = _rule(
     {
         "env": "api_key is read from ${env}; make sure it holds a Cerebras key",
         "expression": "api_key comes from an expression; make sure it is a Cerebras key",
+        "expression-openai": "api_key comes from an expression; make sure it is a Cerebras key"
+        " and never None (the openai client would then send $OPENAI_API_KEY)",
     },
 )
 CM108 = _rule(

@@ -150,12 +150,12 @@ def test_config_from_pyproject_and_flags_win(repo: Path) -> None:
     )
     invoke(cwd=repo)
     text = (repo / "app.py").read_text()
-    assert 'os.environ.get("MY_CEREBRAS_KEY")' in text
+    assert 'os.environ["MY_CEREBRAS_KEY"]' in text
     assert 'model="zai-glm-4.7"' in text
     (repo / "app.py").write_text(OPENAI_APP)
     invoke("--api-key-env", "FROM_FLAG", "--model-map", "gpt-4o-mini=gemma-4-31b", cwd=repo)
     text = (repo / "app.py").read_text()
-    assert 'os.environ.get("FROM_FLAG")' in text
+    assert 'os.environ["FROM_FLAG"]' in text
     assert 'model="gemma-4-31b"' in text
 
 
@@ -318,12 +318,13 @@ def test_drop_unsupported_flag(tmp_path: Path) -> None:
 
 
 def test_line_length_comes_from_the_projects_formatter(repo: Path) -> None:
-    (repo / "pyproject.toml").write_text("[tool.ruff]\nline-length = 120\n")
+    (repo / "pyproject.toml").write_text("[tool.ruff]\nline-length = 200\n")
     invoke("app.py", cwd=repo)
     text = (repo / "app.py").read_text()
     assert (
         'client = OpenAI(base_url="https://api.cerebras.ai/v1", '
-        'api_key=os.environ.get("CEREBRAS_API_KEY"))\n'
+        'api_key=os.environ["CEREBRAS_API_KEY"], '
+        'default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()})\n'
     ) in text
 
 

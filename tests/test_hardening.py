@@ -204,7 +204,9 @@ def test_a_5_mb_file(tmp_path: Path) -> None:
     assert result.startswith("import os\n\nimport openai\n\n\n" + body[:1000])
     assert result[-300:].endswith(
         'client = openai.OpenAI(\n    base_url="https://api.cerebras.ai/v1",\n'
-        '    api_key=os.environ.get("CEREBRAS_API_KEY"),\n)\n'
+        '    api_key=os.environ["CEREBRAS_API_KEY"],\n'
+        '    default_headers={"OpenAI-Organization": openai.Omit(), '
+        '"OpenAI-Project": openai.Omit()},\n)\n'
     )
     assert body in result
     assert (tmp_path / "small.py").read_text() == MIGRATED_APP

@@ -143,7 +143,7 @@ def test_chat_fixture_diagnostics_and_placement() -> None:
     # ``import os`` joins the cell that imports openai, not the earlier ``import json`` cell.
     assert after[2] == before[2]
     assert after[3].startswith(
-        "%load_ext dotenv\n%dotenv\nimport os\n\nfrom openai import OpenAI\n"
+        "%load_ext dotenv\n%dotenv\nimport os\n\nfrom openai import Omit, OpenAI\n"
     )
     # IPython syntax and the cells that are not Python are exactly as they were.
     for index in (1, 5, 8):
@@ -330,9 +330,10 @@ def test_magics_and_shell_escapes_survive_a_rewrite_around_them() -> None:
     result = migrate(Path("nb.ipynb"), dump(nb).encode())
     first, second = cells_of(result.new)
     assert first == (
-        "!pip install openai\nimport os\n\nfrom openai import OpenAI\nclient = OpenAI(\n"
-        '    api_key=os.environ.get("CEREBRAS_API_KEY"),\n'
-        '    base_url="https://api.cerebras.ai/v1",\n)'
+        "!pip install openai\nimport os\n\nfrom openai import Omit, OpenAI\nclient = OpenAI(\n"
+        '    api_key=os.environ["CEREBRAS_API_KEY"],\n'
+        '    base_url="https://api.cerebras.ai/v1",\n'
+        '    default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},\n)'
     )
     assert second == "".join(nb["cells"][1]["source"])  # ``%time ...`` is masked whole
     assert [(d.code, d.cell, d.line) for d in result.diagnostics] == [  # type: ignore[attr-defined]
@@ -366,7 +367,10 @@ def test_module_client_settings_go_after_the_import_cell_block() -> None:
     after = cells_of(migrate(path, path.read_bytes()).new)
     assert after[1].endswith(
         'openai.base_url = "https://api.cerebras.ai/v1/"\n'
-        'openai.api_key = os.environ.get("CEREBRAS_API_KEY")'
+        'openai.api_key = os.environ["CEREBRAS_API_KEY"]\n'
+        "openai.default_headers = {\n"
+        '    "OpenAI-Organization": openai.Omit(),\n'
+        '    "OpenAI-Project": openai.Omit(),\n}'
     )
     assert after[2] == cells_of(path.read_text(encoding="utf-8"))[2]
 
@@ -597,9 +601,10 @@ def test_diff_shows_per_cell_hunks(project: Path) -> None:
         for sign, side in (("---", "a"), ("+++", "b"))
     ]
     assert out.startswith(
-        "--- a/nb.ipynb (cell 4)\n+++ b/nb.ipynb (cell 4)\n@@ -1,5 +1,10 @@\n"
-        " %load_ext dotenv\n %dotenv\n+import os\n+\n from openai import OpenAI\n \n"
+        "--- a/nb.ipynb (cell 4)\n+++ b/nb.ipynb (cell 4)\n@@ -1,5 +1,11 @@\n"
+        " %load_ext dotenv\n %dotenv\n-from openai import OpenAI\n+import os\n \n"
         '-client = OpenAI(api_key="sk-…****")\n\\ No newline at end of file\n'
+        "+from openai import Omit, OpenAI\n"
     )
     assert '+    model="gpt-oss-120b",\n' in out
     assert KEY not in out and KEY not in err

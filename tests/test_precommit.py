@@ -170,7 +170,7 @@ def test_commit_is_stopped_until_the_rewrite_is_staged(
     )
     assert commit.returncode != 0, output(commit)
     assert "files were modified by this hook" in output(commit)
-    assert 'os.environ.get("CEREBRAS_API_KEY")' in (repo / "app.py").read_text()
+    assert 'os.environ["CEREBRAS_API_KEY"]' in (repo / "app.py").read_text()
 
     _git("add", "app.py", cwd=repo, env=git_env)
     _git("commit", "-q", "-m", "add app", cwd=repo, env=git_env)  # raises if the hook fails

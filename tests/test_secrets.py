@@ -267,7 +267,7 @@ def test_sarif_fix_is_withheld_when_the_new_file_holds_a_key(project: Path, mode
         )
     [fix] = rewrites["legacy.py"]["fixes"]
     fixed = apply_sarif_fix(LEGACY, fix)
-    assert MODULE_KEY not in fixed and 'os.environ.get("CEREBRAS_API_KEY")' in fixed
+    assert MODULE_KEY not in fixed and 'os.environ["CEREBRAS_API_KEY"]' in fixed
 
 
 # Standard input ---------------------------------------------------------------------------

@@ -46,9 +46,10 @@ def test_select_and_ignore_by_prefix(tmp_path: Path) -> None:
 def test_strict_fails_on_warnings_only(tmp_path: Path) -> None:
     clean = tmp_path / "m.py"
     clean.write_text(
-        "import os\n\nfrom openai import OpenAI\n\n"
+        "import os\n\nfrom openai import Omit, OpenAI\n\n"
         'client = OpenAI(\n    base_url="https://api.cerebras.ai/v1",\n'
-        '    api_key=os.environ.get("CEREBRAS_API_KEY"),\n)\n'
+        '    api_key=os.environ["CEREBRAS_API_KEY"],\n'
+        '    default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},\n)\n'
         'client.embeddings.create(model="e", input="x")\n'
     )
     code, out, err = invoke("--check", cwd=tmp_path)

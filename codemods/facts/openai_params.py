@@ -12,6 +12,8 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
+from codemods.facts import sdk
+
 
 def _version_key(version: str) -> Version:
     """PEP 440 order: ``1.58`` equals ``1.58.0``; ``1.58.0rc1`` comes before ``1.58.0``."""
@@ -96,6 +98,13 @@ def openai_params(version: str | None = None) -> dict[str, frozenset[str]]:
         if params:
             result[name] = frozenset(params)
     return result
+
+
+def omit_name(version: str | None = None) -> str:
+    """Where openai ``version`` (default: the newest) exports the ``Omit`` sentinel."""
+    if version is None or _version_key(version) >= _version_key(sdk.OPENAI_OMIT_PUBLIC_SINCE):
+        return sdk.OPENAI_OMIT
+    return sdk.OPENAI_OMIT_PRIVATE
 
 
 def openai_method_params(method: str, version: str | None = None) -> frozenset[str] | None:

@@ -34,6 +34,16 @@ CEREBRAS_CLIENTS = {
     "AsyncClient": "async",
 }
 
+# Headers the openai client fills from ``OPENAI_ORG_ID`` / ``OPENAI_PROJECT_ID`` (and from
+# ``organization=`` / ``project=``) and sends to whatever base URL it has, Cerebras included.
+# A migrated client (and the module-level client) sets each to the SDK's ``Omit()`` sentinel
+# in ``default_headers``, which every 1.x-3.x release honours by not sending the header.
+OPENAI_ACCOUNT_HEADERS = ("OpenAI-Organization", "OpenAI-Project")
+# ``Omit`` is exported as ``openai.Omit`` from 1.57.0; every release has it in ``openai._types``.
+OPENAI_OMIT = "openai.Omit"
+OPENAI_OMIT_PRIVATE = "openai._types.Omit"
+OPENAI_OMIT_PUBLIC_SINCE = "1.57.0"
+
 # Constructor keywords that have no meaning on Cerebras: the rewrite drops them.
 OPENAI_ONLY_CLIENT_KWARGS = frozenset({"organization", "project"})
 # ... and those the Cerebras SDK does not take at all (a TypeError there).

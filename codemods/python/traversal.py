@@ -98,6 +98,9 @@ class _Traversal(cst.CSTTransformer):
         self.kept_top = False
         self.removed_first = False
         self.plain_types: dict[type, bool] = {}
+        # Statements a fixer replaced, by the original's id: an import added beside a nested
+        # import goes beside what that import became (a switched SDK import, say).
+        self.replaced: dict[int, cst.CSTNode] = {}
 
     def _plain(self, cls: type) -> bool:
         """Whether nodes of ``cls`` have no hooks and no bookkeeping: most of a tree (names,
@@ -180,6 +183,8 @@ class _Traversal(cst.CSTTransformer):
         if kind & _STATEMENT:
             self.ctx.statements.pop()
             updated = self._carry_leading_lines(original_node, updated)
+            if updated is not original_node and isinstance(updated, cst.CSTNode):
+                self.replaced[id(original_node)] = updated
             extra = self.ctx.after.pop(original_node, None)
             if extra and isinstance(updated, cst.CSTNode):
                 self.changed = True
@@ -290,7 +295,11 @@ def run_fixers(
         new_module = add_imports(new_module, list(ctx.needed_imports.values()), options.line_length)
         changed = True
     if ctx.nested_imports:
-        new_module = add_imports_beside(new_module, ctx.nested_imports, options.line_length)
+        replaced = traversal.replaced
+        nested = {
+            id(replaced.get(key, entry[0])): entry for key, entry in ctx.nested_imports.items()
+        }
+        new_module = add_imports_beside(new_module, nested, options.line_length)
         changed = True
     for fixer in active:
         finished = fixer.finish(ctx, new_module)

@@ -35,7 +35,7 @@ from codemods.python.cst.edit import (
     string_value,
 )
 from codemods.python.fixers.base import Example, Fixer
-from codemods.python.keys import rewrite_key
+from codemods.python.keys import account_headers, rewrite_key
 from codemods.python.resolve import ClientClass
 
 
@@ -106,6 +106,8 @@ class ClientConstructors(Fixer):
             replacement = rewrite_key(ctx, original.args[key_index], value)
             if replacement is not None:
                 new = replace_arg_value(new, key_index, replacement)
+        if target == "openai":
+            new = _omit_account_headers(ctx, original, new)
         unwanted = (
             sdk.OPENAI_CLIENT_KWARGS_WITHOUT_CEREBRAS_EQUIVALENT
             if target == "cerebras"
@@ -140,16 +142,18 @@ class ClientConstructors(Fixer):
                 "openai": """
                     import os
 
-                    from openai import AsyncOpenAI, OpenAI
+                    from openai import AsyncOpenAI, Omit, OpenAI
 
                     client = OpenAI(
                         timeout=30,
                         base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                        api_key=os.environ["CEREBRAS_API_KEY"],
+                        default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
                     )
                     aclient = AsyncOpenAI(
                         base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                        api_key=os.environ["CEREBRAS_API_KEY"],
+                        default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
                     )
                     """,
                 "cerebras": """
@@ -171,11 +175,12 @@ class ClientConstructors(Fixer):
                 "openai": """
                     import os
 
-                    from openai import OpenAI
+                    from openai import Omit, OpenAI
 
                     client = OpenAI(
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                        api_key=os.environ["CEREBRAS_API_KEY"],
                         base_url="https://api.cerebras.ai/v1",
+                        default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
                     )
                     """,
                 "cerebras": """
@@ -183,7 +188,7 @@ class ClientConstructors(Fixer):
 
                     from cerebras.cloud.sdk import Cerebras
 
-                    client = Cerebras(api_key=os.environ.get("CEREBRAS_API_KEY"))
+                    client = Cerebras(api_key=os.environ["CEREBRAS_API_KEY"])
                     """,
             },
             codes={"openai": ("CM101",), "cerebras": ("CM101",)},
@@ -199,11 +204,12 @@ class ClientConstructors(Fixer):
                 "openai": """
                     import os
 
-                    from openai import OpenAI
+                    from openai import Omit, OpenAI
 
                     client = OpenAI(
                         base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                        api_key=os.environ["CEREBRAS_API_KEY"],
+                        default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
                     )
                     """,
                 "cerebras": """
@@ -225,11 +231,12 @@ class ClientConstructors(Fixer):
                 "openai": """
                     import os
 
-                    from openai import OpenAI
+                    from openai import Omit, OpenAI
 
                     client = OpenAI(
                         base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                        api_key=os.environ["CEREBRAS_API_KEY"],
+                        default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
                     )
                     """,
             },
@@ -287,9 +294,13 @@ class ClientConstructors(Fixer):
                 "openai": """
                     import os
 
-                    from openai import OpenAI
+                    from openai import Omit, OpenAI
 
-                    client = OpenAI(api_key=os.environ["LLM_KEY"], base_url="https://api.cerebras.ai/v1")
+                    client = OpenAI(
+                        api_key=os.environ["LLM_KEY"],
+                        base_url="https://api.cerebras.ai/v1",
+                        default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
+                    )
                     """,
                 "cerebras": """
                     import os
@@ -314,12 +325,13 @@ class ClientConstructors(Fixer):
                     import os
 
                     import httpx
-                    from openai import OpenAI
+                    from openai import Omit, OpenAI
 
                     client = OpenAI(
                         http_client=httpx.Client(timeout=10),
                         base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                        api_key=os.environ["CEREBRAS_API_KEY"],
+                        default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
                     )
                     """,
                 "cerebras": """
@@ -342,11 +354,12 @@ class ClientConstructors(Fixer):
                 "openai": """
                     import os
 
-                    from openai import OpenAI
+                    from openai import Omit, OpenAI
 
                     client = OpenAI(
                         base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                        api_key=os.environ["CEREBRAS_API_KEY"],
+                        default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
                     )
                     """,
                 "cerebras": """
@@ -358,6 +371,26 @@ class ClientConstructors(Fixer):
             codes={"cerebras": ("CM113",)},
         ),
     )
+
+
+def _omit_account_headers(ctx: Context, original: cst.Call, call: cst.Call) -> cst.Call:
+    """``default_headers`` gets ``OpenAI-Organization``/``OpenAI-Project`` as ``Omit()``: the
+    openai client would otherwise fill them from ``OPENAI_ORG_ID``/``OPENAI_PROJECT_ID`` and
+    send OpenAI account ids to Cerebras (dropping ``organization=`` alone does not stop it)."""
+    index = find_keyword(call, "default_headers")
+    existing = call.args[index].value if index is not None else None
+    func, module = original.func, None
+    while isinstance(func, cst.Attribute):
+        func = func.value
+    root = func.value if isinstance(func, cst.Name) else None
+    if root is not None and ctx.resolver.qualname(func, ctx.scope) == sdk.OPENAI_MODULE:
+        module = root  # ``openai.OpenAI(...)``: ``openai.Omit()``, no new import
+    headers = account_headers(ctx, existing, module=module, beside=root)
+    if headers is None:
+        return call
+    if index is None:
+        return append_args(call, [keyword_arg("default_headers", headers)])
+    return replace_arg_value(call, index, headers)
 
 
 def _set_base_url(ctx: Context, original: cst.Call, call: cst.Call) -> cst.Call:

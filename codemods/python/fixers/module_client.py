@@ -4,6 +4,10 @@
 ``openai.base_url`` the Cerebras URL with a trailing slash: the module client joins paths to it
 without one, so ``.../v1`` would post to ``/v1chat/completions``. When the module makes
 requests with no configuration at all, both settings are added after the import block.
+The key is read as ``os.environ["CEREBRAS_API_KEY"]``: with ``.get``, a missing variable gives
+None and the module client reads ``OPENAI_API_KEY`` instead. ``openai.default_headers`` omits
+``OpenAI-Organization`` and ``OpenAI-Project``, which the client would otherwise fill from
+``OPENAI_ORG_ID``/``OPENAI_PROJECT_ID`` (or ``openai.organization``) and send to Cerebras.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from codemods.python.cst.edit import (
     string_value,
 )
 from codemods.python.fixers.base import Example, Fixer
-from codemods.python.keys import env_lookup, rewrite_key
+from codemods.python.keys import account_headers, env_lookup, rewrite_key
 
 
 class ModuleClient(Fixer):
@@ -28,7 +32,7 @@ class ModuleClient(Fixer):
     def begin(self, ctx: Context) -> None:
         resolver = ctx.resolver
         config = resolver.module_config()
-        self.configured = {"api_key", "base_url"} & set(config)
+        self.configured = {"api_key", "base_url", "default_headers"} & set(config)
         self.module_calls = resolver.module_requests()
         self.anchor = resolver.module_import_anchor() if self.module_calls else None
         url_values = [string_value(v) for v in config.get("base_url", [])]
@@ -40,6 +44,7 @@ class ModuleClient(Fixer):
         attr = ctx.resolver.module_attribute(ctx.scope, original.targets[0].target)
         if attr == "api_key" and not self.foreign:
             self._after_key(ctx)
+            self._headers_after(ctx, ctx.statement)
             replacement = rewrite_key(ctx, original.value, updated.value)
             if replacement is None:
                 return updated
@@ -47,6 +52,12 @@ class ModuleClient(Fixer):
             return updated.with_changes(value=replacement)
         if attr == "base_url":
             return self._base_url(ctx, original, updated)
+        if attr == "default_headers" and not self.foreign:
+            headers = account_headers(ctx, updated.value, module=self._module_name(ctx))
+            if headers is None:
+                return updated
+            ctx.rewrote(original)
+            return updated.with_changes(value=headers)
         if attr in ("organization", "project"):
             ctx.report(original, rules.CM109, attr=attr)
         return updated
@@ -59,6 +70,22 @@ class ModuleClient(Fixer):
         name = self._module_name(ctx)
         ctx.insert_after(ctx.statement, [self._statement(f"{name}.base_url", self._url(ctx))])
         ctx.report(ctx.statement, rules.CM108, "beside-key", base_url=ctx.options.module_base_url)
+
+    def _headers_after(self, ctx: Context, statement: cst.CSTNode | None) -> None:
+        """Add ``openai.default_headers`` omitting the account headers, once, when the module
+        does not set it (an assignment of its own is completed where it stands)."""
+        if "default_headers" in self.configured or statement is None:
+            return
+        self.configured.add("default_headers")
+        name = self._module_name(ctx)
+        headers = account_headers(ctx, None, module=name)
+        assert isinstance(headers, cst.Dict)
+        line = self._statement(f"{name}.default_headers", headers)
+        if len(cst.Module([]).code_for_node(line)) > ctx.options.line_length:
+            # One entry per line, as a formatter would lay out the dict.
+            entries = "".join(f"    {cst.Module([]).code_for_node(e)},\n" for e in headers.elements)
+            line = cst.parse_statement(f"{name}.default_headers = {{\n{entries}}}\n")
+        ctx.insert_after(statement, [line])
 
     def _base_url(self, ctx: Context, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
         url = string_value(original.value)
@@ -73,6 +100,7 @@ class ModuleClient(Fixer):
             self.configured.add("api_key")
             name = self._module_name(ctx)
             ctx.insert_after(ctx.statement, [self._statement(f"{name}.api_key", env_lookup(ctx))])
+            self._headers_after(ctx, ctx.statement)
         if url == wanted:
             return updated
         ctx.rewrote(original)
@@ -93,6 +121,7 @@ class ModuleClient(Fixer):
             self._statement(f"{name}.api_key", env_lookup(ctx)),
         ]
         ctx.insert_after(original, statements)
+        self._headers_after(ctx, original)
         ctx.report(self.module_calls[0], rules.CM108, "added", env=ctx.options.api_key_env)
         ctx.rewrote(original)
         return updated
@@ -124,7 +153,11 @@ class ModuleClient(Fixer):
                     import openai
 
                     openai.base_url = "https://api.cerebras.ai/v1/"
-                    openai.api_key = os.environ.get("CEREBRAS_API_KEY")
+                    openai.api_key = os.environ["CEREBRAS_API_KEY"]
+                    openai.default_headers = {
+                        "OpenAI-Organization": openai.Omit(),
+                        "OpenAI-Project": openai.Omit(),
+                    }
 
                     reply = openai.chat.completions.create(model="gpt-oss-120b", messages=[])
                     """,
@@ -152,8 +185,12 @@ class ModuleClient(Fixer):
 
                     import openai
 
-                    openai.api_key = os.environ.get("CEREBRAS_API_KEY")
+                    openai.api_key = os.environ["CEREBRAS_API_KEY"]
                     openai.base_url = "https://api.cerebras.ai/v1/"
+                    openai.default_headers = {
+                        "OpenAI-Organization": openai.Omit(),
+                        "OpenAI-Project": openai.Omit(),
+                    }
                     reply = openai.chat.completions.create(model="gpt-oss-120b", messages=[])
                     """,
                 "cerebras": """
@@ -161,7 +198,7 @@ class ModuleClient(Fixer):
 
                     from cerebras.cloud.sdk import Cerebras
 
-                    client = Cerebras(api_key=os.environ.get("CEREBRAS_API_KEY"))
+                    client = Cerebras(api_key=os.environ["CEREBRAS_API_KEY"])
                     reply = client.chat.completions.create(model="gpt-oss-120b", messages=[])
                     """,
             },
@@ -206,6 +243,10 @@ class ModuleClient(Fixer):
 
                     openai.api_key = os.environ["LLM_KEY"]
                     openai.base_url = "https://api.cerebras.ai/v1/"
+                    openai.default_headers = {
+                        "OpenAI-Organization": openai.Omit(),
+                        "OpenAI-Project": openai.Omit(),
+                    }
                     reply = openai.chat.completions.create(model="gpt-oss-120b", messages=[])
                     """,
                 "cerebras": """
@@ -234,7 +275,11 @@ class ModuleClient(Fixer):
                     import openai
 
                     openai.base_url = "https://api.cerebras.ai/v1/"
-                    openai.api_key = os.environ.get("CEREBRAS_API_KEY")
+                    openai.api_key = os.environ["CEREBRAS_API_KEY"]
+                    openai.default_headers = {
+                        "OpenAI-Organization": openai.Omit(),
+                        "OpenAI-Project": openai.Omit(),
+                    }
 
                     openai.organization = "org-123"
                     reply = openai.chat.completions.create(model="gpt-oss-120b", messages=[])

@@ -149,7 +149,11 @@ class ModuleClientToInstance(Fixer):
                     import openai
 
                     openai.base_url = "https://api.cerebras.ai/v1/"
-                    openai.api_key = os.environ.get("CEREBRAS_API_KEY")
+                    openai.api_key = os.environ["CEREBRAS_API_KEY"]
+                    openai.default_headers = {
+                        "OpenAI-Organization": openai.Omit(),
+                        "OpenAI-Project": openai.Omit(),
+                    }
 
                     client = "a local name"
 
@@ -196,8 +200,9 @@ class ModuleClientToInstance(Fixer):
 
                     import openai as oa
 
-                    oa.api_key = os.environ.get("CEREBRAS_API_KEY")
+                    oa.api_key = os.environ["CEREBRAS_API_KEY"]
                     oa.base_url = "https://api.cerebras.ai/v1/"
+                    oa.default_headers = {"OpenAI-Organization": oa.Omit(), "OpenAI-Project": oa.Omit()}
                     reply = oa.chat.completions.create(model="gpt-oss-120b", messages=[])
                     """,
                 "cerebras": """
@@ -205,7 +210,7 @@ class ModuleClientToInstance(Fixer):
 
                     from cerebras.cloud.sdk import Cerebras
 
-                    client = Cerebras(api_key=os.environ.get("CEREBRAS_API_KEY"))
+                    client = Cerebras(api_key=os.environ["CEREBRAS_API_KEY"])
                     reply = client.chat.completions.create(model="gpt-oss-120b", messages=[])
                     """,
             },
@@ -227,7 +232,11 @@ class ModuleClientToInstance(Fixer):
                     import openai
 
                     openai.base_url = "https://api.cerebras.ai/v1/"
-                    openai.api_key = os.environ.get("CEREBRAS_API_KEY")
+                    openai.api_key = os.environ["CEREBRAS_API_KEY"]
+                    openai.default_headers = {
+                        "OpenAI-Organization": openai.Omit(),
+                        "OpenAI-Project": openai.Omit(),
+                    }
 
                     openai.organization = "org-123"
                     openai.project = "proj_456"
@@ -273,6 +282,10 @@ class ModuleClientToInstance(Fixer):
 
                     openai.api_key = config.load()["key"]
                     openai.base_url = "https://api.cerebras.ai/v1/"
+                    openai.default_headers = {
+                        "OpenAI-Organization": openai.Omit(),
+                        "OpenAI-Project": openai.Omit(),
+                    }
                     reply = openai.chat.completions.create(model="gpt-oss-120b", messages=[])
                     """,
                 "cerebras": """

@@ -237,14 +237,15 @@ class ReadinessChecks(Fixer):
                     import os
                     from unittest import mock
 
-                    from openai import OpenAI
+                    from openai import Omit, OpenAI
 
 
                     def test_ask():
                         with mock.patch("openai.OpenAI") as fake:
                             OpenAI(
                                 base_url="https://api.cerebras.ai/v1",
-                                api_key=os.environ.get("CEREBRAS_API_KEY"),
+                                api_key=os.environ["CEREBRAS_API_KEY"],
+                                default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
                             ).chat.completions.create(model="gpt-oss-120b", messages=[])
                             assert fake.called
                     """,
@@ -277,11 +278,12 @@ class ReadinessChecks(Fixer):
                 "openai": """
                     import os
 
-                    from openai import OpenAI
+                    from openai import Omit, OpenAI
 
                     default = OpenAI(
                         base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                        api_key=os.environ["CEREBRAS_API_KEY"],
+                        default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
                     )
 
 

@@ -282,11 +282,12 @@ class SwitchSdk(Fixer):
                     import os
 
                     import openai
-                    from openai import OpenAI
+                    from openai import Omit, OpenAI
 
                     client: OpenAI = OpenAI(
                         base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                        api_key=os.environ["CEREBRAS_API_KEY"],
+                        default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
                     )
 
 
@@ -331,11 +332,12 @@ class SwitchSdk(Fixer):
                 "openai": """
                     import os
 
-                    from openai import LengthFinishReasonError, OpenAI
+                    from openai import LengthFinishReasonError, Omit, OpenAI
 
                     client = OpenAI(
                         base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                        api_key=os.environ["CEREBRAS_API_KEY"],
+                        default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
                     )
                     try:
                         reply = client.chat.completions.create(model="gpt-oss-120b", messages=[])
@@ -406,7 +408,7 @@ class SwitchSdk(Fixer):
                 "openai": """
                     import os
 
-                    from openai import OpenAI
+                    from openai import Omit, OpenAI
 
                     __all__ = ["OpenAI", "make_client"]
 
@@ -414,7 +416,8 @@ class SwitchSdk(Fixer):
                     def make_client():
                         return OpenAI(
                             base_url="https://api.cerebras.ai/v1",
-                            api_key=os.environ.get("CEREBRAS_API_KEY"),
+                            api_key=os.environ["CEREBRAS_API_KEY"],
+                            default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
                         )
                     """,
                 "cerebras": """
@@ -447,7 +450,7 @@ class SwitchSdk(Fixer):
                 "openai": """
                     import os
 
-                    from openai import AsyncOpenAI, OpenAI
+                    from openai import AsyncOpenAI, Omit, OpenAI
 
 
                     def build(cls, **kwargs):
@@ -457,7 +460,8 @@ class SwitchSdk(Fixer):
                     deepseek = build(OpenAI, base_url="https://api.deepseek.com")
                     main = OpenAI(
                         base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                        api_key=os.environ["CEREBRAS_API_KEY"],
+                        default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
                     )
                     """,
                 "cerebras": """
@@ -496,12 +500,13 @@ class SwitchSdk(Fixer):
                 "openai": """
                     import os
 
-                    from openai import OpenAI, RateLimitError
+                    from openai import Omit, OpenAI, RateLimitError
 
                     local = OpenAI(base_url=os.environ["LLM_URL"])
                     main = OpenAI(
                         base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                        api_key=os.environ["CEREBRAS_API_KEY"],
+                        default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
                     )
 
 
@@ -549,12 +554,13 @@ class SwitchSdk(Fixer):
                 "openai": """
                     import os
 
-                    from openai import OpenAI, RateLimitError
+                    from openai import Omit, OpenAI, RateLimitError
                     from openai._exceptions import RateLimitError  # noqa: F811
 
                     client = OpenAI(
                         base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                        api_key=os.environ["CEREBRAS_API_KEY"],
+                        default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
                     )
 
 
