@@ -8,7 +8,9 @@ except what the rewrite itself changed (a constructor's literal becomes an envir
 from __future__ import annotations
 
 import json
+import random
 import re
+import string
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +20,18 @@ import pytest
 from helpers import invoke
 from test_formats import apply_sarif_fix, assert_valid_sarif
 
-from codemods.secrets import KEY_PATTERN, find_secrets, mask, redact
+from codemods.secrets import (
+    ALNUM,
+    DISTINCT_SHAPES,
+    HEX,
+    KEY_SHAPES,
+    TOKEN,
+    WORD,
+    find_secrets,
+    is_key_shaped,
+    mask,
+    redact,
+)
 
 # Fake keys, shaped like real ones (an OpenAI project key, a legacy one, a Cerebras one).
 CTOR_KEY = "sk-proj-CtorKey0aB1cD2eF3gH4iJ5kL6mN7oP8qR9sT0uV1wX2yZ3_Ab-Cd"
@@ -145,6 +158,123 @@ def test_key_shaped_tokens_are_masked_anywhere(token: str) -> None:
         assert mask(token) in masked
 
 
+_ALNUM = string.ascii_letters + string.digits
+_TOKEN = _ALNUM + "_-"
+_HEX = "0123456789abcdef"
+# Each provider's keys as it issues them, written here independently of ``KEY_SHAPES``: a
+# literal part, or (alphabet, length) for random characters.
+REAL_KEYS: dict[str, tuple[str | tuple[str, int], ...]] = {
+    "OpenAI": ("sk-proj-", (_TOKEN, 74), "T3BlbkFJ", (_TOKEN, 74)),
+    "Anthropic": ("sk-ant-api03-", (_TOKEN, 93), "AA"),
+    "OpenRouter": ("sk-or-v1-", (_HEX, 64)),
+    "DeepSeek": ("sk-", (_HEX, 32)),
+    "Cerebras": ("csk-", (string.ascii_lowercase + string.digits, 48)),
+    "Groq": ("gsk_", (_ALNUM, 52)),
+    "xAI": ("xai-", (_ALNUM, 80)),
+    "Hugging Face": ("hf_", (string.ascii_letters, 34)),
+    "Google (Gemini)": ("AIzaSy", (_TOKEN, 33)),
+    "Perplexity": ("pplx-", (_ALNUM, 48)),
+    "Replicate": ("r8_", (_ALNUM, 37)),
+    "Fireworks": ("fw_", (_ALNUM, 24)),
+    "Together": ("tgp_v1_", (_TOKEN, 43)),
+    "NVIDIA": ("nvapi-", (_TOKEN, 64)),
+    "LangSmith": ("lsv2_pt_", (_HEX, 32), "_", (_HEX, 10)),
+    "GitHub Models (classic token)": ("ghp_", (_ALNUM, 36)),
+    "GitHub Models (fine-grained token)": ("github_pat_", (_ALNUM, 22), "_", (_ALNUM, 59)),
+}
+
+
+def fake_key(provider: str, seed: str = "") -> str:
+    """A fake key of ``provider``'s real shape, the same for the same seed."""
+    rng = random.Random(f"{provider}/{seed}")
+    return "".join(
+        part if isinstance(part, str) else "".join(rng.choices(part[0], k=part[1]))
+        for part in REAL_KEYS[provider]
+    )
+
+
+def test_every_shape_has_a_real_key_to_test() -> None:
+    assert set(REAL_KEYS) == {shape.provider for shape in KEY_SHAPES}
+
+
+def test_the_table_is_consistent() -> None:
+    """Prefixes start with a letter and hold key characters only; every body character is a
+    key character (TOKEN bounds a key); the pattern keeps one alternative per distinct shape,
+    and the shapes it leaves out are covered (the Anthropic, OpenRouter and DeepSeek keys are
+    ``sk-`` keys)."""
+    printable = [chr(c) for c in range(32, 127)]
+    for shape in KEY_SHAPES:
+        assert re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", shape.prefix), shape
+        assert {c for c in printable if re.fullmatch(shape.body, c)} <= set(_TOKEN), shape
+    assert TOKEN == "[A-Za-z0-9_-]"
+    left_out = {shape.provider for shape in KEY_SHAPES} - {s.provider for s in DISTINCT_SHAPES}
+    assert left_out == {"Anthropic", "OpenRouter", "DeepSeek"}
+    prefixes = [shape.prefix for shape in DISTINCT_SHAPES]
+    assert not [(a, b) for a in prefixes for b in prefixes if a != b and b.startswith(a)]
+
+
+_ALPHABETS = {TOKEN: "A-Z a-z 0-9 _ -", WORD: "A-Z a-z 0-9 _", ALNUM: "A-Z a-z 0-9", HEX: "0-9 a-f"}
+
+
+def test_the_readme_lists_the_shapes() -> None:
+    """The README's table of key shapes is ``KEY_SHAPES``, row for row: one row a pattern
+    alternative, naming the providers whose keys it covers."""
+    rows = []
+    for shape in DISTINCT_SHAPES:
+        covered = [
+            s for s in KEY_SHAPES if s not in DISTINCT_SHAPES and s.prefix.startswith(shape.prefix)
+        ]
+        names = [shape.provider] + [
+            s.provider if s.prefix == shape.prefix else f"{s.provider} (`{s.prefix}`)"
+            for s in covered
+        ]
+        length = f"{'exactly ' if shape.fixed else ''}{shape.min_body}"
+        rows.append(
+            f"| {', '.join(names)} | `{shape.prefix}` | {length} of `{_ALPHABETS[shape.body]}` |"
+        )
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("**Keys are never printed.**", 1)[1].split("- a string literal", 1)[0]
+    table = [line.strip() for line in section.splitlines() if line.strip().startswith("| ")]
+    assert table[1:] == rows
+
+
+@pytest.mark.parametrize("provider", list(REAL_KEYS))
+def test_every_providers_key_is_masked_wherever_it_stands(provider: str) -> None:
+    key = fake_key(provider)
+    assert is_key_shaped(key)
+    contexts = [
+        key,
+        f"{key} and more",
+        f"Authorization: Bearer {key}\n",
+        f"api_token = '{key}'",
+        f'{{"token": "{key}"}}',
+        f'"source": ["headers = {{\\"Authorization\\": \\"Bearer {key}\\"}}\\n"]',  # JSON
+        f"x={key}.",
+        f"#{key}\r\n",
+        f"-{key}\n",  # a removed line of a diff
+        f"https://example.invalid/v1?key={key}&alt=json",
+        f"(…{key})",
+        f"{key},{fake_key(provider, 'second')}",
+    ]
+    for text in contexts:
+        masked = redact(text)
+        assert key not in masked and key[:8] not in masked and key[-8:] not in masked, text
+        assert mask(key) in masked, text
+    assert redact(f"{key} {key}") == f"{mask(key)} {mask(key)}"
+
+
+@pytest.mark.parametrize("shape", DISTINCT_SHAPES, ids=lambda s: s.prefix)
+def test_minimum_lengths(shape) -> None:
+    """At its minimum a body is a key; one character less is not (nor, for a fixed length,
+    one more)."""
+    assert is_key_shaped(shape.prefix + "a" * shape.min_body)
+    assert redact(f"= {shape.prefix}{'a' * shape.min_body}") == f"= {shape.prefix[:3]}…****"
+    for length in [shape.min_body - 1] + ([shape.min_body + 1] if shape.fixed else []):
+        text = shape.prefix + "a" * length
+        assert not is_key_shaped(text)
+        assert redact(f"= {text}") == f"= {text}"
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -155,11 +285,41 @@ def test_key_shaped_tokens_are_masked_anywhere(token: str) -> None:
         "mask-" + "b" * 30,
         "xsk-" + "c" * 30,
         "sk_" + "d" * 30,
+        "sk-ant-",
+        "csk-test",
+        # Names and words that start like other providers' keys.
+        "hf_hub_download",
+        "hf_token",
+        "hf_hub_download_with_retries_and_a_local_cache_directory",
+        "hf_" + "model_name_or_path_" * 3,
+        "my_hf_" + "a" * 34,  # a key does not start inside a name
+        "gsk_test",
+        "gsk_your_groq_api_key_goes_here",
+        "gsk_YourGroqApiKeyGoesHere",
+        "xai-grok",
+        "xai-grok-3-mini-fast-beta",
+        "xai-grok-4-fast-reasoning-latest-2025-09-01",
+        "AIzaSomething",
+        "AIzaSyThisIsNotAKeyButAnIdentifierLongerThanOne",  # longer than Google's 35
+        "AIza" + "b" * 34,
+        "pplx-70b-online",
+        "pplx-llama-3-sonar-large-32k-online",
+        "r8_config",
+        "r8_" + "e" * 29,
+        "fw_accounts_fireworks_models_llama_v3_70b",
+        "fw_" + "f" * 19,
+        "tgp_v1_example",
+        "nvapi-key-goes-here",
+        "lsv2_pt_short",
+        "ghp_xxxxxxxx",
+        "github_pat_placeholder",
+        "github_pat_" + "g" * 59,
     ],
 )
-def test_words_and_short_tokens_are_not_keys(text: str) -> None:
-    assert KEY_PATTERN.search(text) is None
-    assert redact(text, ()) == text
+def test_words_names_and_short_tokens_are_not_keys(text: str) -> None:
+    assert not is_key_shaped(text)
+    for shown in (text, f"x = {text}\n", f'"{text}"', f"-{text}"):
+        assert redact(shown, ()) == shown
 
 
 def test_api_key_literals_are_secrets_whatever_their_shape() -> None:
