@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from ipaddress import ip_address
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
+from urllib.parse import urlsplit, urlunsplit
 
 from codemods.facts import models, sdk
 from codemods.options import TARGETS, Options
@@ -164,8 +167,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "base_url",
         str,
-        f"Cerebras API base URL.  [default: {sdk.CEREBRAS_BASE_URL}]",
+        f"Cerebras API base URL; with --target openai it ends in /v1.  "
+        f"[default: {sdk.CEREBRAS_BASE_URL}]",
         metavar="URL",
+    ),
+    Setting(
+        "allow_any_base_url",
+        bool,
+        "Take --base-url as given: any path, and plain http to another machine (a test "
+        "server or a proxy you trust).",
     ),
     Setting(
         "model_map",
@@ -257,6 +267,88 @@ def _openai_version(
     return version, source
 
 
+# The path an openai client's base URL ends in: the client joins request paths
+# (``chat/completions``) to it, whereas the Cerebras SDK's request paths start with it.
+_API_PATH = urlsplit(sdk.CEREBRAS_BASE_URL).path
+_LOOPBACK_NAMES = frozenset({"localhost"})
+
+
+def _is_loopback(host: str) -> bool:
+    """This machine: ``localhost``, 127.0.0.0/8 or ::1 (an IPv4-mapped 127.x too)."""
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        address = ip_address(host)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or (mapped is not None and mapped.is_loopback)
+
+
+def _check_base_url(
+    url: str, *, target: str, allow_any: bool, source: str, force: str, key_env: str
+) -> None:
+    """Refuse a base URL the migrated code could not use safely: it is written into the code
+    and the key is sent to it. ``source`` names where it came from (``--base-url``), ``force``
+    how to take it anyway. ``allow_any`` lifts only the last two checks (plain http to
+    another machine, the openai target's ``/v1``): the others find a URL no client can use,
+    or one that would write a secret into the code."""
+
+    def fail(shown: str, problem: str, fix: str) -> NoReturn:
+        raise ConfigError(f"{source} {shown} {problem}; {fix}")
+
+    if not url:
+        fail("''", "is empty", f"use {sdk.CEREBRAS_BASE_URL}")
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        fail(repr(url), "contains whitespace or a control character", "remove it")
+    rest = url.split("://", 1)[1] if "://" in url else url
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if "@" in authority:
+        # Checked on the raw text, before anything else prints the URL: never show them.
+        host = authority.rpartition("@")[2]
+        fail(
+            url.replace(authority, "****@" + host, 1),
+            "has credentials in it: they would be written into the code",
+            f"drop them (the key is read from {key_env}): {url.replace(authority, host, 1)}",
+        )
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        fail(url, "is not an http(s) URL", f"use https://{rest}")
+    if not parts.hostname:
+        fail(url, "has no host", f"write one, as in {sdk.CEREBRAS_BASE_URL}")
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when it is read
+    except ValueError:
+        fail(url, "has a port that is not a number from 0 to 65535", "fix the port")
+    if parts.query or parts.fragment:
+        bare = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        # Shown without them: a query may carry a token.
+        fail(
+            bare + ("?…" if parts.query else "#…"),
+            "has a query or a fragment: the client would join its request paths after it",
+            f"use {bare}",
+        )
+    if allow_any:
+        return
+    if parts.scheme.lower() == "http" and not _is_loopback(parts.hostname):
+        fail(
+            url,
+            "is plain http to another machine: the key would cross the network in clear text",
+            f"use https://{rest} (or {force} for a test server or a proxy you trust)",
+        )
+    path = parts.path.rstrip("/")
+    if target == "openai" and not path.endswith(_API_PATH):
+        cut = (path + "/").find(_API_PATH + "/")
+        fixed = path + _API_PATH if cut < 0 else path[: cut + len(_API_PATH)]
+        fail(
+            url,
+            f"{'has no' if cut < 0 else 'does not end in'} {_API_PATH}: the openai client joins "
+            f"request paths to it, so requests would go to {path}/chat/completions",
+            f"use {urlunsplit((parts.scheme, parts.netloc, fixed, '', ''))} "
+            f"(or {force} if your server serves them there)",
+        )
+
+
 def build_settings(
     flags: Mapping[str, Any],
     config_path: Path | None,
@@ -298,10 +390,22 @@ def build_settings(
     openai_version, openai_version_source = _openai_version(
         flags, values, config_path, target, start
     )
+    api_key_env = pick("api_key_env", Options.api_key_env)
+    base_url = pick("base_url", Options.base_url)
+    if flags.get("base_url") is not None or "base_url" in values:
+        from_flag = flags.get("base_url") is not None
+        _check_base_url(
+            base_url,
+            target=target,
+            allow_any=bool(pick("allow_any_base_url", False)),
+            source="--base-url" if from_flag else f"{where}: base-url",
+            force="--allow-any-base-url" if from_flag else "allow-any-base-url = true",
+            key_env=api_key_env,
+        )
     options = Options(
         target=target,
-        api_key_env=pick("api_key_env", Options.api_key_env),
-        base_url=pick("base_url", Options.base_url),
+        api_key_env=api_key_env,
+        base_url=base_url,
         model_map=model_map,
         keep_models=bool(pick("keep_models", False)),
         drop_unsupported=bool(pick("drop_unsupported", False)),
