@@ -27,6 +27,12 @@ KEY_PATTERN = re.compile(
     f"(?<!{_KEY_CHAR})(?:{'|'.join(map(re.escape, KEY_PREFIXES))}){_KEY_CHAR}{{{KEY_MIN_BODY},}}"
 )
 
+
+def is_key_shaped(text: str) -> bool:
+    """Whether ``text`` as a whole is a key of a known shape (``KEY_PATTERN``)."""
+    return KEY_PATTERN.fullmatch(text) is not None
+
+
 # The literal after ``api_key=``, ``.api_key =`` or ``"api_key":``; quotes may be escaped
 # (``\"``) as in a notebook's JSON. f-strings are not literals and are left alone.
 API_KEY_LITERAL = re.compile(
