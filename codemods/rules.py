@@ -133,17 +133,24 @@ CM101 = _rule(
     "hard-coded-api-key",
     FIXED,
     Fix.UNSAFE,
-    "a key literal was replaced by an environment lookup; revoke the old key",
+    "a key literal was replaced by an environment lookup, or removed from code that sets "
+    "the environment; revoke the old key",
     """A key written into the code is a leaked key: it is in the repository's history for
     good. The migrated code reads the Cerebras key from the environment instead (the
     variable of --api-key-env), so set it before running the program, and revoke the old
-    key where it was issued. A key given as the default of an environment lookup
-    (os.getenv("OPENAI_API_KEY", "sk-...")) is a hard-coded key too, and the one sent
-    whenever the variable is unset: the default is removed. The key is masked in everything
-    the tool prints.""",
+    key where it was issued. A key the code puts into the environment itself, of any
+    provider (os.environ["GROQ_API_KEY"] = ..., os.environ.setdefault, os.putenv, an
+    os.environ.update entry, a notebook's %env line) is removed with its statement, and a
+    key given as the default of a lookup (os.getenv("X", ...)) is removed from it: set the
+    variable in the environment. The key is masked in everything the tool prints.""",
     {
         DEFAULT: "hard-coded API key ({masked}) replaced by ${env}; revoke it and set the variable",
-        "default": "hard-coded API key ({masked}) removed as the default of ${env}; revoke it",
+        "env-set": "hard-coded key ({masked}) for {variable} removed; set it in the environment "
+        "and revoke the key",
+        "env-default": "hard-coded key ({masked}) removed as the default of {variable}; set it "
+        "in the environment and revoke the key",
+        "env-line": "hard-coded key ({masked}) for {variable} removed with its `{magic}` line; "
+        "set it in the environment and revoke the key",
     },
 )
 CM102 = _rule(

@@ -151,3 +151,69 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     if text.startswith(_PREFIXES) and (head := _KEY.match(text)):
         text = mask(head[0]) + text[head.end() :]
     return _KEY_IN_TEXT.sub(lambda m: m["before"] + mask(m["key"]), text)
+
+
+# Keys given to environment variables ---------------------------------------------------
+# ``os.environ["X"] = "…"``, ``os.getenv("X", "…")``, ``%env X=…``: a key-shaped value is a
+# key whatever the variable; any other value is one when the variable's name says it holds a
+# credential: its last ``_``-separated word is one of these (``OPENAI_API_KEY``, ``GROQ_KEY``,
+# ``OPENAI_APIKEY``, ``HF_TOKEN``, ``CLIENT_SECRET``). Not ``PASSWORD`` (a database's, not an
+# API's: dev setups write them in the open), nor ``CREDENTIALS`` (usually a file's path), nor
+# ``_KEY_ID`` (an identifier: its secret half ends in ``_KEY``).
+CREDENTIAL_WORDS = frozenset({"KEY", "APIKEY", "TOKEN", "SECRET"})
+# Values that stand for a key without being one, by their words (split at anything but
+# letters and digits, compared case-insensitively): ``your-api-key``, ``dummy_token``,
+# ``test-key``, ``not-needed``, ``changeme``; a word of one repeated character (``xxxxxxxx``)
+# too. A key is one random word: it holds none of these but by a chance too small to count.
+PLACEHOLDER_WORDS = frozenset(
+    {
+        "your",
+        "dummy",
+        "fake",
+        "test",
+        "testing",
+        "example",
+        "sample",
+        "placeholder",
+        "changeme",
+        "replace",
+        "insert",
+        "needed",
+        "redacted",
+        "empty",
+        "none",
+        "null",
+        "todo",
+    }
+)
+# Templates, elisions and references (``<your key>``, ``sk-...``, ``${KEY}``, ``{key}``,
+# ``****``), and text with blanks, are not keys either.
+PLACEHOLDER_MARKS = ("<", ">", "...", "…", "{", "}", "$", "*", " ", "\t")
+_NOT_WORD = re.compile("[^a-z0-9]+")
+
+
+def is_credential_name(variable: str) -> bool:
+    """Whether the name of an environment variable says it holds a credential."""
+    return variable.upper().rpartition("_")[2] in CREDENTIAL_WORDS
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether ``value`` stands for a key rather than being one (``"your-api-key"``)."""
+    if any(mark in value for mark in PLACEHOLDER_MARKS):
+        return True
+    words = _NOT_WORD.split(value.lower())
+    return any(w in PLACEHOLDER_WORDS or (len(w) >= 3 and len(set(w)) == 1) for w in words)
+
+
+def is_env_key(variable: str | None, value: str) -> bool:
+    """Whether ``value``, given to the environment variable ``variable`` (None: a name not
+    known from the source), is a hard-coded key: key-shaped, or ``MIN_HUNTED`` characters or
+    more for a credential's name and no placeholder."""
+    if is_key_shaped(value):
+        return True
+    return (
+        variable is not None
+        and is_credential_name(variable)
+        and len(value) >= MIN_HUNTED
+        and not is_placeholder(value)
+    )

@@ -97,6 +97,8 @@ class Program:
     expected: tuple[Sent, ...] | None = None
     expected_stdout: str | None = None
     hard_coded_key: str | None = None
+    # Other keys written into the program: gone from the migrated code, never sent.
+    other_keys: tuple[str, ...] = ()
     # Known tool bugs: (target, what goes wrong). Those cases are xfail(strict=False), so
     # they report XPASS, without failing, once the bug is fixed: then delete the entry.
     xfail: tuple[tuple[str, str], ...] = ()
@@ -104,6 +106,11 @@ class Program:
     @property
     def path(self) -> Path:
         return PROGRAMS_DIR / f"{self.name}.py"
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every key written into the program."""
+        return (self.hard_coded_key, *self.other_keys) if self.hard_coded_key else self.other_keys
 
     @property
     def broken_before(self) -> bool:
@@ -137,6 +144,11 @@ PROGRAMS = (
     Program("options_raw"),
     Program("async_raw"),
     Program("hardcoded_key", hard_coded_key="sk-proj-FAKEFAKEFAKE0123456789abcdef"),
+    Program(
+        "env_key",
+        hard_coded_key="sk-proj-FAKEenvKEY0123456789abcdefgh",
+        other_keys=("csk-FAKEenvKEY0123456789abcdefgh", "gsk_FAKEgroq0123456789abcdefgh"),
+    ),
     Program(
         "cerebras_keyword",
         expected=(
@@ -568,9 +580,18 @@ def check_steps(outcome: Outcome, program: Program) -> None:
         # 1: rewritten; 2: a copy migrated in the same run failed (its own test says which).
         assert step.returncode in (1, 2), f"{what} exited {step.returncode}:\n{step.output}"
         assert step.source != step.before, f"{what} changed nothing:\n{step.output}"
-        if program.hard_coded_key:
-            assert program.hard_coded_key not in step.output, "the key was printed"
-            assert program.hard_coded_key not in step.source, "the key is still in the code"
+        for key in program.keys:
+            assert key not in step.output, "the key was printed"
+            assert key not in step.source, "the key is still in the code"
+
+
+def check_no_key_sent(run: Run | None, program: Program) -> None:
+    """No request of the migrated run carries a key written into the program, anywhere."""
+    assert run is not None
+    for request in run.requests:
+        sent = json.dumps([request.path, request.headers, request.body])
+        for key in program.keys:
+            assert key not in sent, f"a hard-coded key was sent: {request.method} {request.path}"
 
 
 def check_run(run: Run | None, expected: list[Sent], expected_stdout: str, source: str) -> None:
@@ -636,6 +657,7 @@ def test_migrated_program(lab: Lab, program: Program, target: str) -> None:
         pytest.skip(outcome.unconverted)
     check_steps(outcome, program)
     check_run(outcome.run, expected, expected_stdout, outcome.source)
+    check_no_key_sent(outcome.run, program)
 
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.name)
@@ -648,6 +670,28 @@ def test_round_trip(lab: Lab, program: Program) -> None:
         pytest.skip(outcome.unconverted)
     check_steps(outcome, program)
     check_run(outcome.run, expected, expected_stdout, outcome.source)
+    check_no_key_sent(outcome.run, program)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_keys_written_into_a_program_are_not_sent_without_the_cerebras_key(
+    lab: Lab, target: str, tmp_path: Path
+) -> None:
+    """Fail closed: the migrated ``env_key`` program, run with no key in its environment at
+    all, sends none of the keys written into it (left in, the OpenAI one would reach
+    Cerebras through the openai client's ``OPENAI_API_KEY`` fallback, the Cerebras one
+    through the SDK's own lookup). It fails for want of a key instead."""
+    require_targets(target)
+    program = next(p for p in PROGRAMS if p.name == "env_key")
+    outcome = lab.migrated(program, target)
+    check_steps(outcome, program)
+    path = tmp_path / program.path.name
+    with LoopbackServer() as server:
+        # The copy was migrated for the lab's server, which is gone: point it at this one.
+        path.write_text(re.sub(r"http://127\.0\.0\.1:\d+", server.url, outcome.source), "utf-8")
+        run = run_program(path, server, _env())
+    assert run.returncode != 0, run.describe()
+    check_no_key_sent(run, program)
 
 
 # --- on an old openai ---------------------------------------------------------------------
@@ -705,6 +749,7 @@ def test_migrated_program_on_old_openai(lab: Lab, program: Program) -> None:
         pytest.skip(outcome.unconverted)
     check_steps(outcome, program)
     check_run(outcome.run, expected, expected_stdout, outcome.source)
+    check_no_key_sent(outcome.run, program)
 
 
 def test_newer_keywords_move_only_for_an_openai_that_lacks_them(lab: Lab) -> None:

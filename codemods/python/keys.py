@@ -166,7 +166,7 @@ def rewrite_key(
             # ``os.getenv("OPENAI_API_KEY", "sk-…")``: a key all the same, and the one sent
             # whenever the variable is unset.
             ctx.secrets.append(literal)
-            ctx.report(node, rules.CM101, "default", masked=mask(literal), env=name)
+            ctx.report(node, rules.CM101, "env-default", masked=mask(literal), variable=name)
         if name != ctx.options.api_key_env:
             ctx.report(node, rules.CM107, "env", env=name)
         if ctx.options.target == "openai":

@@ -18,13 +18,16 @@ checked against the fixers' hooks by tests/test_architecture.py):
   ``ModuleClientToInstance`` a module-level call's receiver; ``MapModelIds`` maps
   ``model=`` before ``NestRejectedKeywords`` or ``UnnestExtraBody`` move keywords around
   it (they look the keyword up again in the call as it is then); ``AwaitAsyncRawParse``
-  comes last, as it wraps a call in ``await`` and so ends the chain.
-- ``Assign``: ``ModuleClient`` rewrites ``openai.api_key = ...``; ``MapModelIds`` maps a
-  constant's model id; they never touch the same assignment.
+  comes last, as it wraps a call in ``await`` and so ends the chain. ``EnvKeyLiterals``
+  only touches ``os`` calls, which no other fixer does.
+- ``Assign``: ``ModuleClient`` rewrites ``openai.api_key = ...``; ``EnvKeyLiterals`` marks
+  ``os.environ[...] = <key>`` for removal; ``MapModelIds`` maps a constant's model id; they
+  never touch the same assignment.
 - ``SimpleStatementLine``: ``SwitchSdk`` rewrites or removes import statements first;
   ``ModuleClient`` and ``ModuleClientToInstance`` then add the module client's settings
   after the import block (a removed line takes the chain with it, so they anchor on lines
-  ``SwitchSdk`` keeps).
+  ``SwitchSdk`` keeps); ``EnvKeyLiterals`` last removes the statements that put a key into
+  the environment (never an import, so never an anchor).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from codemods.python.context import nothing_hidden
 from codemods.python.fixers.await_async_raw_parse import AwaitAsyncRawParse
 from codemods.python.fixers.base import Example, Fixer
 from codemods.python.fixers.client_constructors import ClientConstructors
+from codemods.python.fixers.env_key_literals import EnvKeyLiterals
 from codemods.python.fixers.map_model_ids import MapModelIds
 from codemods.python.fixers.module_client import ModuleClient
 from codemods.python.fixers.module_client_to_instance import ModuleClientToInstance
@@ -58,6 +62,7 @@ FIXERS: tuple[type[Fixer], ...] = (
     ClientConstructors,
     ModuleClient,
     ModuleClientToInstance,
+    EnvKeyLiterals,
     MapModelIds,
     NestRejectedKeywords,
     UnnestExtraBody,
@@ -66,18 +71,19 @@ FIXERS: tuple[type[Fixer], ...] = (
 
 # The node kinds that more than one fixer leaves, with the fixers' order there (see above).
 SHARED_NODES: dict[str, tuple[type[Fixer], ...]] = {
-    "Assign": (ReadinessChecks, ModuleClient, MapModelIds),
+    "Assign": (ReadinessChecks, ModuleClient, EnvKeyLiterals, MapModelIds),
     "Call": (
         ReadinessChecks,
         SwitchSdk,
         ClientConstructors,
         ModuleClientToInstance,
+        EnvKeyLiterals,
         MapModelIds,
         NestRejectedKeywords,
         UnnestExtraBody,
         AwaitAsyncRawParse,
     ),
-    "SimpleStatementLine": (SwitchSdk, ModuleClient, ModuleClientToInstance),
+    "SimpleStatementLine": (SwitchSdk, ModuleClient, ModuleClientToInstance, EnvKeyLiterals),
 }
 
 

@@ -92,8 +92,11 @@ class _Traversal(cst.CSTTransformer):
         self.changed_calls: list[set[int]] = []
         self.indents: list[str] = []
         self.changed = False
-        # Blank lines and comments of a removed statement, for the next one at that depth.
+        # Blank lines and comments of a removed statement, for the next one at that depth,
+        # which claims them when it is visited: by the time a compound statement is left,
+        # its own blocks have been left (and they end what is carried).
         self.carried: tuple[int, Sequence[cst.EmptyLine]] | None = None
+        self.claimed: dict[int, Sequence[cst.EmptyLine]] = {}
         # Whether a module-level statement was kept yet, and whether the first was removed.
         self.kept_top = False
         self.removed_first = False
@@ -144,6 +147,9 @@ class _Traversal(cst.CSTTransformer):
             self.ctx.scopes.append(self.ctx.resolver.scopes[node])
         if kind & _STATEMENT:
             self.ctx.statements.append(node)
+            if self.carried is not None and self.carried[0] == len(self.indents):
+                self.claimed[id(node)] = self.carried[1]
+                self.carried = None
         return True
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
@@ -193,19 +199,18 @@ class _Traversal(cst.CSTTransformer):
 
     def _carry_leading_lines(self, original: cst.BaseStatement, updated: Any) -> Any:
         depth = len(self.indents)
+        claimed = self.claimed.pop(id(original), None)
         if isinstance(updated, cst.RemovalSentinel):
-            if self.carried is None and original.leading_lines:
-                self.carried = (depth, original.leading_lines)
+            lines = claimed or original.leading_lines
+            if lines:
+                self.carried = (depth, lines)
             if depth == 0 and not self.kept_top:
                 self.removed_first = True  # the next one becomes the module's first
             return updated
         if depth == 0:
             self.kept_top = True
-        if self.carried is not None and self.carried[0] == depth:
-            lines = self.carried[1]
-            self.carried = None
-            if isinstance(updated, cst.BaseStatement) and not updated.leading_lines:
-                return updated.with_changes(leading_lines=lines)
+        if claimed and isinstance(updated, cst.BaseStatement) and not updated.leading_lines:
+            return updated.with_changes(leading_lines=claimed)
         if depth == 0 and self.removed_first:
             self.removed_first = False
             if isinstance(updated, cst.BaseStatement):

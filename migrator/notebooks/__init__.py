@@ -13,7 +13,9 @@ diagnostics and suppressions.
   of a line magic (``%pip``), a shell escape (``!cmd``), ``var = !cmd`` / ``var = %magic``,
   help (``obj?``, ``??obj``) or autocall (``/f x``) becomes a placeholder line with the same
   ending: a comment at the top level, a name statement in an indented block. Top-level
-  ``await`` is Python to libcst and needs nothing.
+  ``await`` is Python to libcst and needs nothing. The lines among them that set a
+  hard-coded key (``%env OPENAI_API_KEY=sk-…``) are left out instead, each reported (CM101),
+  in a notebook that imports an SDK.
 - A cell that still does not parse on its own is reported (CM901, with its cell number) and
   left out; the others are migrated.
 - The first cell that imports ``openai`` or ``cerebras`` goes first in the module (the cells
@@ -43,14 +45,15 @@ from typing import Any
 
 from codemods import rules
 from codemods.options import Options
-from codemods.python.source import migrate_source
+from codemods.python.source import may_import_sdk, migrate_source
 from codemods.python.syntax import cell_syntax_error
 from codemods.rules import Diagnostic
+from codemods.secrets import mask
 from migrator import files
 from migrator.results import CellChange, CellDiagnostic, FileResult, Status
 
 from .cells import Cell, Module, join, locate, module_order, split, tag_for
-from .ipython import mask_cell, unmask
+from .ipython import KeyLine, mask_cell, unmask
 from .jsontext import cell_source, escapes_non_ascii, new_source_json, source_spans, splice
 from .lines import NEWLINE
 from .positions import Positions
@@ -176,40 +179,63 @@ def _migrate(path: Path, text: str, data: dict[str, Any], options: Options) -> F
             return _finish(path, text, text, diagnostics, changed=False)
 
     diagnostics.extend(_map(notebook, module, d) for d in result.diagnostics)
+    keys = _key_lines(notebook, module, diagnostics)
+    secrets = [*result.secrets, *(key.key for key in keys)]
     new_text = text
-    if result.code != module.code:
+    if result.code != module.code or keys:
         segments = split(result.code, module, tag)
         if segments is None:
             what = "a cell boundary did not survive the rewrite"
-            return _internal(path, diagnostics, what, result.secrets)
+            return _internal(path, diagnostics, what, secrets)
         changes: dict[int, str] = {}
         shown: list[CellChange] = []
         for cell, segment in zip(module.cells, segments, strict=True):
             if cell.added and segment.endswith(cell.added):
                 segment = segment[: -len(cell.added)]
-            new = unmask(segment, cell.masked, tag)
+            new = unmask(segment, cell.masked, tag, drop=bool(keys))
             if new is None:
                 what = f"IPython syntax in cell {cell.index + 1} was lost"
-                return _internal(path, diagnostics, what, result.secrets)
+                return _internal(path, diagnostics, what, secrets)
             if new == cell.source:
                 continue
             problem = cell_syntax_error(segment)  # each changed cell must parse on its own
             if problem is not None:
                 line, column, _, _ = problem
                 what = f"cell {cell.index + 1} would not parse after the rewrite ({line}:{column})"
-                return _internal(path, diagnostics, what, result.secrets)
+                return _internal(path, diagnostics, what, secrets)
             changes[cell.index] = new
             shown.append(CellChange(cell.index + 1, cell.source, new))
         new_text = _rewrite(text, data, spans, changes)
         if not _reads_back(text, new_text, changes):
             what = "the rewritten notebook does not read back"
-            return _internal(path, diagnostics, what, result.secrets)
+            return _internal(path, diagnostics, what, secrets)
     outcome = _finish(path, text, new_text, diagnostics, changed=new_text != text)
-    outcome.secrets = result.secrets
+    outcome.secrets = secrets
     if new_text != text:
-        outcome.rewritten_sites = result.rewritten_sites
+        outcome.rewritten_sites = result.rewritten_sites + len(keys)
         outcome.cells = sorted(shown, key=lambda change: change.number)
     return outcome
+
+
+def _key_lines(notebook: Positions, module: Module, diagnostics: list[Diagnostic]) -> list[KeyLine]:
+    """The lines of the migrated cells that set a hard-coded key (``%env NAME=sk-…``), each
+    reported in ``diagnostics``: ``unmask`` leaves them out. Only in a notebook that imports
+    an SDK, as the fixers of a ``.py`` file run only then."""
+    if not may_import_sdk(module.code):
+        return []
+    found = []
+    for cell in module.cells:
+        for key in cell.masked.keys:
+            found.append(key)
+            if key.silenced:
+                continue
+            message = rules.CM101.format(
+                "env-line", masked=mask(key.key), variable=f"${key.variable}", magic=key.magic
+            )
+            diagnostics.append(
+                notebook.diagnostic(cell, rules.CM101.code, key.line, key.column, message)
+            )
+    return found
 
 
 def _map(notebook: Positions, module: Module, d: Diagnostic) -> Diagnostic:
