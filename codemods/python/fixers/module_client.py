@@ -4,6 +4,10 @@
 ``openai.base_url`` the Cerebras URL with a trailing slash: the module client joins paths to it
 without one, so ``.../v1`` would post to ``/v1chat/completions``. When the module makes
 requests with no configuration at all, both settings are added after the import block.
+
+Not in a module written for the openai 0.x API (codemods/python/pre_v1.py): 0.x ignores
+``openai.base_url``, so the Cerebras key would go to OpenAI; ``module_client_v0.py`` does
+those, or they stay as they are.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ class ModuleClient(Fixer):
     emits = (rules.CM101, rules.CM103, rules.CM104, rules.CM107, rules.CM108, rules.CM109)
 
     def begin(self, ctx: Context) -> None:
+        self.active = not ctx.old_api.is_pre_v1
         resolver = ctx.resolver
         config = resolver.module_config()
         self.configured = {"api_key", "base_url"} & set(config)
@@ -35,7 +40,7 @@ class ModuleClient(Fixer):
         self.foreign = any(v is None or ctx.resolver.classify(v) == "other" for v in url_values)
 
     def leave_Assign(self, ctx: Context, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
-        if len(original.targets) != 1:
+        if len(original.targets) != 1 or not self.active:
             return updated
         attr = ctx.resolver.module_attribute(ctx.scope, original.targets[0].target)
         if attr == "api_key" and not self.foreign:
@@ -81,7 +86,7 @@ class ModuleClient(Fixer):
     def leave_SimpleStatementLine(
         self, ctx: Context, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
     ) -> cst.SimpleStatementLine:
-        if original is not self.anchor or self.configured or self.foreign:
+        if original is not self.anchor or self.configured or self.foreign or not self.active:
             return updated
         # Requests on the module client with no configuration anywhere: configure it here.
         self.configured.update({"api_key", "base_url"})
