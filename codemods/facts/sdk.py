@@ -299,9 +299,7 @@ PRE_V1_SERVED = {
 }
 # Module settings only 0.x has (1.x keeps ``api_key``, ``organization``, ``api_type`` and
 # ``api_version``, the last two for Azure): a module that sets one is written for 0.x.
-PRE_V1_SETTINGS = frozenset(
-    {"api_base", "api_key_path", "organization_id", "requestssession", "aiosession", "proxy"}
-)
+PRE_V1_SETTINGS = frozenset({"api_base", "api_key_path", "requestssession", "aiosession", "proxy"})
 # Submodules only 0.x has: ``openai.error.RateLimitError`` and friends.
 PRE_V1_MODULES = frozenset(
     {"error", "api_requestor", "api_resources", "openai_object", "embeddings_utils"}
