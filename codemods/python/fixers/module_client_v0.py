@@ -12,8 +12,11 @@ key as ``api-key`` to deployment paths). A line that already sets one is rewritt
 is; a module that makes requests with no configuration gets them all after its imports.
 
 The requests keep their form: 0.x sends every keyword in the body as it is, so Cerebras-only
-keywords (``clear_thinking``) stay where they are. Their model ids are mapped, a key of
-their own (``api_key=``) is treated as a client's, ``organization=`` is dropped and an
+keywords (``clear_thinking``) stay where they are. Their model ids are mapped. What a
+request says of its own overrides the module's settings, and the request now goes to
+Cerebras, so it is rewritten as a client's arguments are (reporting it would leave an OpenAI
+credential on its way to Cerebras): a key of its own (``api_key=``) becomes the Cerebras
+lookup when it is a literal or ``OPENAI_API_KEY``, ``organization=`` is dropped and an
 ``api_base=`` of OpenAI's becomes the Cerebras URL. A module client or request that points
 at another provider, at a computed URL or at Azure (``api_type``) is left alone and reported.
 """
