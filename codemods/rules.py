@@ -162,11 +162,16 @@ CM102 = _rule(
     "`warm_tcp_connection`, ...) was dropped",
     """OpenAI's organization and project ids mean nothing to Cerebras, and the Cerebras SDK
     does not take them at all (a TypeError); the openai client does not take the Cerebras
-    SDK's warm_tcp_connection. The argument, or the module-level setting, was removed.""",
+    SDK's warm_tcp_connection. The argument, or the module-level setting, was removed. For
+    openai 0.x, a module setting the environment may fill in at import (openai.organization
+    from OPENAI_ORGANIZATION, openai.api_key_path from OPENAI_API_KEY_PATH, whose key file
+    supersedes openai.api_key) is set to None instead.""",
     {
         DEFAULT: "`{keyword}` has no meaning on Cerebras; dropped",
         "not-an-argument": "`{keyword}` is not an argument of {sdk}; dropped",
         "module-setting": "openai.{attr} has no meaning on Cerebras; dropped",
+        "v0-cleared": "openai.{attr} is an OpenAI setting (openai 0.x also reads it from "
+        "${env}); now None, so that it cannot reach Cerebras",
     },
 )
 CM103 = _rule(
@@ -185,6 +190,10 @@ CM103 = _rule(
         "module": "the module-level client points at another provider ({url}); left alone",
         "module-request": "the module-level client points at another provider or a computed "
         "URL; left alone",
+        "v0-module": "openai.api_base points at another provider ({url}); the module-level "
+        "client is left alone",
+        "v0-request": "this request points at another provider ({url}); left alone (it must pass "
+        "that provider's api_key: the module's key is now the Cerebras key)",
     },
 )
 CM104 = _rule(
@@ -200,6 +209,10 @@ CM104 = _rule(
         "client": "base_url is computed at run time; client left alone: point it at "
         "{base_url} where the value comes from",
         "module": "openai.base_url is computed at run time; left alone: set it to {base_url!r}",
+        "v0-module": "openai.api_base is computed at run time; the module-level client is left "
+        "alone: set it to {base_url!r}",
+        "v0-request": "api_base is computed at run time; request left alone (it must pass its "
+        "own api_key: the module's key is now the Cerebras key)",
     },
 )
 CM105 = _rule(
@@ -223,8 +236,14 @@ CM106 = _rule(
     """AzureOpenAI builds deployment URLs (/openai/deployments/NAME/...) that Cerebras does not
     serve. Replace it with a plain OpenAI client (or the Cerebras SDK) and map the deployment
     names to Cerebras model ids.""",
-    "{cls} cannot be pointed at Cerebras (deployment URLs); replace it with "
-    "OpenAI(base_url=...) and map its deployment names to model ids",
+    {
+        DEFAULT: "{cls} cannot be pointed at Cerebras (deployment URLs); replace it with "
+        "OpenAI(base_url=...) and map its deployment names to model ids",
+        "v0-module": "openai.api_type may make the module-level client an Azure one "
+        "(deployment URLs), which cannot point at Cerebras; left alone",
+        "v0-request": "api_type may make this request an Azure one (deployment URLs), which "
+        "cannot point at Cerebras; left alone",
+    },
 )
 CM107 = _rule(
     "CM107",
@@ -250,10 +269,22 @@ CM108 = _rule(
     "the module-level `openai` client was pointed at Cerebras",
     """Code that calls openai.chat.completions.create(...) uses the openai package's
     module-level client. It now has openai.base_url set to the Cerebras URL (with the
-    trailing slash the module client needs) and openai.api_key read from the environment.""",
+    trailing slash the module client needs) and openai.api_key read from the environment.
+    Code for openai 0.x (openai.ChatCompletion.create(...)) gets openai.api_base instead
+    (0.x has no base_url), and the settings 0.x reads from the environment at import that
+    would send an OpenAI id to Cerebras or change where requests go (openai.organization,
+    openai.api_key_path, openai.api_type) are set beside it.""",
     {
         "beside-key": "openai.base_url set to {base_url} beside the key",
         "added": "the module-level openai client now points at Cerebras (${env})",
+        "v0-beside-key": "openai 0.x: openai.api_base set to {base_url} beside the key, with "
+        "{settings} (read from the environment at import otherwise)",
+        "v0-added": "the module-level openai 0.x client now points at Cerebras (api_base, "
+        "${env}, {settings})",
+        "v0-settings": "openai 0.x: {settings} set beside this line (read from the "
+        "environment at import otherwise)",
+        "v0-base": "openai 0.x: openai.api_base now {base_url}",
+        "v0-request": "api_base of this openai 0.x request now {base_url}",
     },
 )
 CM109 = _rule(
@@ -599,7 +630,12 @@ CM401 = _rule(
     """The call uses an endpoint Cerebras does not serve, on a client that now points at
     Cerebras: it would fail at run time. Keep an OpenAI client for it, or drop the
     feature.""",
-    "Cerebras has no {resource} endpoint: keep an OpenAI client for `{chain}`, or drop the feature",
+    {
+        DEFAULT: "Cerebras has no {resource} endpoint: keep an OpenAI client for `{chain}`, or "
+        "drop the feature",
+        "v0": "Cerebras has no endpoint for openai.{chain}() (openai 0.x): give the call "
+        "OpenAI's api_base and api_key, or drop the feature",
+    },
 )
 CM402 = _rule(
     "CM402",
@@ -688,16 +724,26 @@ CM408 = _rule(
     "pre-v1-api",
     WARNING,
     Fix.NONE,
-    "the pre-1.0 API (`openai.ChatCompletion.create`, `openai.api_base`) was removed: move to "
-    "the client API first",
-    """openai 1.0 removed the module API of 0.x (openai.ChatCompletion.create, openai.api_base,
-    ...): it raises APIRemovedInV1. Move to the client API first (`openai migrate` does most
-    of it), then run this tool again.""",
+    "pre-1.0 API code (`openai.ChatCompletion.create`, `openai.api_base`) that cannot move as "
+    "it is: the project runs openai 1.x, the module also uses the 1.x module client, or "
+    "`--target cerebras`",
+    """The openai target migrates code for the module API of openai 0.x as it is, when the
+    project may run 0.x. It cannot: where the project runs openai 1.0 or later, which removed
+    that API (it raises APIRemovedInV1); in a module that also uses the 1.x module client
+    (the two share openai.api_key, so the Cerebras key would reach OpenAI through the one left
+    on OpenAI); and for the Cerebras SDK, which has no such API. The module is left as it
+    is: move it to the client API first (`openai migrate` does most of it), then run this
+    tool again.""",
     {
-        "call": "openai.{chain}() is the pre-1.0 API (removed in openai 1.0): move to the "
-        "client API first (`openai migrate`), then run this tool again",
-        "setting": "openai.{attr} belongs to the pre-1.0 API (openai.base_url and a client "
-        "object replaced it): move to the client API first",
+        "removed": "{what} is the openai 0.x API, which openai {version} (the release the "
+        "project runs) removed: move to the client API first (`openai migrate`), then run this "
+        "tool again; if the project runs 0.x, pass --openai-version {last}",
+        "mixed": "{what} is the openai 0.x API, and this module also uses the 1.x module "
+        "client: they share openai.api_key, so neither was pointed at Cerebras; move it all to "
+        "the client API first (`openai migrate`)",
+        "cerebras": "{what} is the openai 0.x API, which the Cerebras SDK has no counterpart "
+        "for: the module was left as it is; move it to the openai 1.x client API first "
+        "(`openai migrate`), then run this tool again",
     },
 )
 CM409 = _rule(

@@ -34,8 +34,15 @@ that introduced a keyword, ``KEYWORD_INTRODUCED``, and the versions the requirem
   (``||``) the newest wins;
 - no upper bound (``>=1.40``) or no constraint at all: the newest release on record, as with no
   pin;
-- a requirement no known release satisfies (``<1.0``): its highest lower bound when it has one,
-  else the oldest release on record.
+- a requirement no known release satisfies (``>1.57,<1.58``): its highest lower bound when
+  it has one, else the oldest release on record.
+
+Releases before 1.0 count too: ``==0.28.1`` is 0.28.1, and ``<1.0`` or ``~=0.27`` give 0.28.1,
+the last 0.x release (``LAST_PRE_V1``), never a 1.x release the code was not written for.
+``detect_openai_version`` also says which API the project runs (``Pin.api``): an exact
+release says it outright, and so does a requirement that allows only 0.x releases (``<1``)
+or only 1.0 and later (``>=1.2``); one that allows both (``>=0.27``, no constraint) says
+nothing, and each module's code then decides (``codemods/python/pre_v1.py``).
 
 Nothing here raises: an unreadable or malformed file is skipped.
 """
@@ -49,11 +56,12 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from packaging.version import InvalidVersion, Version
 
 from codemods.facts import openai_params
+from codemods.options import OpenAIApi
 
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
@@ -160,7 +168,7 @@ def _has_upper_bound(spec: SpecifierSet) -> bool:
 
 def _fact_versions() -> list[Version]:
     """The releases at which what this tool knows about openai can change."""
-    texts = set(openai_params.known_openai_versions())
+    texts = {*openai_params.known_openai_versions(), openai_params.LAST_PRE_V1}
     for introduced in openai_params.KEYWORD_INTRODUCED.values():
         texts.update(introduced.values())
     return [v for v in (parse_version(t) for t in texts) if v is not None]
@@ -188,6 +196,24 @@ def assume_version(specifiers: tuple[SpecifierSet, ...]) -> tuple[Version, str]:
         return max(lows), "it allows no release on record: its lower bound"
     oldest = openai_params.known_openai_versions()[0]
     return Version(oldest), "it allows no release on record: the oldest one"
+
+
+def api_of(version: Version) -> OpenAIApi:
+    return "0.x" if version.release[0] < 1 else "1.x"
+
+
+def allowed_api(specifiers: tuple[SpecifierSet, ...]) -> OpenAIApi | None:
+    """The openai API a requirement allows, when it allows only one: ``<1`` and ``~=0.27``
+    only 0.x, ``>=1.2`` only 1.0 and later; None when it allows both (``>=0.27``, ``!=1.3``)."""
+    if not specifiers or all(len(spec) == 0 for spec in specifiers):
+        return None
+    facts = _fact_versions()
+    found: set[OpenAIApi] = set()
+    for spec in specifiers:
+        for version in (*facts, *_named_versions(spec)):
+            if spec.contains(version, True):
+                found.add(api_of(version))
+    return found.pop() if len(found) == 1 else None
 
 
 # --- Poetry constraints ---------------------------------------------------------------------
@@ -497,30 +523,42 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def detect_openai_version(start: Path) -> tuple[str, str] | None:
-    """The openai release the project at ``start`` runs, and where that came from
-    (``("1.30.0", "requirements.txt: openai==1.30.0")``); None when nothing says."""
+class Pin(NamedTuple):
+    """What the project's files say about its openai."""
+
+    version: str  # the release assumed: ``"1.30.0"``
+    source: str  # where it came from: ``"requirements.txt: openai==1.30.0"``
+    api: OpenAIApi | None  # the API it runs, when the files rule the other out
+
+
+def detect_openai_version(start: Path) -> Pin | None:
+    """The openai release the project at ``start`` runs, where that came from and which API
+    it is; None when nothing says."""
     try:
         return _detect(search_folders(start))
     except (OSError, RuntimeError):  # an unreadable folder, a symlink loop: as if unpinned
         return None
 
 
-def _detect(folders: list[Path]) -> tuple[str, str] | None:
+def _detect(folders: list[Path]) -> Pin | None:
     for index, folder in enumerate(folders):
         found = _locked(folder) or _declared(folder)
         if found is None:
             continue
-        if found.exact is not None:
-            return version_text(found.exact), f"{display_path(found.path)}: {found.text}"
+        exact = found.exact
+        if exact is not None:
+            source = f"{display_path(found.path)}: {found.text}"
+            return Pin(version_text(exact), source, api_of(exact))
         # A range: a lock further up that satisfies it (a workspace's) says which release.
         for lock in filter(None, map(_locked, folders[index + 1 :])):
             locked = lock.locked
             if locked is not None and any(s.contains(locked, True) for s in found.specifiers):
-                return version_text(locked), f"{display_path(lock.path)}: {lock.text}"
+                source = f"{display_path(lock.path)}: {lock.text}"
+                return Pin(version_text(locked), source, api_of(locked))
         version, why = assume_version(found.specifiers)
         note = f"; {why}" if why else ""
-        return version_text(version), f"{display_path(found.path)}: {found.text}{note}"
+        source = f"{display_path(found.path)}: {found.text}{note}"
+        return Pin(version_text(version), source, allowed_api(found.specifiers))
     return None
 
 

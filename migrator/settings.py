@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
-from codemods.facts import models, sdk
-from codemods.options import TARGETS, Options
+from codemods.facts import models, openai_params, sdk
+from codemods.options import TARGETS, OpenAIApi, Options
 from codemods.rules import Diagnostic
 
 from .pins import detect_openai_version, display_path, normalize_version
@@ -247,9 +247,10 @@ def _openai_version(
     config_path: Path | None,
     target: str,
     start: Path | None,
-) -> tuple[str | None, str | None]:
-    """The openai release the project runs and where that came from: ``--openai-version``,
-    then ``openai-version`` in the config, then the project's own files (openai target only)."""
+) -> tuple[str | None, str | None, OpenAIApi | None]:
+    """The openai release the project runs, where that came from and which API it is:
+    ``--openai-version``, then ``openai-version`` in the config, then the project's own files
+    (openai target only)."""
     if flags.get("openai_version") is not None:
         text, source = str(flags["openai_version"]), "--openai-version"
         where = source
@@ -258,13 +259,13 @@ def _openai_version(
         source = f"{display_path(config_path)}: [tool.{CONFIG_SECTION}] openai-version"
         where = f"{config_path}: openai-version"
     elif target == "openai" and start is not None:
-        return detect_openai_version(start) or (None, None)
+        return detect_openai_version(start) or (None, None, None)
     else:
-        return None, None
+        return None, None, None
     version = normalize_version(text)
     if version is None:
         raise ConfigError(f"{where}: {text!r} is not a version like 1.30.0")
-    return version, source
+    return version, source, "0.x" if openai_params.is_pre_v1(version) else "1.x"
 
 
 # The path an openai client's base URL ends in: the client joins request paths
@@ -387,7 +388,7 @@ def build_settings(
     target = pick("target", "openai")
     if target not in TARGETS:
         raise ConfigError(f"{where}: target must be one of {', '.join(TARGETS)}")
-    openai_version, openai_version_source = _openai_version(
+    openai_version, openai_version_source, openai_api = _openai_version(
         flags, values, config_path, target, start
     )
     api_key_env = pick("api_key_env", Options.api_key_env)
@@ -411,6 +412,7 @@ def build_settings(
         drop_unsupported=bool(pick("drop_unsupported", False)),
         line_length=pick("line_length", line_length or Options.line_length),
         openai_version=openai_version,
+        openai_api=openai_api,
     )
     return Settings(
         options=options,

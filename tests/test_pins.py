@@ -12,7 +12,13 @@ import pytest
 from packaging.specifiers import SpecifierSet
 
 from codemods.facts import openai_params
-from migrator.pins import assume_version, detect_openai_version, poetry_specifiers, search_folders
+from migrator.pins import (
+    allowed_api,
+    assume_version,
+    detect_openai_version,
+    poetry_specifiers,
+    search_folders,
+)
 from migrator.settings import ConfigError, build_settings
 
 LATEST = openai_params.known_openai_versions()[-1]
@@ -35,7 +41,9 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def detect(start: Path) -> tuple[str, str] | None:
-    return detect_openai_version(start)
+    """The release and its source (``Pin.api`` is tested on its own below)."""
+    found = detect_openai_version(start)
+    return None if found is None else (found.version, found.source)
 
 
 # --- what a requirement means -----------------------------------------------------------
@@ -62,7 +70,11 @@ def detect(start: Path) -> tuple[str, str] | None:
         ("!=1.30.0", LATEST, "no upper bound: the newest release on record"),
         ("", LATEST, "no version constraint: the newest release on record"),
         (">1.57,<1.58", "1.57", "it allows no release on record: its lower bound"),
-        ("<1.0", "1.0.0", "it allows no release on record: the oldest one"),
+        # Below 1.0: the last 0.x release, never a 1.x release the code was not written for.
+        ("<1.0", "0.28.1", "the newest release on record it allows"),
+        ("~=0.27", "0.28.1", "the newest release on record it allows"),
+        (">=0.27,<0.28", "0.27", "the newest release it allows"),
+        ("==0.28.1", "0.28.1", ""),
     ],
 )
 def test_assumed_version_for_a_specifier(spec: str, version: str, why: str) -> None:
@@ -75,7 +87,7 @@ def test_assumed_version_for_a_specifier(spec: str, version: str, why: str) -> N
     [
         ("^1.30", ["<2,>=1.30"], "1.109.1"),
         ("^1.30.2", ["<2,>=1.30.2"], "1.109.1"),
-        ("^0.28", ["<0.29,>=0.28"], "0.28"),
+        ("^0.28", ["<0.29,>=0.28"], "0.28.1"),
         ("^0.0.3", ["<0.0.4,>=0.0.3"], "0.0.3"),
         ("~1.57", ["<1.58,>=1.57"], "1.57"),
         ("~1.57.1", ["<1.58,>=1.57.1"], "1.57.1"),
@@ -421,6 +433,60 @@ def test_the_cerebras_target_does_not_look(repo: Path) -> None:
     write(repo / "requirements.txt", "openai==1.30.0\n")
     settings = build_settings({"target": "cerebras"}, None, start=repo)
     assert settings.options.openai_version is None
+
+
+@pytest.mark.parametrize(
+    ("spec", "api"),
+    [
+        ("<1", "0.x"),
+        ("~=0.27", "0.x"),
+        (">=0.27,<0.28", "0.x"),
+        ("==0.28.*", "0.x"),
+        (">=1.2", "1.x"),
+        ("~=1.30", "1.x"),
+        (">=0.27", None),  # both: each module's code decides
+        ("!=1.30.0", None),
+        ("", None),
+    ],
+)
+def test_the_api_a_requirement_allows(spec: str, api: str | None) -> None:
+    assert allowed_api((SpecifierSet(spec),)) == api
+
+
+@pytest.mark.parametrize(
+    ("files", "pin"),
+    [
+        ({"requirements.txt": "openai==0.28.1\n"}, ("0.28.1", "0.x")),
+        ({"requirements.txt": "openai<1\n"}, ("0.28.1", "0.x")),
+        ({"requirements.txt": "openai>=0.27\n"}, (LATEST, None)),
+        ({"requirements.txt": "openai>=1.2\n"}, (LATEST, "1.x")),
+        (
+            {
+                "requirements.txt": "openai>=0.27\n",
+                "uv.lock": '[[package]]\nname = "openai"\nversion = "0.27.8"\n',
+            },
+            ("0.27.8", "0.x"),
+        ),
+        ({"pyproject.toml": '[tool.poetry.dependencies]\nopenai = "^0.27"\n'}, ("0.27.0", "0.x")),
+    ],
+)
+def test_a_pin_below_1_stays_below_1_and_says_which_api(
+    repo: Path, files: dict[str, str], pin: tuple[str, str | None]
+) -> None:
+    for name, text in files.items():
+        write(repo / name, text)
+    found = detect_openai_version(repo)
+    assert found is not None and (found.version, found.api) == pin
+    settings = build_settings({}, None, start=repo)
+    assert settings.options.pre_v1 == {"0.x": True, "1.x": False, None: None}[pin[1]]
+
+
+def test_a_given_release_says_which_api(repo: Path) -> None:
+    assert build_settings({"openai_version": "0.28.1"}, None).options.openai_api == "0.x"
+    assert build_settings({"openai_version": "1.30"}, None).options.openai_api == "1.x"
+    config = write(repo / "pyproject.toml", '[tool.cerebras-migrate]\nopenai-version = "0.27.8"\n')
+    assert build_settings({}, config, start=repo).options.pre_v1 is True
+    assert build_settings({}, None, start=repo).options.pre_v1 is None  # nothing says
 
 
 def test_a_bad_version_is_a_config_error(repo: Path) -> None:

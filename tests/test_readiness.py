@@ -77,13 +77,6 @@ CASES = [
         id="dynamic-and-unknown-models",
     ),
     pytest.param(
-        "import openai\n\nopenai.api_base = 'https://example.invalid/v1'\n"
-        "openai.ChatCompletion.create(model='gpt-4o', messages=[])\n",
-        {"CM408"},
-        [(3, "CM408"), (4, "CM408")],
-        id="pre-v1-api",
-    ),
-    pytest.param(
         HEADER + "raw = client.chat.completions.with_raw_response.create(model='x', messages=[])\n"
         "left = raw.headers.get('x-ratelimit-remaining-tokens')\n"
         "day = raw.headers.get('x-ratelimit-remaining-requests-day')\n",
@@ -100,6 +93,32 @@ def test_reported_where_it_is(
     src: str, wanted: set[str], expected: list[tuple[int, str]], target: str
 ) -> None:
     assert codes(src, target, wanted) == expected
+
+
+PRE_V1 = (
+    "import openai\n\nopenai.api_base = 'https://api.openai.com/v1'\n"
+    "openai.ChatCompletion.create(model='gpt-4o', messages=[])\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("target", "options", "expected"),
+    [
+        # The project runs 1.x: that code raises APIRemovedInV1 there, and stays as it is.
+        ("openai", {"openai_version": "1.30.0", "openai_api": "1.x"}, [(3, "CM408"), (4, "CM408")]),
+        # It may run 0.x: migrated (fixers/module_client_v0.py), nothing to report.
+        ("openai", {}, []),
+        ("openai", {"openai_version": "0.28.1"}, []),
+        # The Cerebras SDK has no 0.x API, whatever the project runs.
+        ("cerebras", {}, [(3, "CM408"), (4, "CM408")]),
+    ],
+)
+def test_pre_v1_api_is_reported_where_it_stays(
+    target: str, options: dict[str, str], expected: list[tuple[int, str]]
+) -> None:
+    result = migrate(PRE_V1, target=target, **options)
+    assert [(d.line, d.code) for d in result.diagnostics if d.code == "CM408"] == expected
+    assert (result.code == PRE_V1) == bool(expected)
 
 
 def test_clients_left_alone_are_not_reported() -> None:

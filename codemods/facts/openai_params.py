@@ -39,6 +39,20 @@ def known_openai_versions() -> list[str]:
     return sorted(_openai_table(), key=_version_key)
 
 
+# The last release of the 0.x API (module-level ``openai.ChatCompletion.create``,
+# ``openai.api_base``), which 1.0.0 removed. No keyword table: 0.x sends a request's keywords
+# as they are, and the openai target rewrites 0.x code apart (fixers/module_client_v0.py).
+LAST_PRE_V1 = "0.28.1"
+
+
+def is_pre_v1(version: str) -> bool:
+    """Whether ``version`` is a 0.x release (``0.27.8``, ``0.28.1``, not ``1.0.0rc1``)."""
+    try:
+        return Version(version).release[0] < 1
+    except InvalidVersion:
+        return False
+
+
 # First openai release that accepts each request keyword (REFERENCE). The recorded releases in
 # data/openai_params.json bracket a version; this table settles the keywords added in between.
 KEYWORD_INTRODUCED: dict[str, dict[str, str]] = {

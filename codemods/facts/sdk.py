@@ -280,7 +280,8 @@ UNSERVED_RESOURCES = frozenset(
 UNSERVED_BETA_RESOURCES = frozenset(
     {"agents", "assistants", "chatkit", "realtime", "responses", "threads", "vector_stores"}
 )
-# The pre-1.0 module API: ``openai.ChatCompletion.create(...)`` raises APIRemovedInV1.
+# The pre-1.0 module API: ``openai.ChatCompletion.create(...)`` raises APIRemovedInV1 from
+# openai 1.0 on (openai/lib/_old_api.py lists the same names).
 PRE_V1_RESOURCES = frozenset(
     {
         "ChatCompletion",
@@ -300,8 +301,38 @@ PRE_V1_RESOURCES = frozenset(
         "Model",
     }
 )
-PRE_V1_SETTINGS = frozenset({"api_base", "api_type", "api_version", "organization_id"})
-
+# The 0.x resources Cerebras serves, by the endpoint they post to (``{api_base}/chat/...``).
+PRE_V1_SERVED = {
+    "ChatCompletion": "chat.completions",
+    "Completion": "completions",
+    "Model": "models",
+}
+# Module settings only 0.x has (1.x keeps ``api_key``, ``organization``, ``api_type`` and
+# ``api_version``, the last two for Azure): a module that sets one is written for 0.x.
+PRE_V1_SETTINGS = frozenset({"api_base", "api_key_path", "requestssession", "aiosession", "proxy"})
+# Submodules only 0.x has: ``openai.error.RateLimitError`` and friends.
+PRE_V1_MODULES = frozenset(
+    {"error", "api_requestor", "api_resources", "openai_object", "embeddings_utils"}
+)
+# What openai 0.x reads from the environment when it is imported, and the value the openai
+# target sets so that none of it reaches Cerebras: an OpenAI organization id (sent as the
+# OpenAI-Organization header), a key file that supersedes ``openai.api_key``
+# (OPENAI_API_KEY_PATH), and OPENAI_API_TYPE=azure, which sends the key as ``api-key`` to
+# deployment paths. ``api_base`` (OPENAI_API_BASE) and ``api_key`` are set outright.
+PRE_V1_CLEARED = {"api_type": '"open_ai"', "organization": "None", "api_key_path": "None"}
+PRE_V1_ENV = {
+    "api_key": "OPENAI_API_KEY",
+    "api_key_path": "OPENAI_API_KEY_PATH",
+    "organization": "OPENAI_ORGANIZATION",
+    "api_base": "OPENAI_API_BASE",
+    "api_type": "OPENAI_API_TYPE",
+    "api_version": "OPENAI_API_VERSION",
+}
+# The ``api_type`` values that make a 0.x request an Azure one.
+PRE_V1_AZURE_TYPES = frozenset({"azure", "azure_ad", "azuread"})
+# Per-request settings of a 0.x call (``openai.ChatCompletion.create(api_key=..., ...)``),
+# which override the module's for that request.
+PRE_V1_REQUEST_SETTINGS = frozenset({"api_key", "api_base", "api_type", "organization"})
 
 # Rate-limit response headers: OpenAI's names, which Cerebras does not send, and Cerebras's.
 OPENAI_RATE_LIMIT_HEADERS = frozenset(

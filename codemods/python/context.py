@@ -16,6 +16,7 @@ import libcst as cst
 from codemods.options import Options
 from codemods.python.cst.imports import ImportSpec
 from codemods.python.plan import ImportPlan, ModelPlan
+from codemods.python.pre_v1 import OldApi
 from codemods.python.resolve import ClientRef, RequestCall, Resolver, Scope
 from codemods.rules import DEFAULT, Rule
 
@@ -66,6 +67,8 @@ class Context:
     imports: ImportPlan = field(default_factory=ImportPlan)
     # Which model-id constants are mapped (codemods/python/plan.py), decided the same way.
     models: ModelPlan = field(default_factory=ModelPlan)
+    # Whether the module is written for the openai 0.x API (codemods/python/pre_v1.py).
+    old_api: OldApi = field(default_factory=OldApi)
     # Whether a name is bound in the parts of the file libcst was not shown
     # (codemods/python/focus.py): a name a fixer creates must not collide with those either.
     hides: Callable[[str], bool] = nothing_hidden

@@ -15,19 +15,21 @@ checked against the fixers' hooks by tests/test_architecture.py):
 - ``Call``: the readiness checks read the call before anything changes it; ``SwitchSdk``
   adds the other SDK's class to an ``isinstance`` check (never a request or a
   constructor); ``ClientConstructors`` rewrites a constructor's arguments,
-  ``ModuleClientToInstance`` a module-level call's receiver; ``MapModelIds`` maps
+  ``ModuleClientV0`` an openai 0.x request's, ``ModuleClientToInstance`` a module-level
+  call's receiver; ``MapModelIds`` maps
   ``model=`` before ``NestRejectedKeywords`` or ``UnnestExtraBody`` move keywords around
   it (they look the keyword up again in the call as it is then); ``AwaitAsyncRawParse``
   comes last, as it wraps a call in ``await`` and so ends the chain. ``EnvKeyLiterals``
   only touches ``os`` calls, which no other fixer does.
-- ``Assign``: ``ModuleClient`` rewrites ``openai.api_key = ...``; ``EnvKeyLiterals`` marks
+- ``Assign``: ``ModuleClient`` rewrites ``openai.api_key = ...`` (``ModuleClientV0`` in a
+  module written for openai 0.x: never both); ``EnvKeyLiterals`` marks
   ``os.environ[...] = <key>`` for removal; ``MapModelIds`` maps a constant's model id; they
   never touch the same assignment.
 - ``SimpleStatementLine``: ``SwitchSdk`` rewrites or removes import statements first;
-  ``ModuleClient`` and ``ModuleClientToInstance`` then add the module client's settings
-  after the import block (a removed line takes the chain with it, so they anchor on lines
-  ``SwitchSdk`` keeps); ``EnvKeyLiterals`` last removes the statements that put a key into
-  the environment (never an import, so never an anchor).
+  ``ModuleClient`` (or ``ModuleClientV0``) and ``ModuleClientToInstance`` then add the
+  module client's settings after the import block (a removed line takes the chain with it,
+  so they anchor on lines ``SwitchSdk`` keeps); ``EnvKeyLiterals`` last removes the
+  statements that put a key into the environment (never an import, so never an anchor).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from codemods.python.fixers.env_key_literals import EnvKeyLiterals
 from codemods.python.fixers.map_model_ids import MapModelIds
 from codemods.python.fixers.module_client import ModuleClient
 from codemods.python.fixers.module_client_to_instance import ModuleClientToInstance
+from codemods.python.fixers.module_client_v0 import ModuleClientV0
 from codemods.python.fixers.nest_rejected_keywords import NestRejectedKeywords
 from codemods.python.fixers.readiness_checks import ReadinessChecks
 from codemods.python.fixers.switch_sdk import SwitchSdk
@@ -61,6 +64,7 @@ FIXERS: tuple[type[Fixer], ...] = (
     SwitchSdk,
     ClientConstructors,
     ModuleClient,
+    ModuleClientV0,
     ModuleClientToInstance,
     EnvKeyLiterals,
     MapModelIds,
@@ -71,11 +75,12 @@ FIXERS: tuple[type[Fixer], ...] = (
 
 # The node kinds that more than one fixer leaves, with the fixers' order there (see above).
 SHARED_NODES: dict[str, tuple[type[Fixer], ...]] = {
-    "Assign": (ReadinessChecks, ModuleClient, EnvKeyLiterals, MapModelIds),
+    "Assign": (ReadinessChecks, ModuleClient, ModuleClientV0, EnvKeyLiterals, MapModelIds),
     "Call": (
         ReadinessChecks,
         SwitchSdk,
         ClientConstructors,
+        ModuleClientV0,
         ModuleClientToInstance,
         EnvKeyLiterals,
         MapModelIds,
@@ -83,7 +88,13 @@ SHARED_NODES: dict[str, tuple[type[Fixer], ...]] = {
         UnnestExtraBody,
         AwaitAsyncRawParse,
     ),
-    "SimpleStatementLine": (SwitchSdk, ModuleClient, ModuleClientToInstance, EnvKeyLiterals),
+    "SimpleStatementLine": (
+        SwitchSdk,
+        ModuleClient,
+        ModuleClientV0,
+        ModuleClientToInstance,
+        EnvKeyLiterals,
+    ),
 }
 
 

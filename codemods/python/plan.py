@@ -353,10 +353,14 @@ class ModelPlan:
 
 
 def plan_models(
-    resolver: Resolver, map_model: Callable[[str], str | None], moves: Callable[[object], bool]
+    resolver: Resolver,
+    map_model: Callable[[str], str | None],
+    moves: Callable[[object], bool],
+    old_requests: frozenset[int] = frozenset(),
 ) -> ModelPlan:
     """The model plan of the module: ``map_model`` gives a literal's new id (None: it
-    stays), ``moves`` tells whether a request (``RequestCall``) goes to a client that moves."""
+    stays), ``moves`` tells whether a request (``RequestCall``) goes to a client that moves;
+    ``old_requests`` are the calls of the openai 0.x API that move (their ids)."""
     from codemods.python.cst.edit import string_value
 
     plan = ModelPlan()
@@ -378,6 +382,9 @@ def plan_models(
                 and isinstance(value, cst.Name)
                 and value.value in constants
             ):
+                if id(call) in old_requests:
+                    fine.add(id(value))
+                    continue
                 request = resolver.request(call, scope)
                 if request is not None and moves(request):
                     fine.add(id(value))

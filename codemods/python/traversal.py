@@ -24,6 +24,7 @@ from codemods.python.cst.layout import HEADED, fit_statement
 from codemods.python.cst.walk import start_positions, transform, walk
 from codemods.python.fixers.base import Fixer
 from codemods.python.plan import plan_imports, plan_models
+from codemods.python.pre_v1 import classify
 from codemods.python.resolve import Resolver
 from codemods.rules import Diagnostic
 
@@ -255,6 +256,14 @@ def _names_in_skipped(
     return frozenset(names.found)
 
 
+def _moves(ctx: Context, request: Any) -> bool:
+    """Whether a request (``RequestCall``) goes to a client the migration moves: not the
+    module-level client of a module with openai 0.x code, which stays as it is."""
+    if request.client.is_module and ctx.old_api.is_pre_v1:
+        return False
+    return ctx.attributed(request.client).migrated
+
+
 def run_fixers(
     module: cst.Module,
     options: Options,
@@ -278,19 +287,26 @@ def run_fixers(
         # another module: none, nothing to do.
         return ModuleResult(module)
     ranges = _statement_ranges(module) if skip_lines else None
-    pinned = _names_in_skipped(ranges, skip_lines) if ranges else frozenset()
-    # Before any fixer: they all read it, and what it binds is taken for every new name.
-    ctx.imports = plan_imports(ctx.resolver, options.target, hides, pinned)
-    for qualname, scope, local in ctx.imports.bindings:
-        ctx.plan_binding(qualname, scope, local)
-    ctx.needed_imports.update(ctx.imports.imports)
-    if not options.keep_models:
-        ctx.models = plan_models(
-            ctx.resolver,
-            lambda value: models.map_model(value, options.model_map),
-            lambda request: ctx.attributed(request.client).migrated,  # type: ignore[attr-defined]
-        )
+    # Whether the module is written for the openai 0.x API: on the cerebras target, which has
+    # no counterpart of it, such a module is not planned, only reported (Fixer.pre_v1_targets).
+    ctx.old_api = classify(ctx.resolver, options)
     active = [f for f in fixers if options.target in f.targets]
+    if ctx.old_api.is_pre_v1:
+        active = [f for f in active if options.target in f.pre_v1_targets]
+    if not (ctx.old_api.is_pre_v1 and options.target == "cerebras"):
+        pinned = _names_in_skipped(ranges, skip_lines) if ranges else frozenset()
+        # Before any fixer: they all read it, and what it binds is taken for every new name.
+        ctx.imports = plan_imports(ctx.resolver, options.target, hides, pinned)
+        for qualname, scope, local in ctx.imports.bindings:
+            ctx.plan_binding(qualname, scope, local)
+        ctx.needed_imports.update(ctx.imports.imports)
+        if not options.keep_models:
+            ctx.models = plan_models(
+                ctx.resolver,
+                lambda value: models.map_model(value, options.model_map),
+                lambda request: _moves(ctx, request),
+                ctx.old_api.moving,
+            )
     for fixer in active:
         fixer.begin(ctx)
     traversal = _Traversal(ctx, active, skip_lines, ranges)

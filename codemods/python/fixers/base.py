@@ -68,6 +68,11 @@ class Fixer:
 
     # For which ``--target`` the fixer runs.
     targets: ClassVar[frozenset[Target]] = frozenset({"openai", "cerebras"})
+    # On which of those it also runs in a module written for the openai 0.x API
+    # (codemods/python/pre_v1.py). The Cerebras SDK has no 0.x API, so such a module is left
+    # as it is there, and only reported; on the openai target every fixer runs, and those
+    # that would write 1.x code check ``ctx.old_api`` themselves.
+    pre_v1_targets: ClassVar[frozenset[Target]] = frozenset({"openai"})
     # The rules whose diagnostics it emits (each shown by one of its examples at least).
     emits: ClassVar[tuple[Rule, ...]] = ()
     examples: ClassVar[tuple[Example, ...]] = ()

@@ -56,6 +56,8 @@ class MapModelIds(Fixer):
         request = ctx.request(original)
         if request is None or not request.client.migrated:
             return updated
+        if request.client.is_module and ctx.old_api.is_pre_v1:
+            return updated  # beside the openai 0.x API, the module client stays as it is
         index = find_keyword(original, "model")
         new_index = find_keyword(updated, "model")
         if index is None or new_index is None:

@@ -8,6 +8,10 @@ The key is read as ``os.environ["CEREBRAS_API_KEY"]``: with ``.get``, a missing 
 None and the module client reads ``OPENAI_API_KEY`` instead. ``openai.default_headers`` omits
 ``OpenAI-Organization`` and ``OpenAI-Project``, which the client would otherwise fill from
 ``OPENAI_ORG_ID``/``OPENAI_PROJECT_ID`` (or ``openai.organization``) and send to Cerebras.
+
+Not in a module written for the openai 0.x API (codemods/python/pre_v1.py): 0.x ignores
+``openai.base_url``, so the Cerebras key would go to OpenAI; ``module_client_v0.py`` does
+those, or they stay as they are.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ class ModuleClient(Fixer):
     emits = (rules.CM101, rules.CM103, rules.CM104, rules.CM107, rules.CM108, rules.CM109)
 
     def begin(self, ctx: Context) -> None:
+        self.active = not ctx.old_api.is_pre_v1
         resolver = ctx.resolver
         config = resolver.module_config()
         self.configured = {"api_key", "base_url", "default_headers"} & set(config)
@@ -39,7 +44,7 @@ class ModuleClient(Fixer):
         self.foreign = any(v is None or ctx.resolver.classify(v) == "other" for v in url_values)
 
     def leave_Assign(self, ctx: Context, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
-        if len(original.targets) != 1:
+        if len(original.targets) != 1 or not self.active:
             return updated
         attr = ctx.resolver.module_attribute(ctx.scope, original.targets[0].target)
         if attr == "api_key" and not self.foreign:
@@ -109,7 +114,7 @@ class ModuleClient(Fixer):
     def leave_SimpleStatementLine(
         self, ctx: Context, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
     ) -> cst.SimpleStatementLine:
-        if original is not self.anchor or self.configured or self.foreign:
+        if original is not self.anchor or self.configured or self.foreign or not self.active:
             return updated
         # Requests on the module client with no configuration anywhere: configure it here.
         self.configured.update({"api_key", "base_url"})

@@ -6,6 +6,10 @@ same request is sent by ``create(..., extra_body={"clear_thinking": False})``. C
 keywords (``cf_ray``, ...) become ``extra_headers`` entries under their HTTP header names.
 An existing ``extra_body`` dict literal is extended; any other expression is spread:
 ``extra_body={**expr, "clear_thinking": False}``.
+
+Not on the module-level client of a module written for the openai 0.x API
+(codemods/python/pre_v1.py): 0.x has no ``extra_body`` (it sends every keyword as it is), and
+a module that mixes the two APIs is left as it is.
 """
 
 from __future__ import annotations
@@ -126,6 +130,8 @@ class NestRejectedKeywords(Fixer):
     def leave_Call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
         request = ctx.request(original)
         if request is None or request.client.sdk == "azure" or not request.client.migrated:
+            return updated
+        if request.client.is_module and ctx.old_api.is_pre_v1:
             return updated
         accepted = openai_params.openai_method_params(request.method, ctx.options.openai_version)
         if accepted is None:

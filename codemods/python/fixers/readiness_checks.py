@@ -4,7 +4,10 @@ Nothing here rewrites code. It reports endpoints Cerebras does not serve
 (``client.embeddings.create``), request keywords it restricts (``tools`` with
 ``response_format``, ``clear_thinking`` off zai-glm-4.7, the deprecated
 ``disable_reasoning``), model ids that are computed or unknown, ``**kwargs`` that cannot be
-checked, the pre-1.0 module API, and OpenAI's rate-limit header names read from responses.
+checked, the pre-1.0 module API where it cannot move as it is (codemods/python/pre_v1.py:
+on the cerebras target, where the project runs openai 1.x, beside the 1.x module client) and
+the 0.x endpoints Cerebras does not serve, and OpenAI's rate-limit header names read from
+responses.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import libcst as cst
 
 from codemods import rules
-from codemods.facts import models, sdk
+from codemods.facts import models, openai_params, sdk
 from codemods.options import Options
 from codemods.python.context import Context
 from codemods.python.cst.edit import dotted_name, find_keyword, keyword_node, string_value
@@ -33,6 +36,7 @@ def _unserved(names: list[str]) -> str | None:
 
 
 class ReadinessChecks(Fixer):
+    pre_v1_targets = frozenset({"openai", "cerebras"})
     emits = (
         rules.CM116,
         rules.CM119,
@@ -54,6 +58,7 @@ class ReadinessChecks(Fixer):
 
     def begin(self, ctx: Context) -> None:
         self.active = ctx.resolver.relevant
+        self.old_requests = {id(r.call): r for r in ctx.old_api.requests}
 
     def leave_Call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
         if not self.active:
@@ -69,9 +74,13 @@ class ReadinessChecks(Fixer):
                 ctx.report(original, rules.CM401, resource=unserved, chain=".".join(names))
             return updated
         self._patch(ctx, original)
-        pre_v1 = self._pre_v1(ctx, original.func)
-        if pre_v1:
-            ctx.report(original, rules.CM408, "call", chain=pre_v1)
+        old = self.old_requests.get(id(original))
+        if old is not None:
+            if ctx.old_api.mode == "0.x" and ctx.options.target == "openai":
+                if not old.served:  # the served ones are migrated (fixers/module_client_v0.py)
+                    ctx.report(original, rules.CM401, "v0", chain=old.chain)
+            else:
+                self._old_api(ctx, original, f"openai.{old.chain}()")
             return updated
         request = ctx.request(original)
         if request is not None and request.client.provider == "unattributed":
@@ -122,28 +131,26 @@ class ReadinessChecks(Fixer):
         name = client.cls.name if client.cls is not None else "OpenAI"
         ctx.report(call, rules.CM116, cls=name)
 
-    def _pre_v1(self, ctx: Context, func: cst.BaseExpression) -> str | None:
-        dotted = dotted_name(func) or ""
-        base, _, rest = dotted.partition(".")
-        names = rest.split(".") if rest else []
-        if (
-            names
-            and names[0] in sdk.PRE_V1_RESOURCES
-            and ctx.resolver.is_openai_module(cst.Name(base), ctx.scope)
-        ):
-            return ".".join(names)
-        return None
+    @staticmethod
+    def _old_api(ctx: Context, node: cst.CSTNode, what: str) -> None:
+        """0.x code that stays as it is: why, and what to do (codemods/python/pre_v1.py)."""
+        if ctx.options.target == "cerebras":
+            ctx.report(node, rules.CM408, "cerebras", what=what)
+        elif ctx.old_api.why == "mixed":
+            ctx.report(node, rules.CM408, "mixed", what=what)
+        elif ctx.old_api.why == "removed":
+            version = ctx.options.openai_version or "1.0.0"
+            last = openai_params.LAST_PRE_V1
+            ctx.report(node, rules.CM408, "removed", what=what, version=version, last=last)
 
     def leave_Assign(self, ctx: Context, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
-        if not self.active or len(original.targets) != 1:
+        if not self.active or len(original.targets) != 1 or not ctx.old_api.is_pre_v1:
             return updated
-        target = original.targets[0].target
-        if (
-            isinstance(target, cst.Attribute)
-            and target.attr.value in sdk.PRE_V1_SETTINGS
-            and ctx.resolver.is_openai_module(target.value, ctx.scope)
+        attr = ctx.resolver.module_attribute(ctx.scope, original.targets[0].target)
+        if attr in sdk.PRE_V1_SETTINGS and (
+            ctx.old_api.mode == "kept" or ctx.options.target == "cerebras"
         ):
-            ctx.report(original, rules.CM408, "setting", attr=target.attr.value)
+            self._old_api(ctx, original, f"openai.{attr}")
         return updated
 
     def leave_SimpleString(
@@ -488,14 +495,51 @@ class ReadinessChecks(Fixer):
             codes={"openai": ("CM407", "CM407"), "cerebras": ("CM407", "CM407")},
         ),
         Example(
-            name="pre-v1-api",
+            name="pre-v1-api-on-1.x",
             before="""
                 import openai
 
                 openai.api_base = "https://api.openai.com/v1"
                 reply = openai.ChatCompletion.create(model="gpt-oss-120b", messages=[])
                 """,
-            codes={"openai": ("CM408", "CM408"), "cerebras": ("CM408", "CM111", "CM408")},
+            codes={"openai": ("CM408", "CM408"), "cerebras": ("CM408", "CM408")},
+            options={"openai_version": "1.30.0", "openai_api": "1.x"},
+        ),
+        Example(
+            name="pre-v1-api-beside-the-1.x-module-client",
+            before="""
+                import openai
+
+                openai.api_key = "sk-proj-0123456789abcdefghijklmnop"
+                old = openai.ChatCompletion.create(model="gpt-4o", messages=[])
+                new = openai.chat.completions.create(model="gpt-4o", messages=[])
+                """,
+            codes={"openai": ("CM408",), "cerebras": ("CM408",)},
+        ),
+        Example(
+            name="pre-v1-unserved-endpoint",
+            before="""
+                import openai
+
+                openai.api_base = "https://api.cerebras.ai/v1"
+                openai.api_key = "csk-0123456789abcdefghijklmnop"
+                vector = openai.Embedding.create(model="text-embedding-ada-002", input="hi")
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    import openai
+
+                    openai.api_base = "https://api.cerebras.ai/v1"
+                    openai.api_type = "open_ai"
+                    openai.organization = None
+                    openai.api_key_path = None
+                    openai.api_key = os.environ.get("CEREBRAS_API_KEY")
+                    vector = openai.Embedding.create(model="text-embedding-ada-002", input="hi")
+                    """,
+            },
+            codes={"openai": ("CM108", "CM101", "CM401"), "cerebras": ("CM408", "CM408")},
         ),
         Example(
             name="openai-rate-limit-header",
