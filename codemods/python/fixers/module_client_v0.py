@@ -250,7 +250,7 @@ class ModuleClientV0(Fixer):
                     import openai
 
                     openai.api_base = "https://api.cerebras.ai/v1"
-                    openai.api_key = os.environ.get("CEREBRAS_API_KEY")
+                    openai.api_key = os.environ["CEREBRAS_API_KEY"]
                     openai.api_type = "open_ai"
                     openai.organization = None
                     openai.api_key_path = None
@@ -279,7 +279,7 @@ class ModuleClientV0(Fixer):
 
                     import openai
 
-                    openai.api_key = os.environ.get("CEREBRAS_API_KEY")
+                    openai.api_key = os.environ["CEREBRAS_API_KEY"]
                     openai.api_base = "https://api.cerebras.ai/v1"
                     openai.api_type = "open_ai"
                     openai.api_key_path = None
@@ -353,7 +353,7 @@ class ModuleClientV0(Fixer):
                     first = openai.ChatCompletion.create(
                         model="gpt-oss-120b",
                         messages=[],
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                        api_key=os.environ["CEREBRAS_API_KEY"],
                     )
                     local = openai.Completion.create(model="x", prompt="hi", api_base="http://localhost:8000/v1")
                     other = openai.Completion.create(model="x", prompt="hi", api_base=os.environ["LLM_URL"])

@@ -535,7 +535,7 @@ class ReadinessChecks(Fixer):
                     openai.api_type = "open_ai"
                     openai.organization = None
                     openai.api_key_path = None
-                    openai.api_key = os.environ.get("CEREBRAS_API_KEY")
+                    openai.api_key = os.environ["CEREBRAS_API_KEY"]
                     vector = openai.Embedding.create(model="text-embedding-ada-002", input="hi")
                     """,
             },
