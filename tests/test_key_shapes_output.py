@@ -172,8 +172,9 @@ def test_no_provider_key_in_any_output(
 def test_written_files_keep_the_keys_the_rewrite_did_not_replace(
     tree: Path, tmp_path: Path
 ) -> None:
-    """Without --diff or --check the files are rewritten: the constructor keys are replaced,
-    every other key keeps its bytes, and the report holds none of them."""
+    """Without --diff or --check the files are rewritten: the constructor keys and the key
+    given as an environment default are removed, every other key keeps its bytes, and the
+    report holds none of them."""
     work = tmp_path / "tree"
     shutil.copytree(tree, work)
     code, out, err = run(work)
@@ -183,9 +184,9 @@ def test_written_files_keep_the_keys_the_rewrite_did_not_replace(
     for provider in REAL_KEYS:
         keys = _keys(provider)
         written = (work / _module_name(provider)).read_text()
-        for place in ("ctor", "multiline"):
+        for place in ("ctor", "multiline", "env"):
             assert keys[place] not in written, (provider, place)
-        for place in ("comment", "header", "env"):
+        for place in ("comment", "header"):
             assert keys[place] in written, (provider, place)
         assert keys["cell"] not in notebook and keys["cell_comment"] in notebook
     assert (work / "broken.py").read_text() == (tree / "broken.py").read_text()
