@@ -373,13 +373,14 @@ CM118 = _rule(
     Fix.SAFE,
     "in a module with clients of both SDKs, an `except` clause or `isinstance` check now "
     "takes both SDKs' class",
-    """The module keeps a client on its old SDK (another provider, a computed URL) and migrates
-    another, and exception and client names cannot be told apart by the client behind them.
-    So the names keep their meaning, and an except clause or an isinstance check that names
-    one SDK's class takes the other SDK's counterpart too: each client's errors are still
-    caught, and each client is still recognised. A module that shows no client of its own
-    (a retry helper, a handler around calls into other modules) follows the whole project:
-    when the project keeps some clients of the SDK and migrates others, it takes both.""",
+    """The module keeps a client on its old SDK (another provider, a computed URL, a client only
+    used for endpoints Cerebras does not serve) and migrates another, and exception and client
+    names cannot be told apart by the client behind them. So the names keep their meaning, and
+    an except clause or an isinstance check that names one SDK's class takes the other SDK's
+    counterpart too: each client's errors are still caught, and each client is still recognised.
+    A module that shows no client of its own (a retry helper, a handler around calls into other
+    modules) follows the whole project: when the project keeps some clients of the SDK and
+    migrates others, it takes both.""",
     {
         DEFAULT: "{name} is taken together with {other}: this module has clients of both SDKs",
         "project": "{name} is taken together with {other}: the project has clients of both "
@@ -421,6 +422,34 @@ CM120 = _rule(
     no longer there). Patch the counterpart instead, as the message says.""",
     "`{text}` patches {qualname}, whose uses the migration moves to {counterpart}: patch that "
     "instead, or the patch no longer reaches the code",
+)
+
+CM121 = _rule(
+    "CM121",
+    "unserved-only-client",
+    WARNING,
+    Fix.NONE,
+    "the client is only used for endpoints Cerebras does not serve (embeddings, audio, ...): "
+    "left on OpenAI, with its OpenAI key and URL",
+    """Every request the client makes is on an endpoint Cerebras has no counterpart for
+    (embeddings, images, audio, files, batches, fine-tuning, moderations, responses,
+    assistants, vector stores, realtime): pointed at Cerebras, each would fail. So it is left
+    as written, on OpenAI: its requests still go to OpenAI with its OpenAI key and URL (the
+    program still needs that key), while the module's other clients move. On --target
+    cerebras it keeps its openai class and import, and the module's exception handlers catch
+    both SDKs' errors (CM118). The tool is sure of a client's uses only when the constructor
+    is the receiver of such a request itself, or is assigned once to a name that occurs
+    nowhere else in its scope but as the receiver of such requests: not passed, returned,
+    stored, rebound, exported (``__all__``), used by another module of the project, nor
+    reached through with_options() or copy(). Otherwise the client moves as any other and
+    each such request is reported (CM401). Replace the feature, or keep the OpenAI key for
+    it.""",
+    {
+        DEFAULT: "`{name}` is only used for {resources}, which Cerebras does not serve: it "
+        "stays on OpenAI, with its OpenAI key and URL",
+        "inline": "this client is only used for {resources}, which Cerebras does not serve: "
+        "it stays on OpenAI, with its OpenAI key and URL",
+    },
 )
 
 # Requests -----------------------------------------------------------------------------------
@@ -582,8 +611,12 @@ CM401 = _rule(
     "images, audio, files, batches, fine-tuning, moderations, assistants, vector stores, "
     "realtime",
     """The call uses an endpoint Cerebras does not serve, on a client that now points at
-    Cerebras: it would fail at run time. Keep an OpenAI client for it, or drop the
-    feature.""",
+    Cerebras: it would fail at run time (a Cerebras SDK client has no such attribute at
+    all, an AttributeError; the openai client gets a 404). Clients reached through a
+    parameter or a factory of another module are reported where the request is. A client
+    used for nothing else stays on OpenAI instead (CM121); this one also makes requests
+    Cerebras serves, or is used where the tool cannot follow it. Keep an OpenAI client for
+    the request, or drop the feature.""",
     "Cerebras has no {resource} endpoint: keep an OpenAI client for `{chain}`, or drop the feature",
 )
 CM402 = _rule(

@@ -118,3 +118,25 @@ def test_lookalikes_are_not_reported() -> None:
         "emb = OpenAIEmbeddings()\nemb.embeddings.create(input='x')\n"
     )
     assert codes(src, "openai", {"CM401"}) == []
+
+
+@pytest.mark.parametrize("target", ["openai", "cerebras"])
+def test_unserved_endpoints_on_cerebras_sdk_clients_are_reported(target: str) -> None:
+    # The Cerebras SDK has no such attribute: an AttributeError as written, a 404 once the
+    # client is the openai one pointed at Cerebras.
+    src = (
+        "from cerebras.cloud.sdk import Cerebras\n\n"
+        "client = Cerebras()\n"
+        "client.embeddings.create(model='e', input='x')\n"
+        "Cerebras().audio.speech.create(model='t', voice='v', input='x')\n"
+    )
+    assert codes(src, target, {"CM401", "CM121"}) == [(4, "CM401"), (5, "CM401")]
+
+
+@pytest.mark.parametrize("target", ["openai", "cerebras"])
+def test_a_client_used_only_for_unserved_endpoints_is_reported_not_moved(target: str) -> None:
+    src = "from openai import OpenAI\n\nemb = OpenAI()\nemb.embeddings.create(input='x')\n"
+    result = migrate(src, target=target)
+    assert result.code == src
+    assert [(d.line, d.code) for d in result.diagnostics] == [(3, "CM121")]
+    assert "`emb` is only used for embeddings" in result.diagnostics[0].message

@@ -157,3 +157,21 @@ def test_versions_compare_as_pep_440() -> None:
     assert "reasoning_effort" not in openai_params.openai_method_params(  # type: ignore[operator]
         "chat.completions.create", "1.58.0rc1"
     )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [("embeddings",), ("images",), ("audio", "speech"), ("files",), ("beta", "assistants")],
+)
+def test_unserved_resources_are_openai_resources_the_cerebras_sdk_lacks(
+    openai_client: openai.OpenAI, cerebras_client: Cerebras, path: tuple[str, ...]
+) -> None:
+    # What CM401 says: the openai client has the resource, the Cerebras SDK does not (a
+    # request on it is an AttributeError there).
+    assert sdk.unserved_resource([*path, "create"]) is not None
+    on_openai: object = openai_client
+    on_cerebras: object = cerebras_client
+    for name in path:
+        on_openai = getattr(on_openai, name)
+        on_cerebras = getattr(on_cerebras, name, None)
+    assert on_cerebras is None

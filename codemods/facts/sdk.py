@@ -270,6 +270,20 @@ UNSERVED_RESOURCES = frozenset(
 UNSERVED_BETA_RESOURCES = frozenset(
     {"agents", "assistants", "chatkit", "realtime", "responses", "threads", "vector_stores"}
 )
+
+
+def unserved_resource(names: list[str] | tuple[str, ...]) -> str | None:
+    """The resource Cerebras has no endpoint for that an attribute path below a client
+    starts with (``embeddings`` for ``embeddings.create``, ``beta.assistants``), or None."""
+    if not names:
+        return None
+    if names[0] in UNSERVED_RESOURCES:
+        return names[0]
+    if names[0] == "beta" and len(names) > 1 and names[1] in UNSERVED_BETA_RESOURCES:
+        return f"beta.{names[1]}"
+    return None
+
+
 # The pre-1.0 module API: ``openai.ChatCompletion.create(...)`` raises APIRemovedInV1.
 PRE_V1_RESOURCES = frozenset(
     {
