@@ -730,6 +730,41 @@ CM409 = _rule(
     "Cerebras does not send {header}; its rate-limit headers are {headers}",
 )
 
+CM410 = _rule(
+    "CM410",
+    "openai-environment-read",
+    WARNING,
+    Fix.NONE,
+    "the code reads an OpenAI environment variable (`OPENAI_API_KEY`, `OPENAI_BASE_URL`, "
+    "...) that the migrated clients no longer use; the message names the Cerebras one",
+    """The module's clients now point at Cerebras and read their key from the Cerebras
+    variable (--api-key-env, CEREBRAS_API_KEY by default), yet the code still reads an
+    OpenAI variable of its own: a start-up check such as ``if not
+    os.environ.get("OPENAI_API_KEY"): sys.exit(...)`` makes the migrated program refuse to
+    start without a key it no longer uses. OPENAI_API_KEY becomes the Cerebras key's
+    variable; OPENAI_BASE_URL and OPENAI_API_BASE configure nothing on --target openai (the
+    URL is written into the code), and the Cerebras SDK reads CEREBRAS_BASE_URL;
+    OPENAI_ORG_ID, OPENAI_PROJECT_ID and OPENAI_ORGANIZATION mean nothing on Cerebras. The
+    read is reported, not rewritten: what it is for is the program's own (it may guard a
+    client kept on OpenAI, feed another library, or be printed), and renaming it could make
+    the program require, or send, a key where it did not before. Reads inside a client's own
+    constructor are not reported: the tool rewrites them, or leaves them to the client they
+    configure. Where the module also keeps a client on OpenAI's service, the read may be
+    that client's: the message says so.""",
+    {
+        "key": "{name} is read here, but the migrated clients read their key from {env}: "
+        "read {env} instead{also}",
+        "base-url-openai": "{name} is read here, but the migrated clients' URL is now in the "
+        "code: it no longer configures them{also}",
+        "base-url-cerebras": "{name} is read here, but the Cerebras SDK reads its URL from "
+        "{cerebras_url}: read that instead{also}",
+        "none": "{name} is read here, but it means nothing on Cerebras (no OpenAI "
+        "organizations or projects there): drop the read{also}",
+    },
+    cerebras_url=sdk.CEREBRAS_BASE_URL_ENV,
+    also="",
+)
+
 # Files --------------------------------------------------------------------------------------
 CM901 = _rule(
     "CM901",
