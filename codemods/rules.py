@@ -419,13 +419,14 @@ CM118 = _rule(
     Fix.SAFE,
     "in a module with clients of both SDKs, an `except` clause or `isinstance` check now "
     "takes both SDKs' class",
-    """The module keeps a client on its old SDK (another provider, a computed URL) and migrates
-    another, and exception and client names cannot be told apart by the client behind them.
-    So the names keep their meaning, and an except clause or an isinstance check that names
-    one SDK's class takes the other SDK's counterpart too: each client's errors are still
-    caught, and each client is still recognised. A module that shows no client of its own
-    (a retry helper, a handler around calls into other modules) follows the whole project:
-    when the project keeps some clients of the SDK and migrates others, it takes both.""",
+    """The module keeps a client on its old SDK (another provider, a computed URL, a client only
+    used for endpoints Cerebras does not serve) and migrates another, and exception and client
+    names cannot be told apart by the client behind them. So the names keep their meaning, and
+    an except clause or an isinstance check that names one SDK's class takes the other SDK's
+    counterpart too: each client's errors are still caught, and each client is still recognised.
+    A module that shows no client of its own (a retry helper, a handler around calls into other
+    modules) follows the whole project: when the project keeps some clients of the SDK and
+    migrates others, it takes both.""",
     {
         DEFAULT: "{name} is taken together with {other}: this module has clients of both SDKs",
         "project": "{name} is taken together with {other}: the project has clients of both "
@@ -467,6 +468,34 @@ CM120 = _rule(
     no longer there). Patch the counterpart instead, as the message says.""",
     "`{text}` patches {qualname}, whose uses the migration moves to {counterpart}: patch that "
     "instead, or the patch no longer reaches the code",
+)
+
+CM121 = _rule(
+    "CM121",
+    "unserved-only-client",
+    WARNING,
+    Fix.NONE,
+    "the client is only used for endpoints Cerebras does not serve (embeddings, audio, ...): "
+    "left on OpenAI, with its OpenAI key and URL",
+    """Every request the client makes is on an endpoint Cerebras has no counterpart for
+    (embeddings, images, audio, files, batches, fine-tuning, moderations, responses,
+    assistants, vector stores, realtime): pointed at Cerebras, each would fail. So it is left
+    as written, on OpenAI: its requests still go to OpenAI with its OpenAI key and URL (the
+    program still needs that key), while the module's other clients move. On --target
+    cerebras it keeps its openai class and import, and the module's exception handlers catch
+    both SDKs' errors (CM118). The tool is sure of a client's uses only when the constructor
+    is the receiver of such a request itself, or is assigned once to a name that occurs
+    nowhere else in its scope but as the receiver of such requests: not passed, returned,
+    stored, rebound, exported (``__all__``), used by another module of the project, nor
+    reached through with_options() or copy(). Otherwise the client moves as any other and
+    each such request is reported (CM401). Replace the feature, or keep the OpenAI key for
+    it.""",
+    {
+        DEFAULT: "`{name}` is only used for {resources}, which Cerebras does not serve: it "
+        "stays on OpenAI, with its OpenAI key and URL",
+        "inline": "this client is only used for {resources}, which Cerebras does not serve: "
+        "it stays on OpenAI, with its OpenAI key and URL",
+    },
 )
 
 # Requests -----------------------------------------------------------------------------------
@@ -628,8 +657,12 @@ CM401 = _rule(
     "images, audio, files, batches, fine-tuning, moderations, assistants, vector stores, "
     "realtime",
     """The call uses an endpoint Cerebras does not serve, on a client that now points at
-    Cerebras: it would fail at run time. Keep an OpenAI client for it, or drop the
-    feature.""",
+    Cerebras: it would fail at run time (a Cerebras SDK client has no such attribute at
+    all, an AttributeError; the openai client gets a 404). Clients reached through a
+    parameter or a factory of another module are reported where the request is. A client
+    used for nothing else stays on OpenAI instead (CM121); this one also makes requests
+    Cerebras serves, or is used where the tool cannot follow it. Keep an OpenAI client for
+    the request, or drop the feature.""",
     {
         DEFAULT: "Cerebras has no {resource} endpoint: keep an OpenAI client for `{chain}`, or "
         "drop the feature",
@@ -756,6 +789,41 @@ CM409 = _rule(
     """The code reads one of OpenAI's rate-limit response headers, which Cerebras does not
     send: it will find nothing there. Read Cerebras's headers instead.""",
     "Cerebras does not send {header}; its rate-limit headers are {headers}",
+)
+
+CM410 = _rule(
+    "CM410",
+    "openai-environment-read",
+    WARNING,
+    Fix.NONE,
+    "the code reads an OpenAI environment variable (`OPENAI_API_KEY`, `OPENAI_BASE_URL`, "
+    "...) that the migrated clients no longer use; the message names the Cerebras one",
+    """The module's clients now point at Cerebras and read their key from the Cerebras
+    variable (--api-key-env, CEREBRAS_API_KEY by default), yet the code still reads an
+    OpenAI variable of its own: a start-up check such as ``if not
+    os.environ.get("OPENAI_API_KEY"): sys.exit(...)`` makes the migrated program refuse to
+    start without a key it no longer uses. OPENAI_API_KEY becomes the Cerebras key's
+    variable; OPENAI_BASE_URL and OPENAI_API_BASE configure nothing on --target openai (the
+    URL is written into the code), and the Cerebras SDK reads CEREBRAS_BASE_URL;
+    OPENAI_ORG_ID, OPENAI_PROJECT_ID and OPENAI_ORGANIZATION mean nothing on Cerebras. The
+    read is reported, not rewritten: what it is for is the program's own (it may guard a
+    client kept on OpenAI, feed another library, or be printed), and renaming it could make
+    the program require, or send, a key where it did not before. Reads inside a client's own
+    constructor are not reported: the tool rewrites them, or leaves them to the client they
+    configure. Where the module also keeps a client on OpenAI's service, the read may be
+    that client's: the message says so.""",
+    {
+        "key": "{name} is read here, but the migrated clients read their key from {env}: "
+        "read {env} instead{also}",
+        "base-url-openai": "{name} is read here, but the migrated clients' URL is now in the "
+        "code: it no longer configures them{also}",
+        "base-url-cerebras": "{name} is read here, but the Cerebras SDK reads its URL from "
+        "{cerebras_url}: read that instead{also}",
+        "none": "{name} is read here, but it means nothing on Cerebras (no OpenAI "
+        "organizations or projects there): drop the read{also}",
+    },
+    cerebras_url=sdk.CEREBRAS_BASE_URL_ENV,
+    also="",
 )
 
 # Files --------------------------------------------------------------------------------------

@@ -268,6 +268,18 @@ def _index_root(
         summaries = _by_name(known)
         project = Project(summaries, settings.options.own_urls)
         offering = {s.module for s in summaries.values() if project.offers_clients(s)}
+    # Then the modules whose functions some call passes a client to (``embed(client,
+    # text)``), which need mention nothing: the requests on that parameter are checked.
+    for _ in range(_ROUNDS):
+        callees = {
+            module
+            for callee in project.client_callees()
+            for module in (callee.rpartition(".")[0], callee.rsplit(".", 2)[0])
+        } - summaries.keys()
+        if not _summarize_modules(known, callees, store):
+            break
+        summaries = _by_name(known)
+        project = Project(summaries, settings.options.own_urls)
     # Last: the modules whose names are given as ``model=`` (a config module's constants),
     # which need mention nothing at all.
     wanted = {
@@ -275,16 +287,7 @@ def _index_root(
         for summary in summaries.values()
         for qualname, _, _ in summary.model_args
     } - summaries.keys()
-    by_name = {name: item for item in known for name in item.names} if wanted else {}
-    added = False
-    for module in wanted:
-        item = by_name.get(module)
-        if item is not None and not item.scanned:
-            raw = _read(item.path)
-            if raw is not None and not is_generated(raw):
-                item.summary = _summary(item.path, raw, item.names[0])
-                item.scanned = added = True
-                store.store(item.path, item.names[0], True, item.summary)
+    added = _summarize_modules(known, wanted, store)
     # Every module that may read such a constant is read too (a price table keyed by it):
     # a constant is mapped only when all its reads are known.
     constants = {
@@ -307,12 +310,30 @@ def _index_root(
         and (
             item.summary.requests
             or item.summary.module in project.model_modules()
+            or project.takes_clients(item.summary)
             or any(project.patched(target) for target in item.summary.patches)
             or project.client_names(item.summary)
         )
     }
     clean = {_key(item.path) for item in known if item.clean and not item.scanned}
     return summaries, modules, dependents, clean
+
+
+def _summarize_modules(known: Iterable[_File], modules: set[str], store: IndexCache) -> bool:
+    """Summarize the files of the modules named ``modules`` not read yet; whether any."""
+    if not modules:
+        return False
+    by_name = {name: item for item in known for name in item.names}
+    added = False
+    for module in modules:
+        item = by_name.get(module)
+        if item is not None and not item.scanned:
+            raw = _read(item.path)
+            if raw is not None and not is_generated(raw):
+                item.summary = _summary(item.path, raw, item.names[0])
+                item.scanned = added = True
+                store.store(item.path, item.names[0], True, item.summary)
+    return added
 
 
 def _scan_for(known: Iterable[_File], words: set[str], store: IndexCache, jobs: int = 1) -> bool:

@@ -6,6 +6,8 @@ and JSON body of every request, and answers the way both SDKs expect:
 - ``POST /v1/chat/completions``: a chat completion, or an SSE stream of chunks when the body
   says ``"stream": true`` (ending in ``data: [DONE]``);
 - ``POST /v1/completions``: a text completion (streamed the same way);
+- ``POST /v1/embeddings``: one three-number embedding per input, as OpenAI answers (Cerebras
+  has no such endpoint: a test serving as Cerebras checks none arrives);
 - ``GET /v1/tcp_warming``: ``{}`` (the Cerebras SDK sends it when a client is built);
 - anything else: a 404 with an OpenAI-style error body. The request is still recorded, so a
   test can show the path that was wrong (``/v1/v1/...``, ``/v1chat/...``).
@@ -136,6 +138,21 @@ def text_chunks(body: dict[str, Any]) -> list[dict[str, Any]]:
     return [{k: v for k, v in done.items() if k != "usage"}]
 
 
+def embeddings(body: dict[str, Any]) -> dict[str, Any]:
+    texts = body.get("input", "")
+    texts = texts if isinstance(texts, list) else [texts]
+    words = sum(len(str(text).split()) for text in texts)
+    return {
+        "object": "list",
+        "data": [
+            {"object": "embedding", "index": i, "embedding": [0.0, 0.5, 1.0]}
+            for i in range(len(texts))
+        ],
+        "model": str(body.get("model", "")),
+        "usage": {"prompt_tokens": words, "total_tokens": words},
+    }
+
+
 def sse(events: list[dict[str, Any]]) -> bytes:
     lines = [f"data: {json.dumps(event)}\n\n" for event in events]
     lines.append("data: [DONE]\n\n")
@@ -202,6 +219,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(200, "text/event-stream", sse(text_chunks(payload)))
             else:
                 self._send(200, "application/json", json.dumps(text_completion(payload)).encode())
+        elif self.command == "POST" and route == "/v1/embeddings":
+            self._send(200, "application/json", json.dumps(embeddings(payload)).encode())
         else:
             self._send(404, "application/json", json.dumps(not_found(path)).encode())
 

@@ -137,3 +137,84 @@ def test_lookalikes_are_not_reported() -> None:
         "emb = OpenAIEmbeddings()\nemb.embeddings.create(input='x')\n"
     )
     assert codes(src, "openai", {"CM401"}) == []
+
+
+@pytest.mark.parametrize("target", ["openai", "cerebras"])
+def test_unserved_endpoints_on_cerebras_sdk_clients_are_reported(target: str) -> None:
+    # The Cerebras SDK has no such attribute: an AttributeError as written, a 404 once the
+    # client is the openai one pointed at Cerebras.
+    src = (
+        "from cerebras.cloud.sdk import Cerebras\n\n"
+        "client = Cerebras()\n"
+        "client.embeddings.create(model='e', input='x')\n"
+        "Cerebras().audio.speech.create(model='t', voice='v', input='x')\n"
+    )
+    assert codes(src, target, {"CM401", "CM121"}) == [(4, "CM401"), (5, "CM401")]
+
+
+@pytest.mark.parametrize("target", ["openai", "cerebras"])
+def test_a_client_used_only_for_unserved_endpoints_is_reported_not_moved(target: str) -> None:
+    src = "from openai import OpenAI\n\nemb = OpenAI()\nemb.embeddings.create(input='x')\n"
+    result = migrate(src, target=target)
+    assert result.code == src
+    assert [(d.line, d.code) for d in result.diagnostics] == [(3, "CM121")]
+    assert "`emb` is only used for embeddings" in result.diagnostics[0].message
+
+
+ENV_CHECK = "import os\n\nif not os.environ.get('OPENAI_API_KEY'):\n    raise SystemExit(1)\n"
+
+
+@pytest.mark.parametrize(
+    ("clients", "expected"),
+    [
+        pytest.param("from openai import OpenAI\nc = OpenAI()\n", [(3, "CM410")], id="one-moves"),
+        pytest.param(
+            "import openai\nopenai.chat.completions.create(model='m', messages=[])\n",
+            [(3, "CM410")],
+            id="module-client",
+        ),
+        pytest.param(
+            "from openai import OpenAI\ndef f(c: OpenAI):\n"
+            "    return c.chat.completions.create(model='m', messages=[])\n",
+            [(3, "CM410")],
+            id="typed-parameter",
+        ),
+        pytest.param(
+            "from openai import OpenAI\nc = OpenAI(base_url='https://api.groq.com/openai/v1')\n",
+            [],
+            id="none-moves",
+        ),
+        pytest.param(
+            "from openai import OpenAI\nc = OpenAI()\nc.embeddings.create(model='e', input='x')\n",
+            [],
+            id="only-a-kept-client",
+        ),
+        pytest.param(
+            "from cerebras.cloud.sdk import Cerebras\nc = Cerebras()\n", [], id="cerebras-sdk"
+        ),
+    ],
+)
+@pytest.mark.parametrize("target", ["openai", "cerebras"])
+def test_openai_environment_reads_where_an_openai_client_moves(
+    clients: str, expected: list[tuple[int, str]], target: str
+) -> None:
+    assert codes(ENV_CHECK + clients, target, {"CM410"}) == expected
+
+
+def test_openai_environment_reads_follow_the_import_and_the_key_option() -> None:
+    src = (
+        "from os import environ as env, getenv\n\n"
+        "from openai import OpenAI\n\n"
+        "KEY = env['OPENAI_API_KEY']\n"
+        "ORG = getenv('OPENAI_ORG_ID')\n"
+        "HERE = 'OPENAI_BASE_URL' in env\n"
+        "client = OpenAI(api_key=getenv('OPENAI_API_KEY'))\n"
+        "SILENT = env.get('OPENAI_API_KEY')  # cerebras-migrate: ignore[CM410]\n"
+    )
+    result = migrate(src, target="openai", api_key_env="LLM_KEY")
+    found = [(d.line, d.code, d.message) for d in result.diagnostics if d.code == "CM410"]
+    assert [(line, code) for line, code, _ in found] == [(5, "CM410"), (6, "CM410"), (7, "CM410")]
+    assert "read LLM_KEY instead" in found[0][2]
+    assert "means nothing on Cerebras" in found[1][2]
+    assert "URL is now in the code" in found[2][2]
+    assert "OpenAI(api_key=getenv('LLM_KEY')" in result.code  # its own argument: rewritten

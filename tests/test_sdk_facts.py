@@ -157,3 +157,55 @@ def test_versions_compare_as_pep_440() -> None:
     assert "reasoning_effort" not in openai_params.openai_method_params(  # type: ignore[operator]
         "chat.completions.create", "1.58.0rc1"
     )
+
+
+def test_the_openai_environment_is_what_the_clients_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each variable with a constructor keyword is what the openai client reads when that
+    # keyword is not given; the others it never reads.
+    values = {
+        "OPENAI_API_KEY": "sk-from-env",
+        "OPENAI_BASE_URL": "http://127.0.0.1:9/from-env/",
+        "OPENAI_ORG_ID": "org-from-env",
+        "OPENAI_PROJECT_ID": "proj-from-env",
+    }
+    for name in sdk.OPENAI_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    client = openai.OpenAI()
+    read = {
+        "api_key": client.api_key,
+        "base_url": str(client.base_url),
+        "organization": client.organization,
+        "project": client.project,
+    }
+    for name, (kind, keyword) in sdk.OPENAI_ENVIRONMENT.items():
+        assert kind in ("key", "base-url", "none"), name
+        if keyword is not None:
+            assert read[keyword] == values[name], name
+    assert set(read) == {k for _, k in sdk.OPENAI_ENVIRONMENT.values() if k}
+    monkeypatch.delenv("OPENAI_BASE_URL")
+    monkeypatch.setenv("OPENAI_API_BASE", "http://127.0.0.1:9/legacy/")
+    assert "legacy" not in str(openai.OpenAI().base_url)
+    # The Cerebras SDK reads its URL from the variable the messages name.
+    monkeypatch.setenv(sdk.CEREBRAS_BASE_URL_ENV, "http://127.0.0.1:9/cerebras-env")
+    cerebras = Cerebras(api_key="test", warm_tcp_connection=False)
+    assert "cerebras-env" in str(cerebras.base_url)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [("embeddings",), ("images",), ("audio", "speech"), ("files",), ("beta", "assistants")],
+)
+def test_unserved_resources_are_openai_resources_the_cerebras_sdk_lacks(
+    openai_client: openai.OpenAI, cerebras_client: Cerebras, path: tuple[str, ...]
+) -> None:
+    # What CM401 says: the openai client has the resource, the Cerebras SDK does not (a
+    # request on it is an AttributeError there).
+    assert sdk.unserved_resource([*path, "create"]) is not None
+    on_openai: object = openai_client
+    on_cerebras: object = cerebras_client
+    for name in path:
+        on_openai = getattr(on_openai, name)
+        on_cerebras = getattr(on_cerebras, name, None)
+    assert on_cerebras is None

@@ -15,6 +15,25 @@ CEREBRAS_HOST = "api.cerebras.ai"
 OPENAI_HOST = "api.openai.com"
 CEREBRAS_API_KEY_ENV = "CEREBRAS_API_KEY"
 OPENAI_API_KEY_ENV = "OPENAI_API_KEY"
+CEREBRAS_BASE_URL_ENV = "CEREBRAS_BASE_URL"  # the Cerebras SDK reads its base URL from it
+
+# The environment variables the openai client (and the pre-1.0 module) reads its settings
+# from: what each becomes on Cerebras, and the constructor keyword that spares a client
+# reading it (None: the openai 1.x client never reads it). "key": the variable the migrated
+# clients read their key from (--api-key-env); "base-url": nothing on the openai target (the
+# URL is written into the code), CEREBRAS_BASE_URL on the Cerebras SDK; "none": no meaning.
+OPENAI_ENVIRONMENT: dict[str, tuple[str, str | None]] = {
+    "OPENAI_API_KEY": ("key", "api_key"),
+    "OPENAI_BASE_URL": ("base-url", "base_url"),
+    "OPENAI_API_BASE": ("base-url", None),  # openai < 1.0 (openai.api_base)
+    "OPENAI_ORG_ID": ("none", "organization"),
+    "OPENAI_PROJECT_ID": ("none", "project"),
+    "OPENAI_ORGANIZATION": ("none", None),  # read for the organization by LangChain and others
+}
+# How a program reads an environment variable: ``os.environ.get(NAME)``, ``os.getenv(NAME)``
+# (calls), ``os.environ[NAME]`` and ``NAME in os.environ``.
+ENVIRONMENT_GETTERS = frozenset({"os.environ.get", "os.getenv"})
+ENVIRONMENT_MAPPING = "os.environ"
 
 # Client classes of the openai package, by the name the package exports them under.
 OPENAI_CLIENTS = {
@@ -280,6 +299,20 @@ UNSERVED_RESOURCES = frozenset(
 UNSERVED_BETA_RESOURCES = frozenset(
     {"agents", "assistants", "chatkit", "realtime", "responses", "threads", "vector_stores"}
 )
+
+
+def unserved_resource(names: list[str] | tuple[str, ...]) -> str | None:
+    """The resource Cerebras has no endpoint for that an attribute path below a client
+    starts with (``embeddings`` for ``embeddings.create``, ``beta.assistants``), or None."""
+    if not names:
+        return None
+    if names[0] in UNSERVED_RESOURCES:
+        return names[0]
+    if names[0] == "beta" and len(names) > 1 and names[1] in UNSERVED_BETA_RESOURCES:
+        return f"beta.{names[1]}"
+    return None
+
+
 # The pre-1.0 module API: ``openai.ChatCompletion.create(...)`` raises APIRemovedInV1 from
 # openai 1.0 on (openai/lib/_old_api.py lists the same names).
 PRE_V1_RESOURCES = frozenset(

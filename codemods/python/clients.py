@@ -20,11 +20,13 @@ Sdk = Literal["openai", "cerebras", "azure"]
 # "unknown": only its type is in view (a parameter annotated ``client: OpenAI``), so it is
 # taken to be a client the migration points at Cerebras where it is made; "unattributed":
 # only its type is in view, and the module keeps a client of that class where it is, so
-# which one it is cannot be told (its requests are left alone and reported).
-Provider = Literal["openai", "cerebras", "other", "dynamic", "unknown", "unattributed"]
+# which one it is cannot be told (its requests are left alone and reported); "kept": it
+# points at OpenAI and stays there, as it is only used for endpoints Cerebras does not serve.
+Provider = Literal["openai", "cerebras", "other", "dynamic", "unknown", "unattributed", "kept"]
 # Why a constructor is left alone: rewriting it would send some other provider's traffic, or
-# a key it cannot see, to Cerebras.
-LeftAlone = Literal["azure", "dynamic-arguments", "dynamic-url", "other-provider"]
+# a key it cannot see, to Cerebras; or, "unserved-only", every request it makes is one
+# Cerebras has no endpoint for, so moving it would only break them.
+LeftAlone = Literal["azure", "dynamic-arguments", "dynamic-url", "other-provider", "unserved-only"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,12 @@ class ClientRef:
     @property
     def migrated(self) -> bool:
         """Whether its requests follow the migration: clients left alone keep theirs."""
-        return self.sdk != "azure" and self.provider not in ("other", "dynamic", "unattributed")
+        return self.sdk != "azure" and self.provider not in (
+            "other",
+            "dynamic",
+            "unattributed",
+            "kept",
+        )
 
 
 def client_class(qualname: str | None) -> ClientClass | None:
@@ -107,10 +114,13 @@ def decide(
     has_url: bool,
     url: str | None,
     classify: Callable[[str], Provider],
+    unserved_only: bool = False,
 ) -> Decision:
     """Where a constructor of ``cls`` sends its requests and whether the migration moves it,
     from what its call shows: a ``**kwargs`` argument, a ``base_url=`` keyword and, when
-    that is a literal, its value."""
+    that is a literal, its value; and ``unserved_only``, whether the code shows every use
+    of the client is a request on an endpoint Cerebras does not serve (embeddings, audio,
+    ...), and nothing else reaches it."""
     provider: Provider
     if star_kwargs:
         provider = "dynamic"
@@ -127,4 +137,9 @@ def decide(
         left_alone = "dynamic-url"
     elif provider == "other":
         left_alone = "other-provider"
+    elif unserved_only and cls.sdk == "openai" and provider == "openai":
+        # On Cerebras its requests could only fail: it keeps OpenAI's URL and key. A client
+        # already on Cerebras (a Cerebras SDK client, a Cerebras URL) is broken there as it
+        # is, and moves like any other: reported at each request (CM401).
+        provider, left_alone = "kept", "unserved-only"
     return Decision(provider, left_alone)

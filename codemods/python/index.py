@@ -99,6 +99,8 @@ class _Summarizer:
                     self.imports_sdk = True
                 for alias in node.names:
                     if alias.name == "*":
+                        # Every module-level name of ``base`` may be used here, unseen.
+                        self._imported(f"{base}.*", sdk_checked=True)
                         continue
                     qualname = f"{base}.{alias.name}" if base else alias.name
                     self._imported(qualname, sdk_checked=True)
@@ -399,8 +401,13 @@ def summarize(tree: ast.Module, module: str, package: str) -> Summary:
                 elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
                     key = f"{node.name}.{item.target.id}"
                     attributes.setdefault(key, []).extend(state.typed(item.annotation, top))
-    flows = _Flows(state)
+    flows = _Flows(state, _client_assignments(tree, state))
     flows.walk(tree)
+    for name in _unserved_only(tree, flows.unserved):
+        # The Project judges it (a client that stays on OpenAI, unless other modules use it).
+        names[name] = tuple(
+            v._replace(text=f"{module}.{name}") if v.kind == "new" else v for v in names[name]
+        )
     return Summary(
         module,
         package,
@@ -430,9 +437,13 @@ class _Flows:
     lazy imports, and whether any call is shaped like a request. (One walk: walking a
     module's tree is most of what a summary costs.)"""
 
-    def __init__(self, state: _Summarizer) -> None:
+    def __init__(self, state: _Summarizer, candidates: frozenset[str] = frozenset()) -> None:
         self.state = state
         top = state.top
+        # Module-level names assigned an SDK call once (``client = OpenAI()``), and the
+        # unserved resources of the requests made on each (``client.embeddings.create``).
+        self.candidates = candidates
+        self.unserved: dict[str, list[str]] = {}
         # Imported names, and the module's own constants: its own reads count as much.
         self.readable = set(top.imports) | {n for n in top.values if n not in top.imports}
         self.calls: list[tuple[str, str, Value | None]] = []
@@ -514,6 +525,14 @@ class _Flows:
     def call(self, node: ast.Call, inside: bool) -> None:
         state, top = self.state, self.state.top
         self._called.add(id(node.func))
+        if self.candidates:
+            chain = _unserved_chain(node.func)
+            if (
+                chain is not None
+                and isinstance(chain[0], ast.Name)
+                and chain[0].id in self.candidates
+            ):
+                self.unserved.setdefault(chain[0].id, []).append(chain[1])
         if not self.requests and _request_shaped(node.func):
             self.requests = True
         target = patch_target(node)
@@ -541,6 +560,84 @@ class _Flows:
         for keyword in node.keywords:
             value = state.value(keyword.value, env) if env is not None and keyword.arg else None
             self.calls.append((callee, keyword.arg or "*", value))
+
+
+def _client_assignments(tree: ast.Module, state: _Summarizer) -> frozenset[str]:
+    """Module-level names assigned, by one plain assignment to the name alone, a call of an
+    SDK name (``client = OpenAI()``): the clients whose uses ``_unserved_only`` may judge."""
+    found = set()
+    for node in _module_level(tree.body):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and isinstance(value, ast.Call):
+            qualname = state.qualname(value.func, state.top)
+            if qualname is not None and qualname.split(".")[0] in sdk.SDK_ROOTS:
+                found.add(target.id)
+    return frozenset(found)
+
+
+def _unserved_chain(func: ast.expr) -> tuple[ast.expr, str] | None:
+    """What a call made through attributes only (``x.embeddings.create``) is made on, and
+    the resource Cerebras does not serve that it reaches; None for any other call. The same
+    reading as ``unserved_chain`` in codemods/python/unserved.py."""
+    names: list[str] = []
+    node = func
+    while isinstance(node, ast.Attribute):
+        if node.attr not in sdk.RESPONSE_WRAPPERS:
+            names.append(node.attr)
+        node = node.value
+    names.reverse()
+    resource = sdk.unserved_resource(names) if len(names) >= 2 else None
+    return (node, resource) if resource is not None else None
+
+
+_TYPE_PARAMS = tuple(
+    getattr(ast, name) for name in ("TypeVar", "ParamSpec", "TypeVarTuple") if hasattr(ast, name)
+)
+
+
+def _unserved_only(tree: ast.Module, requests: dict[str, list[str]]) -> list[str]:
+    """The names of ``requests`` that occur nowhere in the module but in their assignment
+    and as the receivers of those requests: names, parameters, definitions, import
+    bindings, ``global``, except and match captures count (codemods/python/unserved.py
+    counts the same with libcst)."""
+    if not requests:
+        return []
+    counts = dict.fromkeys(requests, 0)
+
+    def count(name: str | None) -> None:
+        if name in counts:
+            counts[name] += 1
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            count(node.id)
+        elif isinstance(node, ast.arg):
+            count(node.arg)
+        elif isinstance(node, (*_DEFS, ast.ClassDef)):
+            count(node.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                count(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                count(alias.asname or alias.name)
+        elif isinstance(node, ast.ExceptHandler):
+            count(node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                count(name)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)):
+            count(node.name)
+        elif isinstance(node, ast.MatchMapping):
+            count(node.rest)
+        elif _TYPE_PARAMS and isinstance(node, _TYPE_PARAMS):
+            count(node.name)
+    return [name for name, found in requests.items() if counts[name] == 1 + len(found)]
 
 
 PATCHERS = frozenset({"patch", "setattr"})

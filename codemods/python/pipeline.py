@@ -12,7 +12,8 @@ know of another's work is in the plan, decided before any of them runs.
 The order matters only where two fixers touch the same kind of node (``SHARED_NODES``,
 checked against the fixers' hooks by tests/test_architecture.py):
 
-- ``Call``: the readiness checks read the call before anything changes it; ``SwitchSdk``
+- ``Call``: the readiness checks, then ``OpenAIEnvironmentReads``, read the call before
+  anything changes it; ``SwitchSdk``
   adds the other SDK's class to an ``isinstance`` check (never a request or a
   constructor); ``ClientConstructors`` rewrites a constructor's arguments,
   ``ModuleClientV0`` an openai 0.x request's, ``ModuleClientToInstance`` a module-level
@@ -51,6 +52,7 @@ from codemods.python.fixers.module_client import ModuleClient
 from codemods.python.fixers.module_client_to_instance import ModuleClientToInstance
 from codemods.python.fixers.module_client_v0 import ModuleClientV0
 from codemods.python.fixers.nest_rejected_keywords import NestRejectedKeywords
+from codemods.python.fixers.openai_environment import OpenAIEnvironmentReads
 from codemods.python.fixers.readiness_checks import ReadinessChecks
 from codemods.python.fixers.switch_sdk import SwitchSdk
 from codemods.python.fixers.unnest_extra_body import UnnestExtraBody
@@ -61,6 +63,7 @@ if TYPE_CHECKING:
 
 FIXERS: tuple[type[Fixer], ...] = (
     ReadinessChecks,
+    OpenAIEnvironmentReads,
     SwitchSdk,
     ClientConstructors,
     ModuleClient,
@@ -78,6 +81,7 @@ SHARED_NODES: dict[str, tuple[type[Fixer], ...]] = {
     "Assign": (ReadinessChecks, ModuleClient, ModuleClientV0, EnvKeyLiterals, MapModelIds),
     "Call": (
         ReadinessChecks,
+        OpenAIEnvironmentReads,
         SwitchSdk,
         ClientConstructors,
         ModuleClientV0,

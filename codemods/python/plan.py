@@ -76,6 +76,9 @@ class ImportPlan:
         # (a constructor left alone, a class used as a value): a client known only by its
         # type (``client: OpenAI``) may be either, so its requests are left alone (CM116).
         self.unsure: set[tuple[str, str]] = set()
+        # The SDKs of the clients kept only for endpoints Cerebras does not serve: sure to be
+        # used nowhere else, so not ``unsure``, but their exceptions are still raised here.
+        self.kept_sdks: set[str] = set()
         # The qualified names of those classes of the SDK that moves: every reference to them
         # keeps its meaning (``openai.OpenAI`` in an annotation is not switched either).
         self.kept_classes: set[str] = set()
@@ -133,7 +136,12 @@ def plan_imports(
                 plan.moving_funcs.add(id(call.func))
         if cls is None or resolver.constructor(call, cls).migrates:
             continue
-        plan.unsure.add((cls.sdk, cls.name))
+        if resolver.constructor(call, cls).left_alone == "unserved-only":
+            # Never passed anywhere, so never a typed parameter; but what it raises is the
+            # old SDK's, so the module's handlers keep catching that.
+            plan.kept_sdks.add(cls.sdk)
+        else:
+            plan.unsure.add((cls.sdk, cls.name))
         if cls.sdk != target:
             plan.kept_funcs.add(id(call.func))
             plan.kept_classes.add(resolver.qualname(call.func, scope) or "")
@@ -159,7 +167,7 @@ def plan_imports(
                 moves = True
             else:
                 plan.unsure.add((ref.cls.sdk, ref.cls.name))
-    if any(kind == plan.source for kind, _ in plan.unsure):
+    if plan.source in plan.kept_sdks or any(kind == plan.source for kind, _ in plan.unsure):
         plan.names = "both" if moves else "keep"
     elif place is not None and not moves and not imported_clients:
         # No client of its own in view: its handlers may guard any of the project's.

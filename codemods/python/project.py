@@ -46,6 +46,9 @@ class Project:
         self._counts: dict[str, int] = {}
         self._flows: dict[str, tuple[int, list[str]]] | None = None
         self._model_modules: set[str] | None = None
+        self._reached: set[str] | None = None
+        self._callees: set[str] | None = None
+        self._callee_names: dict[str, set[str]] | None = None
 
     def __reduce__(self) -> tuple[type[Project], tuple[dict[str, Summary], frozenset[str]]]:
         # Sent to worker processes as its summaries: the memo tables are rebuilt there.
@@ -157,13 +160,34 @@ class Project:
         return None
 
     def decision(self, value: Value, cls: ClientClass):  # type: ignore[no-untyped-def]
+        # ``text``: the module-level name the constructor is assigned to, when its module
+        # uses it only for endpoints Cerebras does not serve (codemods/python/index.py).
         return decide(
             cls,
             star_kwargs=value.star_kwargs,
             has_url=value.has_url,
             url=value.url,
             classify=self.classify,
+            unserved_only=value.text is not None and not self.reached(value.text),
         )
+
+    def reached(self, qualname: str) -> bool:
+        """Whether the module-level name ``qualname`` (``app.llm.client``) can be used from
+        outside its module: ``__all__`` lists it, another module imports it or reads it as
+        an attribute (``llm.client``), patches it, or star-imports its module."""
+        module, _, name = qualname.rpartition(".")
+        summary = self.summaries.get(module)
+        if summary is None or name in summary.exports:
+            return True
+        if self._reached is None:
+            reached: set[str] = set()
+            for other in self._unique():
+                for used in (*other.imports, *other.loads, *other.patches):
+                    found = self.split(used)
+                    if found is not None and found[0].module != other.module:
+                        reached.add(f"{found[0].module}.{found[1].split('.')[0]}")
+            self._reached = reached
+        return f"{summary.module}.{name}" in self._reached or f"{summary.module}.*" in self._reached
 
     # Parameters ---------------------------------------------------------------------------
     def param(self, function: str, name: str) -> ClientRef | None:
@@ -211,6 +235,19 @@ class Project:
         if len({ref.migrated for ref in refs}) > 1:
             return ClientRef(refs[0].cls, "unattributed")
         return next((ref for ref in refs if ref.provider != "unknown"), refs[0])
+
+    def client_callees(self) -> set[str]:
+        """The functions and classes (``app.embed.embed``, ``app.svc.Service``) that some
+        call in the project passes a client to, as the calls name them and as defined: their
+        parameters may be traced to it (``param``), wherever they are."""
+        if self._callees is None:
+            found: set[str] = set()
+            for summary in self._unique():
+                for callee, _, value in summary.calls:
+                    if value is not None and self.value(value) is not None:
+                        found.update((callee, self.canonical(callee)))
+            self._callees = found
+        return self._callees
 
     def canonical(self, qualname: str) -> str:
         """Where a name is defined: ``app.ask`` re-exported from ``app.llm`` is ``app.llm.ask``."""
@@ -382,7 +419,20 @@ class Project:
             summary.requests,
             summary.module in self.model_modules(),
             any(self.patched(target) for target in summary.patches),
+            frozenset(self.takes_clients(summary)),
         )
+
+    def takes_clients(self, summary: Summary) -> set[str]:
+        """The module-level functions and classes of ``summary`` that some call of the
+        project passes a client to (``embed``, ``Service``)."""
+        if self._callee_names is None:
+            names: dict[str, set[str]] = {}
+            for callee in self.client_callees():
+                found = self.split(callee)
+                if found is not None:
+                    names.setdefault(found[0].module, set()).add(found[1].split(".")[0])
+            self._callee_names = names
+        return self._callee_names.get(summary.module, set())
 
     def model_modules(self) -> set[str]:
         """The modules whose constants other modules give as ``model=``."""
@@ -440,11 +490,20 @@ class Place:
     models: bool = False
     # Whether it patches an SDK name (``mock.patch("app.llm.OpenAI")``): each is checked.
     patches: bool = False
+    # Its functions and classes some call passes a client to (``embed(client, text)``):
+    # the requests made on those parameters are checked.
+    takes_clients: frozenset[str] = frozenset()
 
     @property
     def relevant(self) -> bool:
         """Whether the module has anything to migrate or report without an SDK import."""
-        return bool(self.client_names) or self.requests or self.models or self.patches
+        return (
+            bool(self.client_names)
+            or self.requests
+            or self.models
+            or self.patches
+            or bool(self.takes_clients)
+        )
 
     def absolute(self, qualname: str) -> str:
         """A qualified name as the resolver records it (``.llm.client`` for a relative
@@ -468,6 +527,10 @@ class Place:
         """What every caller passes as ``name`` of this module's ``function`` (``f`` or
         ``Class.method``)."""
         return self.project.param(f"{self.module}.{function}", name)
+
+    def reached(self, name: str) -> bool:
+        """Whether this module's module-level ``name`` is used by other modules."""
+        return self.project.reached(f"{self.module}.{name}")
 
     def names_policy(self, source: str) -> NamesPolicy:
         return self.project.names_policy(source)

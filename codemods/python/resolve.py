@@ -32,6 +32,7 @@ from codemods.python.clients import (
 from codemods.python.clients import client_class as sdk_client_class
 from codemods.python.cst.edit import dotted_name, find_keyword, string_value
 from codemods.python.cst.walk import walk
+from codemods.python.unserved import Uses, only_unserved, unserved_chain, uses_in
 
 if TYPE_CHECKING:
     from codemods.python.project import Place
@@ -164,6 +165,7 @@ class _Collector(cst.CSTVisitor):
         self.param_defaults: set[int] = set()
         self._not_values: set[int] = set()
         self._annotations = 0
+        self.lambdas = False  # whether a lambda is in the module (its body is not walked)
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self.statement = node
@@ -324,6 +326,7 @@ class _Collector(cst.CSTVisitor):
         self.stack.pop()
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
+        self.lambdas = True
         return False  # its parameters shadow nothing we resolve outside it
 
     # Imports ----------------------------------------------------------------------------
@@ -458,6 +461,9 @@ class Resolver:
         self._module_config: dict[str, list[cst.BaseExpression]] | None = None
         self._busy: set[int] = set()
         self._constructors: dict[int, Constructor] = {}
+        self._lambdas = collector.lambdas
+        self._call_scopes: dict[int, Scope] | None = None
+        self._uses: dict[int, Uses] = {}
 
     @property
     def relevant(self) -> bool:
@@ -571,7 +577,59 @@ class Resolver:
         provider, left_alone = decide(
             cls, star_kwargs=star, has_url=index is not None, url=url, classify=self.classify
         )
+        if left_alone is None and provider == "openai" and self.unserved_uses(call) is not None:
+            provider, left_alone = decide(
+                cls,
+                star_kwargs=star,
+                has_url=index is not None,
+                url=url,
+                classify=self.classify,
+                unserved_only=True,
+            )
         return Constructor(cls, provider, left_alone, index, url)
+
+    def unserved_uses(self, call: cst.Call) -> tuple[str | None, tuple[str, ...]] | None:
+        """For a client constructor whose every use is a request on an endpoint Cerebras
+        does not serve (codemods/python/unserved.py says when that is sure): the name it is
+        assigned to (None: the constructor is the receiver itself) and those endpoints. A
+        module-level name that ``__all__`` exports or another module of the project reads
+        is not sure either."""
+        if self._call_scopes is None:
+            self._call_scopes = {id(c): scope for c, scope in self.calls}
+            # Cheap first: no unserved request anywhere (lambdas' bodies are not in
+            # ``calls``), nothing to count.
+            if not self._lambdas and not any(unserved_chain(c.func) for c, _ in self.calls):
+                self._call_scopes = {}
+        scope = self._call_scopes.get(id(call))
+        if scope is None or scope.kind == "class":
+            return None
+        uses = self._uses.get(id(scope.node))
+        if uses is None:
+            uses = self._uses[id(scope.node)] = uses_in(scope.node)
+        inline = uses.inline.get(id(call))
+        if inline is not None:
+            return None, (inline,)
+        name = uses.assigned.get(id(call))
+        found = only_unserved(uses, name) if name is not None else None
+        if name is None or found is None:
+            return None
+        if scope.kind == "module" and (
+            name in self._exported() or (self.place is not None and self.place.reached(name))
+        ):
+            return None
+        return name, found
+
+    def _exported(self) -> set[str]:
+        """The names a module-level ``__all__`` lists."""
+        names: set[str] = set()
+        for binding in self.module_scope.bindings.get("__all__", ()):
+            if isinstance(binding.node, (cst.List, cst.Tuple)):
+                names.update(
+                    value
+                    for element in binding.node.elements
+                    if isinstance(value := string_value(element.value), str)
+                )
+        return names
 
     def client(self, node: cst.CSTNode, scope: Scope) -> ClientRef | None:
         """What client ``node`` evaluates to, if the code shows it is one."""

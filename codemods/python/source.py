@@ -114,7 +114,9 @@ def _focused(
     from codemods.python.focus import focus
     from codemods.python.pipeline import reads_alone
 
-    seeds = place.client_names if place is not None else frozenset()
+    # What the project knows of: clients imported, functions passed a client (their
+    # parameters are traced), as an SDK import's names matter.
+    seeds = place.client_names | place.takes_clients if place is not None else frozenset()
     focused = focus(text, tree, reads_alone(options), seeds)
     if focused is None:
         return None

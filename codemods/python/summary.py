@@ -15,10 +15,12 @@ Kind = Literal["new", "ref", "typed", "str", "or", "param"]
 class Value(NamedTuple):
     """What an expression is, as far as one module shows.
 
-    ``new``: a call of ``qualname`` (a client class or a factory), with what ``decide`` needs
-    of its arguments; ``ref``: the name ``qualname``; ``typed``: something annotated with the
-    class ``qualname``; ``str``: the string ``text``; ``or``: any of ``alternatives``;
-    ``param``: the parameter ``text`` of the function ``qualname`` (what its callers pass)."""
+    ``new``: a call of ``qualname`` (a client class or a factory), with what ``decide`` needs of
+    its arguments (and, as ``text``, the module-level name it is assigned to when the module
+    uses that name only for requests Cerebras does not serve); ``ref``: the name ``qualname``;
+    ``typed``: something annotated with the class ``qualname``; ``str``: the string ``text``;
+    ``or``: any of ``alternatives``; ``param``: the parameter ``text`` of the function
+    ``qualname`` (what its callers pass)."""
 
     kind: Kind
     qualname: str = ""

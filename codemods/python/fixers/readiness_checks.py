@@ -1,7 +1,11 @@
 """Readiness: call sites that cannot move to Cerebras as they are, reported precisely.
 
 Nothing here rewrites code. It reports endpoints Cerebras does not serve
-(``client.embeddings.create``), request keywords it restricts (``tools`` with
+(``client.embeddings.create``) on any client that ends up on Cerebras — an openai or a
+Cerebras SDK client (which has no such attribute at all), in this module, from another, a
+factory's, or one every caller passes as a parameter — and the clients left on OpenAI
+because those endpoints are all they are used for (``decide``'s "unserved-only"); request
+keywords it restricts (``tools`` with
 ``response_format``, ``clear_thinking`` off zai-glm-4.7, the deprecated
 ``disable_reasoning``), model ids that are computed or unknown, ``**kwargs`` that cannot be
 checked, the pre-1.0 module API where it cannot move as it is (codemods/python/pre_v1.py:
@@ -25,22 +29,13 @@ from codemods.python.plan import other_sdk
 from codemods.python.resolve import ClientRef, RequestCall
 
 
-def _unserved(names: list[str]) -> str | None:
-    if not names:
-        return None
-    if names[0] in sdk.UNSERVED_RESOURCES:
-        return names[0]
-    if names[0] == "beta" and len(names) > 1 and names[1] in sdk.UNSERVED_BETA_RESOURCES:
-        return f"beta.{names[1]}"
-    return None
-
-
 class ReadinessChecks(Fixer):
     pre_v1_targets = frozenset({"openai", "cerebras"})
     emits = (
         rules.CM116,
         rules.CM119,
         rules.CM120,
+        rules.CM121,
         rules.CM401,
         rules.CM402,
         rules.CM403,
@@ -63,14 +58,15 @@ class ReadinessChecks(Fixer):
     def leave_Call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
         if not self.active:
             return updated
+        self._kept(ctx, original)
         found = ctx.resolver.client_chain(original.func, ctx.scope)
         names = found[2] if found is not None else []
-        unserved = _unserved(names)
+        unserved = sdk.unserved_resource(names)
         if unserved is not None and found is not None:
             client = ctx.attributed(found[0])
             if client.provider == "unattributed":
                 self._unattributed(ctx, original, client)
-            elif client.migrated and client.sdk == "openai":
+            elif client.migrated:  # on Cerebras after the migration, on either SDK
                 ctx.report(original, rules.CM401, resource=unserved, chain=".".join(names))
             return updated
         self._patch(ctx, original)
@@ -94,6 +90,21 @@ class ReadinessChecks(Fixer):
                 text = dotted_name(receiver) or _short(receiver)
                 ctx.report(original, rules.CM119, receiver=text, method=method)
         return updated
+
+    @staticmethod
+    def _kept(ctx: Context, call: cst.Call) -> None:
+        """A constructor left on OpenAI because it is only used for unserved endpoints."""
+        cls = ctx.resolver.client_class(call.func, ctx.scope)
+        if cls is None or ctx.resolver.constructor(call, cls).left_alone != "unserved-only":
+            return
+        found = ctx.resolver.unserved_uses(call)
+        assert found is not None  # what the decision was made from
+        name, resources = found
+        listed = ", ".join(resources)
+        if name is None:
+            ctx.report(call, rules.CM121, "inline", resources=listed)
+        else:
+            ctx.report(call, rules.CM121, name=name, resources=listed)
 
     @staticmethod
     def _patch(ctx: Context, call: cst.Call) -> None:
@@ -343,6 +354,60 @@ class ReadinessChecks(Fixer):
                     """,
             },
             codes={"openai": ("CM401",), "cerebras": ("CM401",)},
+        ),
+        Example(
+            name="unserved-only-client",
+            before="""
+                from openai import OpenAI
+
+                chat = OpenAI()
+                embedder = OpenAI()
+
+
+                def ask(question: str):
+                    return chat.chat.completions.create(model="gpt-oss-120b", messages=[])
+
+
+                def embed(text: str):
+                    return embedder.embeddings.create(model="text-embedding-3-small", input=text)
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import OpenAI
+
+                    chat = OpenAI(
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                    )
+                    embedder = OpenAI()
+
+
+                    def ask(question: str):
+                        return chat.chat.completions.create(model="gpt-oss-120b", messages=[])
+
+
+                    def embed(text: str):
+                        return embedder.embeddings.create(model="text-embedding-3-small", input=text)
+                    """,
+                "cerebras": """
+                    from cerebras.cloud.sdk import Cerebras
+                    from openai import OpenAI
+
+                    chat = Cerebras()
+                    embedder = OpenAI()
+
+
+                    def ask(question: str):
+                        return chat.chat.completions.create(model="gpt-oss-120b", messages=[])
+
+
+                    def embed(text: str):
+                        return embedder.embeddings.create(model="text-embedding-3-small", input=text)
+                    """,
+            },
+            codes={"openai": ("CM121",), "cerebras": ("CM121",)},
         ),
         Example(
             name="kwargs-into-request",
