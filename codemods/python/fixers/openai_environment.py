@@ -41,6 +41,7 @@ class OpenAIEnvironmentReads(Fixer):
         self.active = ctx.resolver.relevant
         self.reads: list[tuple[cst.CSTNode, str]] = []
         self.constructors: list[int] = []  # the client constructors the traversal is inside
+        self.stores: set[int] = set()  # ``os.environ["X"] = ...``, ``del ...``: writes, not reads
         self.moves = False  # some openai client of the module is pointed at Cerebras
         # The constructor keywords (facts/sdk.py) that some openai client kept where it was
         # does not pass: it reads their variables from the environment.
@@ -67,6 +68,15 @@ class OpenAIEnvironmentReads(Fixer):
                     if not ref.migrated:
                         self.keeps |= _KEYWORDS  # made elsewhere: its arguments unseen
 
+    def visit_AssignTarget(self, ctx: Context, node: cst.AssignTarget) -> None:
+        self.stores.add(id(node.target))
+
+    def visit_AugAssign(self, ctx: Context, node: cst.AugAssign) -> None:
+        self.stores.add(id(node.target))
+
+    def visit_Del(self, ctx: Context, node: cst.Del) -> None:
+        self.stores.add(id(node.target))
+
     def visit_Call(self, ctx: Context, node: cst.Call) -> None:
         if self.active and ctx.resolver.client_class(node.func, ctx.scope) is not None:
             self.constructors.append(id(node))
@@ -92,6 +102,7 @@ class OpenAIEnvironmentReads(Fixer):
     ) -> cst.Subscript:
         if (
             self.active
+            and id(original) not in self.stores
             and len(original.slice) == 1
             and isinstance(original.slice[0].slice, cst.Index)
             and ctx.resolver.qualname(original.value, ctx.scope) == sdk.ENVIRONMENT_MAPPING
@@ -145,13 +156,14 @@ class OpenAIEnvironmentReads(Fixer):
                     import os
                     import sys
 
-                    from openai import OpenAI
+                    from openai import Omit, OpenAI
 
                     if not os.environ.get("OPENAI_API_KEY"):
                         sys.exit("set OPENAI_API_KEY")
                     client = OpenAI(
                         base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                        api_key=os.environ["CEREBRAS_API_KEY"],
+                        default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
                     )
                     """,
                 "cerebras": """

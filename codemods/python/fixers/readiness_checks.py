@@ -375,11 +375,12 @@ class ReadinessChecks(Fixer):
                 "openai": """
                     import os
 
-                    from openai import OpenAI
+                    from openai import Omit, OpenAI
 
                     chat = OpenAI(
                         base_url="https://api.cerebras.ai/v1",
-                        api_key=os.environ.get("CEREBRAS_API_KEY"),
+                        api_key=os.environ["CEREBRAS_API_KEY"],
+                        default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
                     )
                     embedder = OpenAI()
 
