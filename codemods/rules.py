@@ -170,6 +170,7 @@ CM102 = _rule(
         DEFAULT: "`{keyword}` has no meaning on Cerebras; dropped",
         "not-an-argument": "`{keyword}` is not an argument of {sdk}; dropped",
         "module-setting": "openai.{attr} has no meaning on Cerebras; dropped",
+        "header": "the {header} header is an OpenAI account id; dropped",
         "v0-cleared": "openai.{attr} is an OpenAI setting (openai 0.x also reads it from "
         "${env}); now None, so that it cannot reach Cerebras",
     },
@@ -293,8 +294,9 @@ CM109 = _rule(
     WARNING,
     Fix.NONE,
     "`openai.organization`/`openai.project` mean nothing to Cerebras; remove the line",
-    """The module-level organization and project settings are OpenAI account ids; the client
-    would send them to Cerebras as headers. Remove the line.""",
+    """The module-level organization and project settings are OpenAI account ids. The
+    migrated module client no longer sends them (its default_headers omit the
+    OpenAI-Organization and OpenAI-Project headers), so the line does nothing: remove it.""",
     "openai.{attr} has no meaning on Cerebras; remove this line",
 )
 CM110 = _rule(

@@ -69,6 +69,15 @@ MIGRATED_MODEL = {
 # closed port (a proxy that is not there) and fails at once: nothing leaves 127.0.0.1.
 DEAD_PROXY = "http://127.0.0.1:9"
 TIMEOUT = 60  # seconds, per subprocess
+# OpenAI credentials every migrated copy runs with, as on a developer's machine that still has
+# them set: none may reach the server (the openai client fills missing settings from them),
+# and with the Cerebras key unset the program must stop before sending anything.
+OPENAI_DECOYS = {
+    "OPENAI_API_KEY": "sk-proj-DECOYopenai0123456789abcdefghij",
+    "OPENAI_ORG_ID": "org-DECOYorganization0123456789",
+    "OPENAI_PROJECT_ID": "proj_DECOYproject0123456789",
+    "OPENAI_BASE_URL": f"{DEAD_PROXY}/v1",
+}
 
 # The old openai the openai target is also proven on, and what its venv needs: openai < 1.55.3
 # passes ``proxies=`` to httpx, which httpx 0.28 no longer takes.
@@ -271,6 +280,7 @@ class Outcome:
 
     steps: list[Step] = field(default_factory=list)
     run: Run | None = None
+    keyless: Run | None = None  # the same copy run without CEREBRAS_API_KEY
     unconverted: str | None = None  # why it was not run
 
     @property
@@ -491,7 +501,9 @@ class Lab:
     def _lane(
         self, targets: tuple[str, ...], programs: list[Program], old: str | None = None
     ) -> list[Outcome]:
-        python, extra, env = sys.executable, (), _env(CEREBRAS_API_KEY=CEREBRAS_KEY)
+        python, extra = sys.executable, ()
+        env = _env(CEREBRAS_API_KEY=CEREBRAS_KEY, **OPENAI_DECOYS)
+        keyless = _env(**OPENAI_DECOYS)
         if old is not None:
             python, extra = str(old_openai_python()), ("--openai-version", old)
             for name in ("PYTHONPATH", "PYTHONHOME"):  # nothing of this venv may leak in
@@ -517,6 +529,7 @@ class Lab:
                         )
             for i in live:
                 outcomes[i].run = run_program(paths[i], server, env, python)
+                outcomes[i].keyless = run_program(paths[i], server, keyless, python)
         return outcomes
 
 
@@ -594,6 +607,29 @@ def check_no_key_sent(run: Run | None, program: Program) -> None:
             assert key not in sent, f"a hard-coded key was sent: {request.method} {request.path}"
 
 
+def check_no_openai_credentials(run: Run | None, source: str) -> None:
+    """The OpenAI key, organization and project of the environment reach the server nowhere."""
+    assert run is not None
+    for request in run.requests:
+        sent = json.dumps([request.path, request.headers, request.body])
+        leaked = [name for name, value in OPENAI_DECOYS.items() if value in sent]
+        assert not leaked, (
+            f"{leaked} sent: {request.method} {request.path}\n--- migrated program:\n{source}"
+        )
+        assert "openai-organization" not in request.headers, request.headers
+        assert "openai-project" not in request.headers, request.headers
+
+
+def check_fails_closed(run: Run | None, source: str) -> None:
+    """Without the Cerebras key the migrated program stops before any request, saying which
+    variable it needs (``KeyError: 'CEREBRAS_API_KEY'`` or the Cerebras SDK's own error)."""
+    assert run is not None
+    context = f"\n--- run:\n{run.describe()}\n--- migrated program:\n{source}"
+    assert run.returncode != 0, f"ran without CEREBRAS_API_KEY{context}"
+    assert not run.requests, f"sent requests without CEREBRAS_API_KEY{context}"
+    assert "CEREBRAS_API_KEY" in run.stderr, f"no word of the missing variable{context}"
+
+
 def check_run(run: Run | None, expected: list[Sent], expected_stdout: str, source: str) -> None:
     assert run is not None
     context = f"\n--- run:\n{run.describe()}\n--- migrated program:\n{source}"
@@ -658,6 +694,8 @@ def test_migrated_program(lab: Lab, program: Program, target: str) -> None:
     check_steps(outcome, program)
     check_run(outcome.run, expected, expected_stdout, outcome.source)
     check_no_key_sent(outcome.run, program)
+    check_no_openai_credentials(outcome.run, outcome.source)
+    check_fails_closed(outcome.keyless, outcome.source)
 
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.name)
@@ -671,6 +709,8 @@ def test_round_trip(lab: Lab, program: Program) -> None:
     check_steps(outcome, program)
     check_run(outcome.run, expected, expected_stdout, outcome.source)
     check_no_key_sent(outcome.run, program)
+    check_no_openai_credentials(outcome.run, outcome.source)
+    check_fails_closed(outcome.keyless, outcome.source)
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -750,6 +790,8 @@ def test_migrated_program_on_old_openai(lab: Lab, program: Program) -> None:
     check_steps(outcome, program)
     check_run(outcome.run, expected, expected_stdout, outcome.source)
     check_no_key_sent(outcome.run, program)
+    check_no_openai_credentials(outcome.run, outcome.source)
+    check_fails_closed(outcome.keyless, outcome.source)
 
 
 def test_newer_keywords_move_only_for_an_openai_that_lacks_them(lab: Lab) -> None:

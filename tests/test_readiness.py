@@ -217,4 +217,4 @@ def test_openai_environment_reads_follow_the_import_and_the_key_option() -> None
     assert "read LLM_KEY instead" in found[0][2]
     assert "means nothing on Cerebras" in found[1][2]
     assert "URL is now in the code" in found[2][2]
-    assert "OpenAI(api_key=getenv('LLM_KEY')" in result.code  # its own argument: rewritten
+    assert "api_key=os.environ['LLM_KEY']" in result.code  # its own argument: rewritten

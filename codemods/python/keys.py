@@ -18,7 +18,7 @@ from codemods import rules
 from codemods.facts import sdk
 from codemods.facts.openai_params import omit_name
 from codemods.python.context import Context
-from codemods.python.cst.edit import dict_append, make_string, string_value
+from codemods.python.cst.edit import dict_append, make_string, remove_items, string_value
 from codemods.secrets import mask
 
 ENV_GETTERS = frozenset({"os.environ.get", "os.getenv"})
@@ -234,3 +234,30 @@ def account_headers(
     if existing is None:
         return cst.Dict(new)
     return dict_append(cst.Dict([cst.StarredDictElement(existing)]), new)
+
+
+def account_header_entries(existing: cst.BaseExpression) -> list[int]:
+    """The indexes of ``OpenAI-Organization``/``OpenAI-Project`` entries of a dict literal."""
+    if not isinstance(existing, cst.Dict):
+        return []
+    wanted = {h.lower() for h in sdk.OPENAI_ACCOUNT_HEADERS}
+    return [
+        i
+        for i, element in enumerate(existing.elements)
+        if isinstance(element, cst.DictElement)
+        and (string_value(element.key) or "").lower() in wanted
+    ]
+
+
+def drop_entries(existing: cst.Dict, drop: list[int]) -> cst.Dict:
+    elements, open_ws, close_ws = remove_items(
+        existing.elements,
+        set(drop),
+        existing.lbrace.whitespace_after,
+        existing.rbrace.whitespace_before,
+    )
+    return existing.with_changes(
+        elements=elements,
+        lbrace=existing.lbrace.with_changes(whitespace_after=open_ws),
+        rbrace=existing.rbrace.with_changes(whitespace_before=close_ws),
+    )

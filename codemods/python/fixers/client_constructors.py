@@ -35,7 +35,12 @@ from codemods.python.cst.edit import (
     string_value,
 )
 from codemods.python.fixers.base import Example, Fixer
-from codemods.python.keys import account_headers, rewrite_key
+from codemods.python.keys import (
+    account_header_entries,
+    account_headers,
+    drop_entries,
+    rewrite_key,
+)
 from codemods.python.resolve import ClientClass
 
 
@@ -110,6 +115,8 @@ class ClientConstructors(Fixer):
                 new = replace_arg_value(new, key_index, replacement)
         if target == "openai":
             new = _omit_account_headers(ctx, original, new)
+        else:
+            new = _drop_account_headers(ctx, original, new)
         unwanted = (
             sdk.OPENAI_CLIENT_KWARGS_WITHOUT_CEREBRAS_EQUIVALENT
             if target == "cerebras"
@@ -221,6 +228,33 @@ class ClientConstructors(Fixer):
                     """,
             },
             codes={"openai": ("CM102", "CM102"), "cerebras": ("CM102", "CM102")},
+        ),
+        Example(
+            name="account-headers",
+            before="""
+                from openai import OpenAI
+
+                client = OpenAI(default_headers={"OpenAI-Organization": "org-1"})
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    from openai import Omit, OpenAI
+
+                    client = OpenAI(
+                        default_headers={"OpenAI-Organization": Omit(), "OpenAI-Project": Omit()},
+                        base_url="https://api.cerebras.ai/v1",
+                        api_key=os.environ["CEREBRAS_API_KEY"],
+                    )
+                    """,
+                "cerebras": """
+                    from cerebras.cloud.sdk import Cerebras
+
+                    client = Cerebras(default_headers={})
+                    """,
+            },
+            codes={"cerebras": ("CM102",)},
         ),
         Example(
             name="warm-tcp-connection",
@@ -393,6 +427,25 @@ def _omit_account_headers(ctx: Context, original: cst.Call, call: cst.Call) -> c
     if index is None:
         return append_args(call, [keyword_arg("default_headers", headers)])
     return replace_arg_value(call, index, headers)
+
+
+def _drop_account_headers(ctx: Context, original: cst.Call, call: cst.Call) -> cst.Call:
+    """An ``OpenAI-Organization``/``OpenAI-Project`` entry of ``default_headers`` is an OpenAI
+    account id the Cerebras SDK would send as it is: it goes (the SDK fills neither itself)."""
+    index = find_keyword(call, "default_headers")
+    if index is None:
+        return call
+    value = call.args[index].value
+    drop = account_header_entries(value)
+    if not drop:
+        return call
+    assert isinstance(value, cst.Dict)
+    before = original.args[index].value
+    for i in drop:
+        node = before.elements[i] if isinstance(before, cst.Dict) else before  # type: ignore[index]
+        header = string_value(value.elements[i].key)  # type: ignore[attr-defined]
+        ctx.report(node, rules.CM102, "header", header=header)
+    return replace_arg_value(call, index, drop_entries(value, drop))
 
 
 def _set_base_url(ctx: Context, original: cst.Call, call: cst.Call) -> cst.Call:
