@@ -205,8 +205,8 @@ def test_a_5_mb_file(tmp_path: Path) -> None:
     assert result[-300:].endswith(
         'client = openai.OpenAI(\n    base_url="https://api.cerebras.ai/v1",\n'
         '    api_key=os.environ["CEREBRAS_API_KEY"],\n'
-        '    default_headers={"OpenAI-Organization": openai.Omit(), '
-        '"OpenAI-Project": openai.Omit()},\n)\n'
+        '    default_headers={\n        "OpenAI-Organization": openai.Omit(),\n'
+        '        "OpenAI-Project": openai.Omit(),\n    },\n)\n'
     )
     assert body in result
     assert (tmp_path / "small.py").read_text() == MIGRATED_APP

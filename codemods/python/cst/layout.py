@@ -3,7 +3,8 @@
 Adding ``base_url=...`` and ``api_key=...`` to ``OpenAI()`` written on one line can push it far
 past the limit. When a statement that a fixer changed ends up with a line over the limit (and
 longer than it was), the calls the fixers changed in it are written one argument per line,
-with a trailing comma, the way black and ruff format them.
+with a trailing comma, the way black and ruff format them; an argument that is a dict literal
+still too long on its line (``default_headers={...}``) gets one entry per line as well.
 """
 
 from __future__ import annotations
@@ -43,16 +44,44 @@ def explode(call: cst.Call, unit: str) -> cst.Call:
     return call.with_changes(whitespace_before_args=inner, args=args)
 
 
+def _explode_dict(node: cst.Dict, unit: str) -> cst.Dict:
+    """A dict argument of an exploded call, one entry per line one level deeper."""
+    inner = PW(indent=True, last_line=cst.SimpleWhitespace(unit * 2))
+    closing = PW(indent=True, last_line=cst.SimpleWhitespace(unit))
+    last = len(node.elements) - 1
+    elements = [
+        element.with_changes(comma=cst.Comma(whitespace_after=inner if i < last else closing))
+        for i, element in enumerate(node.elements)
+    ]
+    return node.with_changes(
+        elements=elements,
+        lbrace=cst.LeftCurlyBrace(whitespace_after=inner),
+        rbrace=cst.RightCurlyBrace(),
+    )
+
+
 class _Exploder(cst.CSTTransformer):
-    def __init__(self, targets: set[int], unit: str) -> None:
+    def __init__(self, targets: set[int], unit: str, room: int) -> None:
         super().__init__()
         self.targets = targets
         self.unit = unit
+        self.room = room  # the characters an argument line may take after its indentation
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
-        if id(original_node) in self.targets and _one_line(original_node):
-            return explode(updated_node, self.unit)
-        return updated_node
+        if id(original_node) not in self.targets or not _one_line(original_node):
+            return updated_node
+        call = explode(updated_node, self.unit)
+        args = list(call.args)
+        for i, arg in enumerate(args):
+            value = arg.value
+            if (
+                isinstance(value, cst.Dict)
+                and value.elements
+                and longest_line(arg, 0) + 1 > self.room  # with its comma
+                and "\n" not in cst.Module([]).code_for_node(value)
+            ):
+                args[i] = arg.with_changes(value=_explode_dict(value, self.unit))
+        return call.with_changes(args=args)
 
 
 HEADED = (cst.With, cst.For, cst.If, cst.While)
@@ -87,7 +116,7 @@ def fit_statement(
     new_length = longest_line(head, indent)
     if new_length <= limit or new_length <= longest_line(old_head, indent):
         return updated
-    fitted = head.visit(_Exploder(changed_calls, unit))
+    fitted = head.visit(_Exploder(changed_calls, unit, limit - indent - len(unit)))
     if head is updated:
         return fitted  # type: ignore[return-value]
     rest = {"body": updated.body}  # type: ignore[attr-defined]

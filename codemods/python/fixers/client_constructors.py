@@ -1,16 +1,21 @@
 """Client constructors: point them at Cerebras, on either SDK.
 
 ``--target openai``: ``OpenAI()`` becomes ``OpenAI(base_url="https://api.cerebras.ai/v1",
-api_key=os.environ.get("CEREBRAS_API_KEY"))``, and ``Cerebras(...)`` becomes the same
-``OpenAI(...)`` (``warm_tcp_connection`` dropped).
+api_key=os.environ["CEREBRAS_API_KEY"], default_headers={"OpenAI-Organization": Omit(),
+"OpenAI-Project": Omit()})``, and ``Cerebras(...)`` becomes the same ``OpenAI(...)``
+(``warm_tcp_connection`` dropped). Fail closed (``keys.py``): no ``.get``, whose None would
+make the client send ``OPENAI_API_KEY``, and no account headers filled from ``OPENAI_ORG_ID``
+and ``OPENAI_PROJECT_ID``.
 
 ``--target cerebras``: ``OpenAI(...)`` becomes ``Cerebras(...)``; an OpenAI or Cerebras
 ``base_url`` is dropped, because the SDK's default is right and its paths already start with
 ``/v1`` (``https://api.cerebras.ai/v1`` would post to ``/v1/v1/chat/completions``); a custom
 ``--base-url`` is passed without its ``/v1``. The SDK reads ``CEREBRAS_API_KEY`` itself.
 
-Either way an existing key lookup keeps its style and only changes the variable name; a
-hard-coded key becomes a lookup and is reported (masked); arguments the target has no use
+An existing key lookup becomes that strict form on the openai target and keeps its style
+on the Cerebras one (the SDK fails closed itself), losing any default; an
+``OpenAI-Organization``/``OpenAI-Project`` entry of ``default_headers`` goes on the Cerebras
+target. A hard-coded key becomes a lookup and is reported (masked); arguments the target has no use
 for (``organization``, ``project``, ...) are dropped and reported. A client that points at
 another provider, or whose URL or arguments are only known at run time, is left alone and
 reported: migrating it would send that provider's traffic to Cerebras. ``AzureOpenAI``
