@@ -18,7 +18,13 @@ from codemods import rules
 from codemods.facts import sdk
 from codemods.facts.openai_params import omit_name
 from codemods.python.context import Context
-from codemods.python.cst.edit import dict_append, make_string, remove_items, string_value
+from codemods.python.cst.edit import (
+    dict_append,
+    dotted,
+    make_string,
+    remove_items,
+    string_value,
+)
 from codemods.secrets import mask
 
 ENV_GETTERS = frozenset({"os.environ.get", "os.getenv"})
@@ -94,7 +100,7 @@ def _environ(ctx: Context, value: cst.BaseExpression) -> cst.BaseExpression:
         receiver = value.func.value
         if ctx.resolver.qualname(receiver, ctx.scope) == "os.environ":
             return receiver
-    return cst.parse_expression(f"{ctx.bind('os')}.environ")
+    return dotted(f"{ctx.bind('os')}.environ")
 
 
 def _subscript(environ: cst.BaseExpression, name: cst.BaseExpression) -> cst.Subscript:
@@ -130,9 +136,7 @@ def env_lookup(ctx: Context) -> cst.BaseExpression:
     """``os.environ["CEREBRAS_API_KEY"]``, importing ``os`` when it is not bound: a missing
     variable stops the program rather than letting a client fall back to another key."""
     os_name = ctx.bind("os")
-    return _subscript(
-        cst.parse_expression(f"{os_name}.environ"), make_string(ctx.options.api_key_env)
-    )
+    return _subscript(dotted(f"{os_name}.environ"), make_string(ctx.options.api_key_env))
 
 
 def should_rename(ctx: Context, env_name: str | None) -> bool:
@@ -224,7 +228,7 @@ def account_headers(
         omit = f"{module}.{qualname.removeprefix(sdk.OPENAI_MODULE + '.')}"
     else:
         omit = ctx.bind(qualname, beside=beside)
-    sentinel = cst.parse_expression(f"{omit}()")
+    sentinel = cst.Call(dotted(omit))
     new = [cst.DictElement(make_string(h), sentinel) for h in wanted]
     if isinstance(existing, cst.Dict):
         elements = list(existing.elements)

@@ -386,6 +386,15 @@ def make_string(value: str, like: cst.CSTNode | None = None) -> cst.SimpleString
     return cst.SimpleString(f"{quote}{value}{quote}")
 
 
+def dotted(name: str) -> cst.Name | cst.Attribute:
+    """``a.b.c`` as nodes, built directly: ``cst.parse_expression`` costs milliseconds."""
+    first, *rest = name.split(".")
+    node: cst.Name | cst.Attribute = cst.Name(first)
+    for part in rest:
+        node = cst.Attribute(value=node, attr=cst.Name(part))
+    return node
+
+
 def dotted_name(node: cst.CSTNode) -> str | None:
     """``a.b.c`` for a chain of names and attributes, else None."""
     parts: list[str] = []

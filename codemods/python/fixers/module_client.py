@@ -22,6 +22,7 @@ from codemods import rules
 from codemods.facts import sdk
 from codemods.python.context import Context
 from codemods.python.cst.edit import (
+    dotted,
     make_string,
     string_value,
 )
@@ -139,9 +140,7 @@ class ModuleClient(Fixer):
 
     @staticmethod
     def _statement(target: str, value: cst.BaseExpression) -> cst.SimpleStatementLine:
-        return cst.SimpleStatementLine(
-            [cst.Assign([cst.AssignTarget(cst.parse_expression(target))], value)]
-        )
+        return cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(dotted(target))], value)])
 
     examples = (
         Example(
