@@ -205,15 +205,23 @@ def is_placeholder(value: str) -> bool:
     return any(w in PLACEHOLDER_WORDS or (len(w) >= 3 and len(set(w)) == 1) for w in words)
 
 
+def looks_random(value: str) -> bool:
+    """Whether ``value`` has the letters and digits of a generated secret: a test's
+    ``"env-api-key"`` or ``"secret"`` has no digit, and a real key without a known prefix
+    (Mistral's, Cohere's, a hex token) always has both."""
+    return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+
+
 def is_env_key(variable: str | None, value: str) -> bool:
     """Whether ``value``, given to the environment variable ``variable`` (None: a name not
     known from the source), is a hard-coded key: key-shaped, or ``MIN_HUNTED`` characters or
-    more for a credential's name and no placeholder."""
+    more of letters and digits for a credential's name, and no placeholder."""
     if is_key_shaped(value):
         return True
     return (
         variable is not None
         and is_credential_name(variable)
         and len(value) >= MIN_HUNTED
+        and looks_random(value)
         and not is_placeholder(value)
     )

@@ -130,7 +130,7 @@ def test_no_key_of_the_notebook_fixture_is_left(target: str) -> None:
         (None, "sk-proj-0123456789abcdefghijklmnop", True),  # the name is not known
         ("LOG_LEVEL", "csk-0123456789abcdefghijklmnop", True),  # key-shaped, any variable
         ("GROQ_API_KEY", "gsk_0123456789abcdefgh", True),
-        ("HF_TOKEN", "hf_abcdefgh", True),
+        ("HF_TOKEN", "hf_abcdefgh1", True),
         ("CLIENT_SECRET", "a8Kd93jdLq", True),
         ("OPENAI_APIKEY", "abcdefgh1234", True),
         ("openai_api_key", "abcdefgh1234", True),  # names are compared upper-cased
@@ -156,6 +156,10 @@ def test_no_key_of_the_notebook_fixture_is_left(target: str) -> None:
         ("OPENAI_API_KEY", "set me please", False),
         ("OPENAI_API_KEY", "", False),
         ("OPENAI_API_KEY", "EMPTY", False),
+        # Letters alone are a word, not a generated secret: a test's stand-in (found in a
+        # real project's tests, which the removal broke).
+        ("MINIMAX_API_KEY", "env-api-key", False),
+        ("HF_TOKEN", "hf_abcdefgh", False),
     ],
 )
 def test_what_counts_as_a_key(variable: str | None, value: str, expected: bool) -> None:
