@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -75,9 +76,36 @@ class _Command(click.Command):
         with _masked_usage_errors():
             return super().make_context(*args, **kwargs)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _dash_named_files(args))
+
     def invoke(self, ctx: click.Context) -> Any:
         with _masked_usage_errors():
             return super().invoke(ctx)
+
+
+# What pre-commit passes (the hooks' types): an argument like this that names a file is one.
+_SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
+
+
+def _dash_named_files(args: list[str]) -> list[str]:
+    """A staged ``-x.py`` reaches the command line as it is (pre-commit puts no ``--`` before
+    the file names), where it would read as an unknown option: an argument that starts with
+    ``-``, ends like a source file and names one is a path, passed on as ``./-x.py``. Nothing
+    after a ``--`` is touched; a mistyped option names no file and stays a usage error."""
+    out = []
+    for i, arg in enumerate(args):
+        if arg == "--":
+            return out + args[i:]
+        if (
+            arg.startswith("-")
+            and arg != "-"
+            and arg.endswith(_SOURCE_SUFFIXES)
+            and os.path.lexists(arg)
+        ):
+            arg = os.path.join(os.curdir, arg)
+        out.append(arg)
+    return out
 
 
 @contextmanager

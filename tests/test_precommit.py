@@ -235,3 +235,18 @@ def test_hooks_never_print_a_key(repo: Path, checkout: Path, git_env: dict[str, 
     assert "CM901" in shown
     written = (repo / "keys.py").read_text()
     assert CTOR_KEY not in written and COMMENT_KEY in written
+
+
+def test_a_staged_file_named_like_an_option_is_migrated(
+    repo: Path, checkout: Path, git_env: dict[str, str]
+) -> None:
+    """pre-commit puts no ``--`` before the file names: ``-x.py`` must still be a file, not
+    an unknown option (a usage error that would stop every commit touching it)."""
+    (repo / "-x.py").write_text(OPENAI_APP)
+    _git("add", "--", "-x.py", cwd=repo, env=git_env)
+    run = pre_commit(
+        "try-repo", str(checkout), "cerebras-migrate", "--all-files", cwd=repo, env=git_env
+    )
+    assert run.returncode == 1, output(run)
+    assert "No such option" not in output(run)
+    assert 'base_url="https://api.cerebras.ai/v1"' in (repo / "-x.py").read_text()
