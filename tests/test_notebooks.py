@@ -676,3 +676,30 @@ def test_github_and_sarif_locate_cells_in_the_file(project: Path) -> None:
     fix = next(r for r in results if r["ruleId"] == "rewrite")["fixes"][0]
     expected = (FIXTURES / "chat" / "expected.openai.ipynb").read_text(encoding="utf-8")
     assert apply_sarif_fix(text, fix) == expected
+
+
+def test_an_integer_longer_than_python_converts_is_kept(tmp_path: Path) -> None:
+    """CPython refuses ``int()`` of more than 4,300 digits; a notebook holding such a number
+    (an output, a metadata value) is migrated all the same, the number kept byte for byte."""
+    digits = "7" * 5000
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": 1,
+                "metadata": {},
+                "outputs": [],
+                "source": ["from openai import OpenAI\n", "client = OpenAI()"],
+            }
+        ],
+        "metadata": {"big": 0},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    text = json.dumps(nb, indent=1).replace('"big": 0', f'"big": {digits}')
+    (tmp_path / "nb.ipynb").write_text(text, "utf-8")
+    code, _, err = invoke("nb.ipynb", cwd=tmp_path)
+    assert code == 1, err
+    assert "Traceback" not in err and "CM903" not in err, err
+    after = (tmp_path / "nb.ipynb").read_text("utf-8")
+    assert f'"big": {digits}' in after and "api.cerebras.ai" in after

@@ -52,6 +52,7 @@ from codemods.secrets import mask
 from migrator import files
 from migrator.results import CellChange, CellDiagnostic, FileResult, Status
 
+from . import jsontext
 from .cells import Cell, Module, join, locate, module_order, split, tag_for
 from .ipython import KeyLine, mask_cell, unmask
 from .jsontext import cell_source, escapes_non_ascii, new_source_json, source_spans, splice
@@ -87,7 +88,7 @@ def migrate_notebook(
         return _error(path, rules.CM902.at(exc.line, 1, reason=str(exc))), None
     text = source.text
     try:
-        data = json.loads(text)
+        data = jsontext.loads(text)
     except json.JSONDecodeError as exc:
         reason = f"invalid notebook JSON: {exc.msg}"
         return _error(path, rules.CM902.at(exc.lineno, exc.colno, reason=reason)), None
@@ -283,7 +284,7 @@ def _reads_back(old_text: str, new_text: str, expected: dict[int, str]) -> bool:
     """The new text reads back as the old notebook with the expected sources in their old
     form (list or string); everything else was copied from the old text as it was."""
     try:
-        old, new = json.loads(old_text), json.loads(new_text)
+        old, new = jsontext.loads(old_text), jsontext.loads(new_text)
     except (ValueError, RecursionError):
         return False
     old_cells, new_cells = old["cells"], new["cells"]

@@ -16,7 +16,17 @@ from json.decoder import scanstring
 from typing import Any
 
 _WS = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
+# CPython refuses to convert integers of more than 4,300 digits (a denial-of-service guard):
+# json.loads raised on a notebook holding one (in an output, say). The migration never uses
+# such a number, so it is kept as its digits; equal texts still read back equal.
+_INT_DIGITS = 4000
+
+
+def _int(digits: str) -> int | str:
+    return int(digits) if len(digits) <= _INT_DIGITS else digits
+
+
+_DECODER = json.JSONDecoder(parse_int=_int)
 
 
 def _ws(text: str, i: int) -> int:
@@ -177,11 +187,16 @@ def cell_source(cell: Any) -> str | None:
     return None
 
 
+def loads(text: str) -> Any:
+    """``json.loads``, with integers too long for ``int`` kept as their digits."""
+    return json.loads(text, parse_int=_int)
+
+
 def cell_sources(text: str) -> list[str | None]:
     """The source of every cell of the notebook ``text`` (None for a cell with none); an
     empty list for text that is not a notebook."""
     try:
-        data = json.loads(text)
+        data = loads(text)
     except (ValueError, RecursionError):
         return []
     cells = data.get("cells") if isinstance(data, dict) else None
