@@ -110,6 +110,30 @@ def encode(source: Source, text: str) -> bytes:
 
 # A temporary file is ``.<name>.<random>`` + this, beside the file it replaces.
 TEMP_SUFFIX = ".cerebras-migrate.tmp"
+# A test sets this to stop the process (SIGSTOP) once the temporary file is complete, just
+# before the last check and the rename, and changes the original meanwhile.
+TEST_STOP_BEFORE_REPLACE = "CEREBRAS_MIGRATE_TEST_STOP_BEFORE_REPLACE"
+
+
+def _identity(info: os.stat_result) -> tuple[int, ...]:
+    """What changes when a file is replaced, deleted and recreated, written, or has its
+    mode, owner, links or extended attributes changed (the ctime). Bytes written in the same
+    clock tick at the same size change none of it, hence the caller compares bytes too."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _read_unchanged(path: Path, raw: bytes, since: os.stat_result | None = None) -> os.stat_result:
+    """The status of ``path``, which must still hold ``raw`` (and, given ``since``, be the
+    same file, unchanged since then); else a SourceError."""
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            same = (since is None or _identity(info) == _identity(since)) and handle.read() == raw
+    except FileNotFoundError as exc:
+        raise SourceError("the file was deleted while it was being migrated") from exc
+    if not same:
+        raise SourceError("the file changed on disk while it was being migrated; rerun")
+    return info
 
 
 def write_atomic(source: Source, text: str) -> None:
@@ -118,10 +142,7 @@ def write_atomic(source: Source, text: str) -> None:
     # Write through a symlink to its target, so the link stays a link (discovery follows
     # only links that stay inside their tree).
     path = Path(os.path.realpath(source.path))
-    current = path.read_bytes()
-    if current != source.raw:
-        raise SourceError("the file changed on disk while it was being migrated; rerun")
-    info = os.stat(path)
+    info = _read_unchanged(path, source.raw)
     if not info.st_mode & 0o222 or not os.access(path, os.W_OK):
         # os.replace would go through (as would root): whoever made the file read-only did
         # not want it rewritten.
@@ -139,6 +160,13 @@ def write_atomic(source: Source, text: str) -> None:
             # Root migrating someone's tree must not take their files over.
             with contextlib.suppress(PermissionError):
                 os.chown(tmp_name, info.st_uid, info.st_gid)
+        if os.environ.get(TEST_STOP_BEFORE_REPLACE):
+            import signal
+
+            os.kill(os.getpid(), signal.SIGSTOP)
+        # Last, right before the rename: an edit made, or a deletion, while the temporary
+        # file was written is not overwritten, nor is a deleted file brought back.
+        _read_unchanged(path, source.raw, since=info)
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

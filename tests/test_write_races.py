@@ -1,0 +1,120 @@
+"""Writing a file while something else changes it, and keeping what a file is besides its
+bytes: the real command, stopped (by a hook in migrator/files.py) once its temporary file is
+complete and just before the rename, while the test edits, deletes or replaces the original."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from helpers import MIGRATED_APP, OPENAI_APP
+
+from migrator.files import TEMP_SUFFIX, TEST_STOP_BEFORE_REPLACE
+
+
+def temporaries(root: Path) -> list[str]:
+    return sorted(p.name for p in root.rglob(f"*{TEMP_SUFFIX}"))
+
+
+class Run:
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.proc = proc
+        self.returncode = 0
+        self.stdout = self.stderr = ""
+
+
+@contextmanager
+def stopped_before_replace(*args: str, cwd: Path) -> Iterator[Run]:
+    """The command (one process: ``--jobs 1``), stopped right before it renames its first
+    temporary file over the original; it goes on when the block ends."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "migrator", "--no-color", "--jobs", "1", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, TEST_STOP_BEFORE_REPLACE: "1"},
+    )
+    run = Run(proc)
+    try:
+        _, status = os.waitpid(proc.pid, os.WUNTRACED)
+        assert os.WIFSTOPPED(status), "the command ended without reaching the rename"
+        yield run
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGCONT)
+        run.stdout, run.stderr = proc.communicate(timeout=120)
+        run.returncode = proc.returncode
+
+
+def app(tmp_path: Path, name: str = "app.py") -> Path:
+    path = tmp_path / name
+    path.write_text(OPENAI_APP)
+    return path
+
+
+# The write window ----------------------------------------------------------------------------
+
+
+def test_the_hook_stops_with_the_whole_temporary_file_beside_the_original(tmp_path: Path) -> None:
+    path = app(tmp_path)
+    with stopped_before_replace("app.py", cwd=tmp_path) as run:
+        [temporary] = temporaries(tmp_path)
+        assert (tmp_path / temporary).read_text() == MIGRATED_APP
+        assert path.read_text() == OPENAI_APP
+    assert run.returncode == 1, run.stderr
+    assert path.read_text() == MIGRATED_APP
+    assert temporaries(tmp_path) == []
+
+
+def test_an_edit_made_while_the_temporary_file_is_written_is_kept(tmp_path: Path) -> None:
+    path = app(tmp_path)
+    # In place, as an editor's autosave or `>>` does.
+    with stopped_before_replace("app.py", cwd=tmp_path) as run, path.open("a") as handle:
+        handle.write("EDITED = True\n")
+    assert run.returncode == 2, run.stderr
+    assert "app.py:1:1 CM904 not written: the file changed on disk" in run.stderr
+    assert path.read_text() == OPENAI_APP + "EDITED = True\n"
+    assert temporaries(tmp_path) == []
+
+
+def test_an_edit_of_the_same_size_is_kept(tmp_path: Path) -> None:
+    # Same size, likely the same clock tick: only the bytes tell.
+    path = app(tmp_path)
+    edited = OPENAI_APP.replace("gpt-4o-mini", "gpt-4o-nano")
+    with stopped_before_replace("app.py", cwd=tmp_path) as run, path.open("r+") as handle:
+        handle.write(edited)
+    assert run.returncode == 2, run.stderr
+    assert "CM904 not written: the file changed on disk" in run.stderr
+    assert path.read_text() == edited
+
+
+def test_a_file_saved_over_by_another_program_is_kept(tmp_path: Path) -> None:
+    # An editor that writes a new file and renames it over: the same bytes in a new file,
+    # whose mode (here) the rename would undo.
+    path = app(tmp_path)
+    with stopped_before_replace("app.py", cwd=tmp_path) as run:
+        saved = tmp_path / "app.py.swp"
+        saved.write_text(OPENAI_APP)
+        saved.chmod(0o600)
+        os.replace(saved, path)
+    assert run.returncode == 2, run.stderr
+    assert "CM904 not written: the file changed on disk" in run.stderr
+    assert path.read_text() == OPENAI_APP
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_file_deleted_while_it_is_written_is_not_recreated(tmp_path: Path) -> None:
+    path = app(tmp_path)
+    with stopped_before_replace("app.py", cwd=tmp_path) as run:
+        path.unlink()
+    assert run.returncode == 2, run.stderr
+    assert "app.py:1:1 CM904 not written: the file was deleted while it was being migrated" in (
+        run.stderr
+    )
+    assert os.listdir(tmp_path) == []  # neither the file nor a temporary one
