@@ -110,9 +110,35 @@ def encode(source: Source, text: str) -> bytes:
 
 # A temporary file is ``.<name>.<random>`` + this, beside the file it replaces.
 TEMP_SUFFIX = ".cerebras-migrate.tmp"
+_RANDOM = 8  # the characters of mkstemp's random part
 # A test sets this to stop the process (SIGSTOP) once the temporary file is complete, just
 # before the last check and the rename, and changes the original meanwhile.
 TEST_STOP_BEFORE_REPLACE = "CEREBRAS_MIGRATE_TEST_STOP_BEFORE_REPLACE"
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):  # no pathconf, or no answer for the folder
+        return 255
+
+
+def temp_prefix(name: str, name_max: int = 255) -> str:
+    """What the temporary files of ``name`` start with: ``.<name>.``; or, when that leaves
+    no room for the random part and the suffix within ``name_max`` bytes, as much of the
+    name as fits and a digest of all of it (``.<head>~<digest>.``), so a stale temporary
+    still names its file exactly."""
+    raw = os.fsencode(name)
+    room = name_max - _RANDOM - len(TEMP_SUFFIX)
+    if len(raw) + 2 <= room:
+        return f".{name}."
+    import hashlib
+
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    # Bytes, not characters, are what the limit counts; a UTF-8 sequence cut in two comes
+    # back from fsdecode as surrogate escapes, which encode to the same bytes.
+    head = raw[: room - len(digest) - 3]
+    return f".{os.fsdecode(head)}~{digest}."
 
 
 def _identity(info: os.stat_result) -> tuple[int, ...]:
@@ -149,7 +175,8 @@ def write_atomic(source: Source, text: str) -> None:
         raise SourceError("the file is read-only")
     import tempfile  # here: a run that writes nothing never imports it
 
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    prefix = temp_prefix(path.name, _name_max(path.parent))
+    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -172,17 +199,18 @@ def write_atomic(source: Source, text: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
-    _remove_stale_temporaries(path)
+    _remove_stale_temporaries(path, prefix)
 
 
-def _remove_stale_temporaries(path: Path) -> None:
+def _remove_stale_temporaries(path: Path, prefix: str) -> None:
     """Remove what a run killed outright (SIGKILL, power loss) left beside ``path`` while
-    writing it: such a run never got to replace the file, so this run just did."""
+    writing it: such a run never got to replace the file, so this run just did. ``prefix``:
+    what the temporary files of ``path`` start with (``temp_prefix``)."""
     import glob
 
     # Exactly ours for this file: mkstemp's eight random characters between the two parts
     # (``.a.py.*`` would also match the temporary file of ``a.py.pyi``, whose name is
     # longer by at least the dot).
-    for stale in path.parent.glob(f".{glob.escape(path.name)}.{'?' * 8}{TEMP_SUFFIX}"):
+    for stale in path.parent.glob(f"{glob.escape(prefix)}{'?' * _RANDOM}{TEMP_SUFFIX}"):
         with contextlib.suppress(OSError):
             stale.unlink()

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from helpers import MIGRATED_APP, OPENAI_APP
 
 from migrator.files import TEMP_SUFFIX, TEST_STOP_BEFORE_REPLACE
@@ -28,10 +29,9 @@ class Run:
         self.stdout = self.stderr = ""
 
 
-@contextmanager
-def stopped_before_replace(*args: str, cwd: Path) -> Iterator[Run]:
-    """The command (one process: ``--jobs 1``), stopped right before it renames its first
-    temporary file over the original; it goes on when the block ends."""
+def start_stopping(*args: str, cwd: Path) -> subprocess.Popen:
+    """The command (one process: ``--jobs 1``), which stops right before it renames its first
+    temporary file over the original."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "migrator", "--no-color", "--jobs", "1", *args],
         cwd=cwd,
@@ -40,10 +40,17 @@ def stopped_before_replace(*args: str, cwd: Path) -> Iterator[Run]:
         text=True,
         env={**os.environ, TEST_STOP_BEFORE_REPLACE: "1"},
     )
+    _, status = os.waitpid(proc.pid, os.WUNTRACED)
+    assert os.WIFSTOPPED(status), "the command ended without reaching the rename"
+    return proc
+
+
+@contextmanager
+def stopped_before_replace(*args: str, cwd: Path) -> Iterator[Run]:
+    """The command stopped right before its first rename; it goes on when the block ends."""
+    proc = start_stopping(*args, cwd=cwd)
     run = Run(proc)
     try:
-        _, status = os.waitpid(proc.pid, os.WUNTRACED)
-        assert os.WIFSTOPPED(status), "the command ended without reaching the rename"
         yield run
     finally:
         if proc.poll() is None:
@@ -118,3 +125,58 @@ def test_a_file_deleted_while_it_is_written_is_not_recreated(tmp_path: Path) -> 
         run.stderr
     )
     assert os.listdir(tmp_path) == []  # neither the file nor a temporary one
+
+
+def killed_before_replace(*args: str, cwd: Path) -> None:
+    """The command killed (SIGKILL) right before its first rename: its temporary file stays."""
+    proc = start_stopping(*args, cwd=cwd)
+    proc.kill()
+    proc.communicate(timeout=60)
+
+
+# Long names ----------------------------------------------------------------------------------
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "migrator", "--no-color", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "a" * 221 + ".py",  # 224 bytes: the longest whose temporary name fits as it is
+        "a" * 222 + ".py",
+        "b" * 240 + ".py",
+        "c" * 252 + ".py",  # 255 bytes, the longest a name can be
+        "é" * 126 + ".py",  # 255 bytes in 129 characters: the cut falls inside a character
+        "x" * 100 + "é" * 76 + ".py",
+    ],
+)
+def test_a_file_with_a_name_up_to_255_bytes_is_migrated(tmp_path: Path, name: str) -> None:
+    path = app(tmp_path, name)
+    run = cli(".", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert path.read_text() == MIGRATED_APP
+    assert os.listdir(tmp_path) == [name]
+
+
+def test_stale_temporaries_of_long_names_are_told_apart(tmp_path: Path) -> None:
+    # Two names alike in their first 240 bytes: a temporary name cannot hold either whole.
+    first, second = ("d" * 240 + tail + ".py" for tail in ("1", "2"))
+    app(tmp_path, first)
+    app(tmp_path, second)
+    killed_before_replace(second, cwd=tmp_path)
+    [left] = temporaries(tmp_path)
+    assert len(os.fsencode(left)) <= 255
+    assert cli(first, cwd=tmp_path).returncode == 1
+    assert temporaries(tmp_path) == [left]  # the other file's, kept
+    assert (tmp_path / second).read_text() == OPENAI_APP  # killed before its rename
+    assert cli(second, cwd=tmp_path).returncode == 1
+    assert temporaries(tmp_path) == []
+    assert (tmp_path / first).read_text() == (tmp_path / second).read_text() == MIGRATED_APP
