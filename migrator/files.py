@@ -173,6 +173,12 @@ def write_atomic(source: Source, text: str) -> None:
         # os.replace would go through (as would root): whoever made the file read-only did
         # not want it rewritten.
         raise SourceError("the file is read-only")
+    if info.st_nlink > 1:
+        # A rename gives one name the new file; the others would go on naming the old one.
+        raise SourceError(
+            f"the file has {info.st_nlink} names (hard links); replacing it would leave "
+            "the others with the old code"
+        )
     import tempfile  # here: a run that writes nothing never imports it
 
     prefix = temp_prefix(path.name, _name_max(path.parent))

@@ -180,3 +180,34 @@ def test_stale_temporaries_of_long_names_are_told_apart(tmp_path: Path) -> None:
     assert cli(second, cwd=tmp_path).returncode == 1
     assert temporaries(tmp_path) == []
     assert (tmp_path / first).read_text() == (tmp_path / second).read_text() == MIGRATED_APP
+
+
+# What a file is besides its bytes ------------------------------------------------------------
+
+
+def test_a_hard_linked_file_is_not_split(tmp_path: Path) -> None:
+    tree, elsewhere = tmp_path / "tree", tmp_path / "elsewhere"
+    tree.mkdir()
+    elsewhere.mkdir()
+    path = app(tree)
+    os.link(path, elsewhere / "copy.py")
+    free = app(tree, "free.py")
+    run = cli(".", cwd=tree)
+    assert run.returncode == 2, run.stderr
+    assert (
+        "app.py:1:1 CM904 not written: the file has 2 names (hard links); replacing it would "
+        "leave the others with the old code"
+    ) in run.stderr
+    assert path.read_text() == OPENAI_APP
+    assert path.stat().st_ino == (elsewhere / "copy.py").stat().st_ino
+    assert free.read_text() == MIGRATED_APP
+    assert temporaries(tree) == []
+
+
+def test_a_link_made_while_the_file_is_written_is_not_split(tmp_path: Path) -> None:
+    path = app(tmp_path)
+    with stopped_before_replace("app.py", cwd=tmp_path) as run:
+        os.link(path, tmp_path / "copy.py")
+    assert run.returncode == 2, run.stderr
+    assert "CM904 not written: the file changed on disk" in run.stderr
+    assert path.read_text() == (tmp_path / "copy.py").read_text() == OPENAI_APP
