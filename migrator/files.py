@@ -162,6 +162,39 @@ def _read_unchanged(path: Path, raw: bytes, since: os.stat_result | None = None)
     return info
 
 
+def _keep_owner(fd: int, info: os.stat_result) -> None:
+    """Give the new file (``fd``) the owner and group of the old one (``info``): root
+    migrating someone's tree must not take their files over, and a user who cannot give the
+    file back (someone else's file they may write to) does not replace it."""
+    if not hasattr(os, "fchown"):  # not POSIX: no owners to keep
+        return
+    mine = os.fstat(fd)  # not getuid(): a setgid folder gives new files its group
+    if (mine.st_uid, mine.st_gid) == (info.st_uid, info.st_gid):
+        return
+    try:
+        os.fchown(fd, info.st_uid, info.st_gid)
+    except PermissionError as exc:
+        raise SourceError(
+            f"the file belongs to uid {info.st_uid}, gid {info.st_gid}, which this user "
+            "cannot give the new file; replacing it would change its owner"
+        ) from exc
+
+
+def _keep_mode(fd: int, info: os.stat_result) -> None:
+    """Give the new file the permission bits of the old one, setuid, setgid and sticky
+    included, or refuse: the kernel drops setgid for a user outside the file's group."""
+    mode = stat.S_IMODE(info.st_mode)
+    if not hasattr(os, "fchmod"):  # Windows before 3.13, where a mode is one read-only bit
+        return
+    os.fchmod(fd, mode)
+    got = stat.S_IMODE(os.fstat(fd).st_mode)
+    if got != mode:
+        raise SourceError(
+            f"the file's mode {mode:04o} cannot be kept (this user gets {got:04o}); "
+            "replacing it would change it"
+        )
+
+
 def write_atomic(source: Source, text: str) -> None:
     """Replace ``source.path`` with ``text``, or leave it exactly as it was."""
     data = encode(source, text)
@@ -187,12 +220,11 @@ def write_atomic(source: Source, text: str) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            # After the bytes (a write clears setuid and setgid), in this order (a change of
+            # owner clears them too).
+            _keep_owner(handle.fileno(), info)
+            _keep_mode(handle.fileno(), info)
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, stat.S_IMODE(info.st_mode))
-        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
-            # Root migrating someone's tree must not take their files over.
-            with contextlib.suppress(PermissionError):
-                os.chown(tmp_name, info.st_uid, info.st_gid)
         if os.environ.get(TEST_STOP_BEFORE_REPLACE):
             import signal
 

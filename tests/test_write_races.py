@@ -5,7 +5,9 @@ complete and just before the rename, while the test edits, deletes or replaces t
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -137,9 +139,10 @@ def killed_before_replace(*args: str, cwd: Path) -> None:
 # Long names ----------------------------------------------------------------------------------
 
 
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+def cli(*args: str, cwd: Path, runner: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """The real command; ``runner``: what runs it (``setpriv`` with fewer capabilities)."""
     return subprocess.run(
-        [sys.executable, "-m", "migrator", "--no-color", *args],
+        [*runner, sys.executable, "-m", "migrator", "--no-color", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -211,3 +214,71 @@ def test_a_link_made_while_the_file_is_written_is_not_split(tmp_path: Path) -> N
     assert run.returncode == 2, run.stderr
     assert "CM904 not written: the file changed on disk" in run.stderr
     assert path.read_text() == (tmp_path / "copy.py").read_text() == OPENAI_APP
+
+
+SOMEONE = 4321  # a user and group that own nothing else here
+
+
+def needs_root() -> None:
+    if os.name != "posix" or os.geteuid() != 0:
+        pytest.skip("needs root, to make files owned by someone else")
+
+
+def without(capability: str) -> tuple[str, ...]:
+    """Root, minus one capability: a runner that cannot do that one thing."""
+    needs_root()
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv (util-linux) is not available")
+    return ("setpriv", f"--inh-caps=-{capability}", f"--bounding-set=-{capability}")
+
+
+def owned(path: Path) -> tuple[int, int, int]:
+    info = path.stat()
+    return info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)
+
+
+def test_someone_elses_file_keeps_its_owner_and_setuid_setgid_bits(tmp_path: Path) -> None:
+    needs_root()
+    path = app(tmp_path)
+    os.chown(path, SOMEONE, SOMEONE)
+    path.chmod(0o6755)
+    run = cli(".", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert path.read_text() == MIGRATED_APP
+    assert owned(path) == (SOMEONE, SOMEONE, 0o6755)
+
+
+def test_a_file_whose_owner_cannot_be_kept_is_not_replaced(tmp_path: Path) -> None:
+    # Someone else's file this runner may write to but cannot give a new file to.
+    runner = without("chown")
+    path = app(tmp_path)
+    os.chown(path, SOMEONE, SOMEONE)
+    path.chmod(0o666)
+    free = app(tmp_path, "free.py")
+    run = cli(".", cwd=tmp_path, runner=runner)
+    assert run.returncode == 2, run.stderr
+    assert (
+        f"app.py:1:1 CM904 not written: the file belongs to uid {SOMEONE}, gid {SOMEONE}, which "
+        "this user cannot give the new file; replacing it would change its owner"
+    ) in run.stderr
+    assert path.read_text() == OPENAI_APP
+    assert owned(path) == (SOMEONE, SOMEONE, 0o666)
+    assert free.read_text() == MIGRATED_APP
+    assert temporaries(tmp_path) == []
+
+
+def test_a_setgid_bit_that_cannot_be_kept_is_not_dropped(tmp_path: Path) -> None:
+    # Without CAP_FSETID, setting setgid for a group one is not in is silently refused.
+    runner = without("fsetid")
+    path = app(tmp_path)
+    os.chown(path, 0, SOMEONE)
+    path.chmod(0o2775)
+    run = cli(".", cwd=tmp_path, runner=runner)
+    assert run.returncode == 2, run.stderr
+    assert (
+        "app.py:1:1 CM904 not written: the file's mode 2775 cannot be kept (this user gets "
+        "0775); replacing it would change it"
+    ) in run.stderr
+    assert path.read_text() == OPENAI_APP
+    assert owned(path) == (0, SOMEONE, 0o2775)
+    assert temporaries(tmp_path) == []
