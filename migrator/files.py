@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import io
 import os
 import re
@@ -180,6 +181,45 @@ def _keep_owner(fd: int, info: os.stat_result) -> None:
         ) from exc
 
 
+def _xattrs(target: int | Path) -> list[str]:
+    try:
+        return os.listxattr(target)
+    except OSError as exc:
+        if exc.errno in (errno.ENOTSUP, errno.EOPNOTSUPP):  # a file system without them
+            return []
+        raise
+
+
+def _keep_xattrs(fd: int, path: Path) -> None:
+    """Give the new file exactly the extended attributes of the old one (``path``): on
+    Linux these carry ACLs (``system.posix_acl_access``), file capabilities, SELinux labels
+    and what programs store (``user.*``). One that cannot be copied, or one the new file got
+    from its folder (a default ACL) that cannot be removed, is refused, not dropped."""
+    if not hasattr(os, "listxattr"):  # not Linux
+        return
+    wanted = _xattrs(path)
+    present = set(_xattrs(fd))
+    for name in wanted:
+        value = os.getxattr(path, name)
+        if name in present and os.getxattr(fd, name) == value:
+            continue  # the label a folder gives every new file, usually
+        try:
+            os.setxattr(fd, name, value)
+        except OSError as exc:
+            raise SourceError(
+                f"the file's extended attribute {name} cannot be copied ({exc.strerror}); "
+                "replacing it would drop it"
+            ) from exc
+    for name in present.difference(wanted):
+        try:
+            os.removexattr(fd, name)
+        except OSError as exc:
+            raise SourceError(
+                f"the new file gets extended attribute {name} from its folder and it cannot "
+                f"be removed ({exc.strerror}); replacing the file would add it"
+            ) from exc
+
+
 def _keep_mode(fd: int, info: os.stat_result) -> None:
     """Give the new file the permission bits of the old one, setuid, setgid and sticky
     included, or refuse: the kernel drops setgid for a user outside the file's group."""
@@ -223,6 +263,7 @@ def write_atomic(source: Source, text: str) -> None:
             # After the bytes (a write clears setuid and setgid), in this order (a change of
             # owner clears them too).
             _keep_owner(handle.fileno(), info)
+            _keep_xattrs(handle.fileno(), path)  # after the owner, which clears capabilities
             _keep_mode(handle.fileno(), info)
             os.fsync(handle.fileno())
         if os.environ.get(TEST_STOP_BEFORE_REPLACE):

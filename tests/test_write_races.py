@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import stat
+import struct
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -281,4 +282,108 @@ def test_a_setgid_bit_that_cannot_be_kept_is_not_dropped(tmp_path: Path) -> None
     ) in run.stderr
     assert path.read_text() == OPENAI_APP
     assert owned(path) == (0, SOMEONE, 0o2775)
+    assert temporaries(tmp_path) == []
+
+
+# An access control list as Linux stores it in system.posix_acl_access: a version, then
+# (tag, permissions, id) entries in tag order.
+USER_OBJ, USER, GROUP_OBJ, MASK, OTHER = 0x01, 0x02, 0x04, 0x10, 0x20
+ANY = 0xFFFFFFFF
+ACL = "system.posix_acl_access"
+
+
+def acl(*entries: tuple[int, int, int]) -> bytes:
+    return struct.pack("<I", 2) + b"".join(struct.pack("<HHI", *entry) for entry in entries)
+
+
+def grant_someone(path: Path) -> None:
+    """An ACL letting SOMEONE read and write ``path`` (or, for a folder, its new files)."""
+    name = ACL if path.is_file() else "system.posix_acl_default"
+    entries = [(USER_OBJ, 7, ANY), (USER, 6, SOMEONE), (GROUP_OBJ, 5, ANY), (MASK, 7, ANY)]
+    os.setxattr(path, name, acl(*entries, (OTHER, 0, ANY)))
+
+
+def needs_xattrs(folder: Path) -> None:
+    probe = folder / "probe"
+    probe.write_bytes(b"")
+    try:
+        os.setxattr(probe, "user.probe", b"1")
+        grant_someone(probe)
+    except (AttributeError, OSError):
+        pytest.skip("no extended attributes or ACLs here")
+    finally:
+        probe.unlink()
+
+
+def xattrs(path: Path) -> dict[str, bytes]:
+    return {name: os.getxattr(path, name) for name in sorted(os.listxattr(path))}
+
+
+def test_extended_attributes_and_acls_are_kept(tmp_path: Path) -> None:
+    needs_xattrs(tmp_path)
+    path = app(tmp_path)
+    path.chmod(0o640)
+    os.setxattr(path, "user.xdg.origin.url", b"https://example.org/app.py")
+    os.setxattr(path, "user.checksum", b"\x00\x01binary")
+    grant_someone(path)
+    before = xattrs(path)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    assert set(before) == {"user.xdg.origin.url", "user.checksum", ACL}
+    run = cli(".", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert path.read_text() == MIGRATED_APP
+    assert xattrs(path) == before
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+
+
+def test_a_folders_default_acl_is_not_added_to_a_file_without_one(tmp_path: Path) -> None:
+    # A new file in the folder gets the folder's default ACL; this file had it taken away.
+    needs_xattrs(tmp_path)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    grant_someone(folder)
+    path = app(folder)
+    assert ACL in os.listxattr(path)
+    os.removexattr(path, ACL)
+    path.chmod(0o600)
+    run = cli(".", cwd=folder)
+    assert run.returncode == 1, run.stderr
+    assert path.read_text() == MIGRATED_APP
+    assert xattrs(path) == {}
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_someone_elses_file_keeps_its_capabilities(tmp_path: Path) -> None:
+    # A change of owner removes security.capability: it is copied after the owner is.
+    needs_root()
+    needs_xattrs(tmp_path)
+    path = app(tmp_path)
+    os.chown(path, SOMEONE, SOMEONE)
+    path.chmod(0o755)
+    # Revision 2, effective; permitted: CAP_NET_BIND_SERVICE (bit 10).
+    capability = struct.pack("<IIIII", 0x02000001, 1 << 10, 0, 0, 0)
+    os.setxattr(path, "security.capability", capability)
+    run = cli(".", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert path.read_text() == MIGRATED_APP
+    assert xattrs(path) == {"security.capability": capability}
+    assert owned(path) == (SOMEONE, SOMEONE, 0o755)
+
+
+def test_an_attribute_the_runner_cannot_copy_is_not_dropped(tmp_path: Path) -> None:
+    # Setting a file capability needs CAP_SETFCAP; without it the copy fails, and the file
+    # is left as it was rather than replaced without it.
+    runner = without("setfcap")
+    needs_xattrs(tmp_path)
+    path = app(tmp_path)
+    capability = struct.pack("<IIIII", 0x02000001, 1 << 10, 0, 0, 0)
+    os.setxattr(path, "security.capability", capability)
+    run = cli(".", cwd=tmp_path, runner=runner)
+    assert run.returncode == 2, run.stderr
+    assert (
+        "app.py:1:1 CM904 not written: the file's extended attribute security.capability "
+        "cannot be copied (Operation not permitted); replacing it would drop it"
+    ) in run.stderr
+    assert path.read_text() == OPENAI_APP
+    assert xattrs(path) == {"security.capability": capability}
     assert temporaries(tmp_path) == []
