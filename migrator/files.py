@@ -153,9 +153,16 @@ def _read_unchanged(path: Path, raw: bytes, since: os.stat_result | None = None)
     """The status of ``path``, which must still hold ``raw`` (and, given ``since``, be the
     same file, unchanged since then); else a SourceError."""
     try:
-        with open(path, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            same = (since is None or _identity(info) == _identity(since)) and handle.read() == raw
+        # Not blocking: what is there now may be a FIFO put in the file's place, whose
+        # opening would wait for a writer forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as handle:
+            info = os.fstat(fd)
+            same = (
+                stat.S_ISREG(info.st_mode)  # a device or FIFO is never read: it may not end
+                and (since is None or _identity(info) == _identity(since))
+                and handle.read() == raw
+            )
     except FileNotFoundError as exc:
         raise SourceError("the file was deleted while it was being migrated") from exc
     if not same:

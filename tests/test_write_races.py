@@ -58,7 +58,12 @@ def stopped_before_replace(*args: str, cwd: Path) -> Iterator[Run]:
     finally:
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGCONT)
-        run.stdout, run.stderr = proc.communicate(timeout=120)
+        try:
+            run.stdout, run.stderr = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:  # hung: leave no process behind
+                proc.kill()
+                proc.communicate()
         run.returncode = proc.returncode
 
 
@@ -128,6 +133,23 @@ def test_a_file_deleted_while_it_is_written_is_not_recreated(tmp_path: Path) -> 
         run.stderr
     )
     assert os.listdir(tmp_path) == []  # neither the file nor a temporary one
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_fifo_or_device_put_in_the_files_place_is_neither_waited_on_nor_read(
+    tmp_path: Path, kind: str
+) -> None:
+    path = app(tmp_path)
+    with stopped_before_replace("app.py", cwd=tmp_path) as run:
+        path.unlink()
+        if kind == "fifo":
+            os.mkfifo(path)  # opening it to read would wait for a writer
+        else:
+            path.symlink_to("/dev/zero")  # reading it would never end
+    assert run.returncode == 2, run.stderr
+    assert "app.py:1:1 CM904 not written: the file changed on disk" in run.stderr
+    assert stat.S_ISFIFO(path.lstat().st_mode) if kind == "fifo" else path.is_symlink()
+    assert temporaries(tmp_path) == []
 
 
 def killed_before_replace(*args: str, cwd: Path) -> None:
