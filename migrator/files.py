@@ -2,8 +2,10 @@
 
 A file is decoded with its own encoding (PEP 263 cookie or BOM), newlines are left exactly
 as they are (libcst keeps them, and adds new lines in the file's own style), and a rewrite is
-written to a temporary file beside the original, flushed, given the original's permission bits
-and renamed over it. A file that changed on disk since it was read is not overwritten.
+written to a temporary file beside the original, given the original's owner, extended
+attributes and mode, flushed and renamed over it. A file that changed on disk since it was
+read (checked last, right before the rename) or was deleted is not written, nor is one whose
+metadata the new file cannot be given or that has other names (hard links).
 """
 
 from __future__ import annotations
@@ -267,10 +269,10 @@ def write_atomic(source: Source, text: str) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            # After the bytes (a write clears setuid and setgid), in this order (a change of
-            # owner clears them too).
+            # After the bytes, which clear setuid and setgid when written, and in this order:
+            # a change of owner clears them too, and file capabilities.
             _keep_owner(handle.fileno(), info)
-            _keep_xattrs(handle.fileno(), path)  # after the owner, which clears capabilities
+            _keep_xattrs(handle.fileno(), path)
             _keep_mode(handle.fileno(), info)
             os.fsync(handle.fileno())
         if os.environ.get(TEST_STOP_BEFORE_REPLACE):
