@@ -11,6 +11,7 @@ import stat
 import struct
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -133,6 +134,67 @@ def test_a_file_deleted_while_it_is_written_is_not_recreated(tmp_path: Path) -> 
         run.stderr
     )
     assert os.listdir(tmp_path) == []  # neither the file nor a temporary one
+
+
+def stopped_children(parent: int) -> list[int]:
+    """The processes ``parent`` started (the worker pool) that are stopped now."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path("/proc", entry, "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if fields[0] == "T" and int(fields[1]) == parent:
+            found.append(int(entry))
+    return found
+
+
+def test_edits_made_while_workers_write_are_kept(tmp_path: Path) -> None:
+    # The worker pool writes too: every file is edited while a worker is stopped before its
+    # rename, whichever worker writes it and however many are stopped at once.
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("needs /proc to find the stopped workers")
+    names = [f"m{i}.py" for i in range(8)]
+    for name in names:
+        app(tmp_path, name)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "migrator", "--no-color", "--jobs", "2", "."],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, TEST_STOP_BEFORE_REPLACE: "1"},
+    )
+    edited: set[str] = set()
+    workers: set[int] = set()
+    cut = len(TEMP_SUFFIX) + 9  # ".<random>" and the suffix
+    try:
+        while proc.poll() is None:
+            stopped = stopped_children(proc.pid)
+            workers.update(stopped)
+            for temporary in temporaries(tmp_path):  # one per stopped worker at least
+                name = temporary[1:-cut]
+                if name not in edited:
+                    with (tmp_path / name).open("a") as handle:
+                        handle.write("EDITED = True\n")
+                    edited.add(name)
+            for pid in stopped:
+                os.kill(pid, signal.SIGCONT)
+            time.sleep(0.01)
+        stderr = proc.communicate(timeout=60)[1]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 2, stderr
+    assert workers and proc.pid not in workers  # written by the workers, not the main process
+    assert edited == set(names)
+    for name in names:
+        assert f"{name}:1:1 CM904 not written: the file changed on disk" in stderr
+        assert (tmp_path / name).read_text() == OPENAI_APP + "EDITED = True\n"
+    assert temporaries(tmp_path) == []
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device"])
