@@ -881,8 +881,10 @@ CM904 = _rule(
     ERROR,
     Fix.NONE,
     "the file could not be written; the original is unchanged",
-    """The migrated file was not written: it changed on disk since it was read, it is
-    read-only, or its folder cannot take a new file. The original is exactly as it was.""",
+    """The migrated file was not written: it changed on disk or was deleted since it was
+    read, it is read-only, it has other names (hard links), its owner, mode or extended
+    attributes cannot be given to a new file, or its folder cannot take a new file. The
+    original is exactly as it was.""",
     "not written: {reason}",
 )
 

@@ -2,14 +2,17 @@
 
 A file is decoded with its own encoding (PEP 263 cookie or BOM), newlines are left exactly
 as they are (libcst keeps them, and adds new lines in the file's own style), and a rewrite is
-written to a temporary file beside the original, flushed, given the original's permission bits
-and renamed over it. A file that changed on disk since it was read is not overwritten.
+written to a temporary file beside the original, given the original's owner, extended
+attributes and mode, flushed and renamed over it. A file that changed on disk since it was
+read (checked last, right before the rename) or was deleted is not written, nor is one whose
+metadata the new file cannot be given or that has other names (hard links).
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import io
 import os
 import re
@@ -110,6 +113,135 @@ def encode(source: Source, text: str) -> bytes:
 
 # A temporary file is ``.<name>.<random>`` + this, beside the file it replaces.
 TEMP_SUFFIX = ".cerebras-migrate.tmp"
+_RANDOM = 8  # the characters of mkstemp's random part
+# A test sets this to stop the process (SIGSTOP) once the temporary file is complete, just
+# before the last check and the rename, and changes the original meanwhile.
+TEST_STOP_BEFORE_REPLACE = "CEREBRAS_MIGRATE_TEST_STOP_BEFORE_REPLACE"
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):  # no pathconf, or no answer for the folder
+        return 255
+
+
+def temp_prefix(name: str, name_max: int = 255) -> str:
+    """What the temporary files of ``name`` start with: ``.<name>.``; or, when that leaves
+    no room for the random part and the suffix within ``name_max`` bytes, as much of the
+    name as fits and a digest of all of it (``.<head>~<digest>.``), so a stale temporary
+    still names its file exactly."""
+    raw = os.fsencode(name)
+    room = name_max - _RANDOM - len(TEMP_SUFFIX)
+    if len(raw) + 2 <= room:
+        return f".{name}."
+    import hashlib
+
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    # Bytes, not characters, are what the limit counts; a UTF-8 sequence cut in two comes
+    # back from fsdecode as surrogate escapes, which encode to the same bytes.
+    head = raw[: room - len(digest) - 3]
+    return f".{os.fsdecode(head)}~{digest}."
+
+
+def _identity(info: os.stat_result) -> tuple[int, ...]:
+    """What changes when a file is replaced, deleted and recreated, written, or has its
+    mode, owner, links or extended attributes changed (the ctime). Bytes written in the same
+    clock tick at the same size change none of it, hence the caller compares bytes too."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _read_unchanged(path: Path, raw: bytes, since: os.stat_result | None = None) -> os.stat_result:
+    """The status of ``path``, which must still hold ``raw`` (and, given ``since``, be the
+    same file, unchanged since then); else a SourceError."""
+    try:
+        # Not blocking: what is there now may be a FIFO put in the file's place, whose
+        # opening would wait for a writer forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as handle:
+            info = os.fstat(fd)
+            same = (
+                stat.S_ISREG(info.st_mode)  # a device or FIFO is never read: it may not end
+                and (since is None or _identity(info) == _identity(since))
+                and handle.read() == raw
+            )
+    except FileNotFoundError as exc:
+        raise SourceError("the file was deleted while it was being migrated") from exc
+    if not same:
+        raise SourceError("the file changed on disk while it was being migrated; rerun")
+    return info
+
+
+def _keep_owner(fd: int, info: os.stat_result) -> None:
+    """Give the new file (``fd``) the owner and group of the old one (``info``): root
+    migrating someone's tree must not take their files over, and a user who cannot give the
+    file back (someone else's file they may write to) does not replace it."""
+    if not hasattr(os, "fchown"):  # not POSIX: no owners to keep
+        return
+    mine = os.fstat(fd)  # not getuid(): a setgid folder gives new files its group
+    if (mine.st_uid, mine.st_gid) == (info.st_uid, info.st_gid):
+        return
+    try:
+        os.fchown(fd, info.st_uid, info.st_gid)
+    except PermissionError as exc:
+        raise SourceError(
+            f"the file belongs to uid {info.st_uid}, gid {info.st_gid}, which this user "
+            "cannot give the new file; replacing it would change its owner"
+        ) from exc
+
+
+def _xattrs(target: int | Path) -> list[str]:
+    try:
+        return os.listxattr(target)
+    except OSError as exc:
+        if exc.errno in (errno.ENOTSUP, errno.EOPNOTSUPP):  # a file system without them
+            return []
+        raise
+
+
+def _keep_xattrs(fd: int, path: Path) -> None:
+    """Give the new file exactly the extended attributes of the old one (``path``): on
+    Linux these carry ACLs (``system.posix_acl_access``), file capabilities, SELinux labels
+    and what programs store (``user.*``). One that cannot be copied, or one the new file got
+    from its folder (a default ACL) that cannot be removed, is refused, not dropped."""
+    if not hasattr(os, "listxattr"):  # not Linux
+        return
+    wanted = _xattrs(path)
+    present = set(_xattrs(fd))
+    for name in wanted:
+        value = os.getxattr(path, name)
+        if name in present and os.getxattr(fd, name) == value:
+            continue  # the label a folder gives every new file, usually
+        try:
+            os.setxattr(fd, name, value)
+        except OSError as exc:
+            raise SourceError(
+                f"the file's extended attribute {name} cannot be copied ({exc.strerror}); "
+                "replacing it would drop it"
+            ) from exc
+    for name in present.difference(wanted):
+        try:
+            os.removexattr(fd, name)
+        except OSError as exc:
+            raise SourceError(
+                f"the new file gets extended attribute {name} from its folder and it cannot "
+                f"be removed ({exc.strerror}); replacing the file would add it"
+            ) from exc
+
+
+def _keep_mode(fd: int, info: os.stat_result) -> None:
+    """Give the new file the permission bits of the old one, setuid, setgid and sticky
+    included, or refuse: the kernel drops setgid for a user outside the file's group."""
+    mode = stat.S_IMODE(info.st_mode)
+    if not hasattr(os, "fchmod"):  # Windows before 3.13, where a mode is one read-only bit
+        return
+    os.fchmod(fd, mode)
+    got = stat.S_IMODE(os.fstat(fd).st_mode)
+    if got != mode:
+        raise SourceError(
+            f"the file's mode {mode:04o} cannot be kept (this user gets {got:04o}); "
+            "replacing it would change it"
+        )
 
 
 def write_atomic(source: Source, text: str) -> None:
@@ -118,43 +250,55 @@ def write_atomic(source: Source, text: str) -> None:
     # Write through a symlink to its target, so the link stays a link (discovery follows
     # only links that stay inside their tree).
     path = Path(os.path.realpath(source.path))
-    current = path.read_bytes()
-    if current != source.raw:
-        raise SourceError("the file changed on disk while it was being migrated; rerun")
-    info = os.stat(path)
+    info = _read_unchanged(path, source.raw)
     if not info.st_mode & 0o222 or not os.access(path, os.W_OK):
         # os.replace would go through (as would root): whoever made the file read-only did
         # not want it rewritten.
         raise SourceError("the file is read-only")
+    if info.st_nlink > 1:
+        # A rename gives one name the new file; the others would go on naming the old one.
+        raise SourceError(
+            f"the file has {info.st_nlink} names (hard links); replacing it would leave "
+            "the others with the old code"
+        )
     import tempfile  # here: a run that writes nothing never imports it
 
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    prefix = temp_prefix(path.name, _name_max(path.parent))
+    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            # After the bytes, which clear setuid and setgid when written, and in this order:
+            # a change of owner clears them too, and file capabilities.
+            _keep_owner(handle.fileno(), info)
+            _keep_xattrs(handle.fileno(), path)
+            _keep_mode(handle.fileno(), info)
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, stat.S_IMODE(info.st_mode))
-        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
-            # Root migrating someone's tree must not take their files over.
-            with contextlib.suppress(PermissionError):
-                os.chown(tmp_name, info.st_uid, info.st_gid)
+        if os.environ.get(TEST_STOP_BEFORE_REPLACE):
+            import signal
+
+            os.kill(os.getpid(), signal.SIGSTOP)
+        # Last, right before the rename: an edit made, or a deletion, while the temporary
+        # file was written is not overwritten, nor is a deleted file brought back.
+        _read_unchanged(path, source.raw, since=info)
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
-    _remove_stale_temporaries(path)
+    _remove_stale_temporaries(path, prefix)
 
 
-def _remove_stale_temporaries(path: Path) -> None:
+def _remove_stale_temporaries(path: Path, prefix: str) -> None:
     """Remove what a run killed outright (SIGKILL, power loss) left beside ``path`` while
-    writing it: such a run never got to replace the file, so this run just did."""
+    writing it: such a run never got to replace the file, so this run just did. ``prefix``:
+    what the temporary files of ``path`` start with (``temp_prefix``)."""
     import glob
 
     # Exactly ours for this file: mkstemp's eight random characters between the two parts
     # (``.a.py.*`` would also match the temporary file of ``a.py.pyi``, whose name is
     # longer by at least the dot).
-    for stale in path.parent.glob(f".{glob.escape(path.name)}.{'?' * 8}{TEMP_SUFFIX}"):
+    for stale in path.parent.glob(f"{glob.escape(prefix)}{'?' * _RANDOM}{TEMP_SUFFIX}"):
         with contextlib.suppress(OSError):
             stale.unlink()

@@ -105,7 +105,7 @@ def test_write_refuses_a_file_deleted_since_it_was_read(tmp_path: Path) -> None:
     path.write_bytes(b"x = 1\n")
     source = load(path)
     path.unlink()
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(SourceError, match="deleted while it was being migrated"):
         write_atomic(source, "x = 2\n")
     assert listing(tmp_path) == []  # not recreated
 
