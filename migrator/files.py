@@ -44,7 +44,10 @@ class Source:
 # 50 MB module already takes a minute to parse, and parsing costs many times the file's size
 # in memory, so a bigger file is data with a .py name, not code to migrate.
 MAX_FILE_BYTES = 64 * 1024 * 1024
-CHUNK_BYTES = 1024 * 1024  # what a file that grew since fstat is read on by
+# A file larger than this is searched for the SDK names a chunk at a time (``read_mentioning``),
+# so a big file that mentions neither is never held whole; one that grew since fstat is read
+# on by chunks of this size.
+CHUNK_BYTES = 1024 * 1024
 
 # path -> (the real path discovery vetted it as, whether it was a symbolic link then); filled
 # by migrator.discover for every usable candidate, so that every read opens what was vetted.
@@ -141,6 +144,41 @@ def read_bytes(path: Path) -> bytes:
         return _read_all(fd, size)
     finally:
         os.close(fd)
+
+
+def read_mentioning(path: Path, words: tuple[bytes, ...]) -> bytes | None:
+    """The bytes of ``path`` (as ``read_bytes``), or None when they hold none of the
+    lowercase ASCII ``words`` in any case. A file larger than ``CHUNK_BYTES`` is searched a
+    chunk at a time and read whole only once a word is found: a big file that mentions
+    none is never held in memory."""
+    fd, size = _open(path)
+    try:
+        if size > CHUNK_BYTES:
+            if not _mentions_in_chunks(fd, words):
+                return None
+            os.lseek(fd, 0, os.SEEK_SET)
+        return _read_all(fd, size)
+    finally:
+        os.close(fd)
+
+
+def _mentions_in_chunks(fd: int, words: tuple[bytes, ...]) -> bool:
+    if not words:
+        return False
+    overlap = max(map(len, words)) - 1  # a word split across two chunks is still found
+    tail = b""
+    read = 0
+    while True:
+        chunk = os.read(fd, CHUNK_BYTES)
+        if not chunk:
+            return False
+        read += len(chunk)
+        if read > MAX_FILE_BYTES:
+            raise _refuse(_too_large(read))
+        window = (tail + chunk).lower()
+        if any(word in window for word in words):
+            return True
+        tail = window[-overlap:] if overlap else b""
 
 
 def describe(exc: OSError) -> str:

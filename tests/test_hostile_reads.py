@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from helpers import MIGRATED_APP, OPENAI_APP
 
-from migrator.files import MAX_FILE_BYTES
+from migrator.files import CHUNK_BYTES, MAX_FILE_BYTES
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
 
@@ -193,3 +193,54 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path,
         run.stderr
     )
     assert (root / "good.py").read_text() == MIGRATED_APP
+
+
+def _peak_rss_kb(root: Path) -> int:
+    """The largest resident size of the command and its workers, in kB (a fresh parent, so
+    that no earlier child counts)."""
+    probe = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run([sys.executable, '-m', 'migrator', '--no-color', '-q', '.'],"
+        " check=False, capture_output=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=300
+    )
+    return int(out.stdout.split()[-1])
+
+
+def test_a_big_file_without_an_sdk_is_never_held_whole(tmp_path: Path) -> None:
+    small, big = tmp_path / "small", tmp_path / "big"
+    for root in (small, big):
+        root.mkdir()
+        (root / "good.py").write_text(OPENAI_APP)
+    (small / "data.py").write_text("x = 1\n")
+    size = 48 * 1048576
+    line = b"values = [1, 2, 3]  # Plain Data\n"
+    (big / "data.py").write_bytes(line * (size // len(line)))
+    baseline = _peak_rss_kb(small)
+    peak = _peak_rss_kb(big)
+    # Held whole it would cost its size at least (twice: the bytes and their lowered copy);
+    # searched in chunks, a few MB.
+    assert peak - baseline < size // 1024 // 4, (baseline, peak)
+    assert (big / "good.py").read_text() == MIGRATED_APP
+
+
+def test_a_name_across_two_chunks_is_still_found(tmp_path: Path) -> None:
+    root = tmp_path / "tree"
+    root.mkdir()
+    # The file's one mention of ``openai`` starts 3 bytes before the first chunk ends.
+    padding = "#" + "x" * (CHUNK_BYTES - len("import ") - 3 - 2) + "\n"
+    (root / "app.py").write_text(padding + "import openai\n")
+    (root / "other.py").write_text(padding + "import os\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "migrator", "--no-color", "-v", "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "other.py: skipped, no OpenAI or Cerebras usage" in run.stderr
+    assert "app.py: skipped" not in run.stderr  # parsed: it mentions the SDK
