@@ -9,7 +9,9 @@ A path that cannot be used (missing, a broken symbolic link or a loop, an unread
 is a candidate with a ``problem``, reported for that path while every other file is still
 processed. A file symlink is followed only to a file inside the tree it was found in (the
 walked folder; for a named link, its own folder); one leading elsewhere is a candidate with a
-``skip`` note and is never read or written through.
+``skip`` note and is never read or written through, as is one leading into an excluded path.
+Each usable candidate's real path is recorded (``files.vet``), so that a read opens that file
+and nothing swapped in since.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from . import files
 
 if TYPE_CHECKING:
     import pathspec
@@ -54,6 +58,9 @@ class _Rules:
         return self.spec.check_file(self.prefix + rel[self.strip :]).include
 
 
+# For tests only: a FIFO the first discovery of a process reads to its end when done, so a
+# test can change the tree between discovery and the reads, deterministically.
+_AFTER_HOOK = "CEREBRAS_MIGRATE_TEST_AFTER_DISCOVERY"
 _IGNORE_FILE = ".gitignore"
 _GIT = ".git"
 
@@ -85,14 +92,23 @@ def discover(
 
     if len(paths) == 1 and paths[0].is_dir():
         # One folder (the usual run): a walk never yields a file twice, no keys needed.
-        return _walk(paths[0], exclude_spec, suffixes, cache)
-    for path in paths:
-        if path.is_dir():
-            for walked in _walk(path, exclude_spec, suffixes, cache):
-                add(walked)
-        else:
-            add(_named(path))
+        result = _walk(paths[0], exclude_spec, suffixes, cache)
+    else:
+        for path in paths:
+            if path.is_dir():
+                for walked in _walk(path, exclude_spec, suffixes, cache):
+                    add(walked)
+            else:
+                add(_named(path))
+    _after_discovery()
     return result
+
+
+def _after_discovery() -> None:
+    hook = os.environ.pop(_AFTER_HOOK, None)  # once: the project index discovers again
+    if hook:
+        with open(hook, "rb") as fifo:
+            fifo.read()
 
 
 def _named(path: Path) -> Candidate:
@@ -100,15 +116,23 @@ def _named(path: Path) -> Candidate:
     if path.is_symlink():
         return _link(path, os.path.dirname(os.path.abspath(path)), explicit=True)
     if path.is_file():
+        parent = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+        files.vet(path, os.path.join(parent, path.name), link=False)
         return Candidate(path, True)
     if path.exists():
         return Candidate(path, True, problem="not a regular file")
     return Candidate(path, True, problem="no such file or directory")
 
 
-def _link(path: Path, tree: str, explicit: bool) -> Candidate | None:
-    """A file symlink found in ``tree``: a candidate when it leads to a file inside it; None
-    (walked) for a link to a folder or a special file, which is not followed."""
+def _link(
+    path: Path,
+    tree: str,
+    explicit: bool,
+    exclude_spec: _Names | pathspec.GitIgnoreSpec | None = None,
+) -> Candidate | None:
+    """A file symlink found in ``tree``: a candidate when it leads to a file inside it and
+    not into what ``exclude_spec`` excludes; None (walked) for a link to a folder or a
+    special file, which is not followed."""
     try:
         os.stat(path)
     except OSError as exc:
@@ -130,7 +154,23 @@ def _link(path: Path, tree: str, explicit: bool) -> Candidate | None:
     if not inside:
         # A rewrite through it would edit a file nobody asked about.
         return Candidate(path, explicit, skip="symbolic link leading out of its tree; not followed")
+    if exclude_spec is not None and _excluded_inside(exclude_spec, target[len(real_tree) :]):
+        # The walk never enters ``.venv/``; a link must not take it there either.
+        return Candidate(path, explicit, skip="symbolic link into an excluded path; not followed")
+    files.vet(path, target, link=True)
     return Candidate(path, explicit)
+
+
+def _excluded_inside(exclude_spec: _Names | pathspec.GitIgnoreSpec, rest: str) -> bool:
+    """Whether the excludes prune the tree-relative path ``rest`` (``/a/b.py``) or a folder
+    on the way to it, as the walk would."""
+    parts = rest.replace(os.sep, "/").strip("/").split("/")
+    rel = ""
+    for part in parts[:-1]:
+        rel += part + "/"
+        if exclude_spec.match_file(rel):
+            return True
+    return exclude_spec.match_file(rel + parts[-1])
 
 
 # A pattern that is a plain name (``.venv``, ``build/``): it matches a file or folder of that
@@ -277,6 +317,8 @@ def _walk(
 ) -> list[Candidate]:
     """The wanted files under ``root``, sorted by their walk-relative posix paths."""
     found: list[tuple[str, Candidate]] = []  # (walk-relative path, candidate)
+    # The walk follows no folder link, so a file's real path is the root's and its own.
+    real_root = os.path.join(os.path.realpath(root), "")
     # Each pending folder carries the rules in force there; tuples are shared, not copied.
     pending: list[tuple[str, str, Path, tuple[_Rules, ...]]] = [
         (os.fspath(root), "", root, tuple(_repo_rules(root, cache)))
@@ -307,12 +349,14 @@ def _walk(
             elif not entry.name.endswith(suffixes) or _excluded(exclude_spec, rules, rel):
                 continue  # the suffix first: most files fail that cheapest test
             elif entry.is_symlink():
-                link = _link(folder_path / entry.name, os.fspath(root), explicit=False)
+                link = _link(folder_path / entry.name, os.fspath(root), False, exclude_spec)
                 if link is not None:
                     found.append((rel, link))
             elif entry.is_file(follow_symlinks=False):  # no FIFO, socket, device
                 # Joined from its folder's Path, a file's Path costs half what root / rel does.
-                found.append((rel, Candidate(folder_path / entry.name, False)))
+                path = folder_path / entry.name
+                files.vet(path, real_root + rel.replace("/", os.sep), link=False)
+                found.append((rel, Candidate(path, False)))
     found.sort(key=lambda item: item[0])
     return [candidate for _, candidate in found]
 

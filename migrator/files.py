@@ -6,6 +6,9 @@ written to a temporary file beside the original, given the original's owner, ext
 attributes and mode, flushed and renamed over it. A file that changed on disk since it was
 read (checked last, right before the rename) or was deleted is not written, nor is one whose
 metadata the new file cannot be given or that has other names (hard links).
+
+What is read is what discovery vetted (``vet``): a regular file, at the real path it had then,
+and no larger than ``MAX_FILE_BYTES``; anything else is refused before a byte is read.
 """
 
 from __future__ import annotations
@@ -38,13 +41,152 @@ class Source:
     encoding: str  # a codec name; "utf-8-sig" keeps a BOM
 
 
+# The largest file read, in bytes. Above it a file is refused before a byte is read: the
+# largest Python modules in the wild (generated protobuf and API bindings) are a few MB, a
+# 50 MB module already takes a minute to parse, and parsing costs many times the file's size
+# in memory, so a bigger file is data with a .py name, not code to migrate.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+# A file larger than this is searched for the SDK names a chunk at a time (``read_mentioning``),
+# so a big file that mentions neither is never held whole; one that grew since fstat is read
+# on by chunks of this size.
+CHUNK_BYTES = 1024 * 1024
+
+# path -> (the real path discovery vetted it as, whether it was a symbolic link then); filled
+# by migrator.discover for every usable candidate, so that every read opens what was vetted.
+_vetted: dict[str, tuple[str, bool]] = {}
+
+
+def vet(path: Path | str, real: str, link: bool) -> None:
+    """Record that ``path``, when found, was the file at the real path ``real``."""
+    _vetted[os.fspath(path)] = (real, link)
+
+
+class Refused(OSError):
+    """A file not read on purpose (not what discovery vetted, or too large)."""
+
+
+def _refuse(reason: str) -> Refused:
+    return Refused(errno.EPERM, reason)
+
+
+def _real_path(fd: int) -> str | None:
+    """Where the open file ``fd`` really is (None where the system cannot say)."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return None
+
+
+def _open(path: Path) -> tuple[int, int]:
+    """A descriptor on ``path`` and its size, when it is still the regular file discovery
+    vetted and within ``MAX_FILE_BYTES``; OSError otherwise.
+
+    Non-blocking: a FIFO swapped in opens at once and is refused, instead of waiting forever
+    for a writer. The real path of what was opened must be the one discovery saw: a folder
+    or the file itself replaced by a symbolic link since (to outside the tree, or into an
+    excluded folder) is refused, never read (and so never written)."""
+    key = os.fspath(path)
+    vetted = _vetted.get(key)
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if vetted is not None and not vetted[1]:
+        flags |= getattr(os, "O_NOFOLLOW", 0)  # not a link when found: none is followed now
+    try:
+        fd = os.open(key, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and vetted is not None and not vetted[1]:
+            raise _refuse("replaced by a symbolic link after it was found; not followed") from exc
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _refuse("not a regular file")
+        if vetted is not None:
+            real = _real_path(fd)
+            if real is not None and real != vetted[0]:
+                raise _refuse(
+                    "a folder on its path was replaced by a symbolic link after it was found;"
+                    " not followed"
+                )
+        if info.st_size > MAX_FILE_BYTES:
+            raise _refuse(_too_large(info.st_size))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info.st_size
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"file too large ({size / 1048576:.0f} MB; the limit is"
+        f" {MAX_FILE_BYTES // 1048576} MB); not read"
+    )
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """The rest of ``fd``, at most ``MAX_FILE_BYTES`` in all, however the file grows."""
+    # One read of the size fstat gave allocates the bytes once. A regular file gives all
+    # it has, so a short read is its end; a full one means it grew, and is read on.
+    parts = [os.read(fd, size + 1)]
+    total = len(parts[0])
+    while total > size:
+        if total > MAX_FILE_BYTES:
+            raise _refuse(_too_large(total))
+        more = os.read(fd, CHUNK_BYTES)
+        if not more:
+            break
+        parts.append(more)
+        total += len(more)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
 def read_bytes(path: Path) -> bytes:
-    with open(path, "rb") as handle:  # Path.read_bytes, minus a few µs of pathlib per file
-        return handle.read()
+    """The bytes of ``path``, a regular file as discovery vetted it (``_open``)."""
+    fd, size = _open(path)
+    try:
+        return _read_all(fd, size)
+    finally:
+        os.close(fd)
+
+
+def read_mentioning(path: Path, words: tuple[bytes, ...]) -> bytes | None:
+    """The bytes of ``path`` (as ``read_bytes``), or None when they hold none of the
+    lowercase ASCII ``words`` in any case. A file larger than ``CHUNK_BYTES`` is searched a
+    chunk at a time and read whole only once a word is found: a big file that mentions
+    none is never held in memory."""
+    fd, size = _open(path)
+    try:
+        if size > CHUNK_BYTES:
+            if not _mentions_in_chunks(fd, words):
+                return None
+            os.lseek(fd, 0, os.SEEK_SET)
+        return _read_all(fd, size)
+    finally:
+        os.close(fd)
+
+
+def _mentions_in_chunks(fd: int, words: tuple[bytes, ...]) -> bool:
+    if not words:
+        return False
+    overlap = max(map(len, words)) - 1  # a word split across two chunks is still found
+    tail = b""
+    read = 0
+    while True:
+        chunk = os.read(fd, CHUNK_BYTES)
+        if not chunk:
+            return False
+        read += len(chunk)
+        if read > MAX_FILE_BYTES:
+            raise _refuse(_too_large(read))
+        window = (tail + chunk).lower()
+        if any(word in window for word in words):
+            return True
+        tail = window[-overlap:] if overlap else b""
 
 
 def describe(exc: OSError) -> str:
     """An OSError as a short sentence, without the path (the caller prints it first)."""
+    if isinstance(exc, Refused):
+        return str(exc.strerror)  # the reason says it all
     reason = exc.strerror or type(exc).__name__
     return f"cannot access file: {reason}"
 

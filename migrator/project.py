@@ -32,7 +32,7 @@ from codemods.python.project import Place, Project
 
 from . import files
 from .cache import IndexCache
-from .core import is_generated, mentions_sdk
+from .core import SDK_WORDS, is_generated, mentions_sdk
 from .discover import discover
 from .forking import forked_map
 from .settings import Settings
@@ -348,11 +348,19 @@ def _scan_for(known: Iterable[_File], words: set[str], store: IndexCache, jobs: 
         wanted = [w for w in words if w not in item.misses]
         if not wanted:
             continue
-        raw = _read(item.path)
-        if raw is None or is_generated(raw):
+        try:
+            # In chunks, case-blind: a big file holding none of the words is never held whole.
+            raw = files.read_mentioning(item.path, tuple(encoded[w].lower() for w in wanted))
+        except OSError:
+            continue
+        if raw is not None and is_generated(raw):
             continue
         # A substring test first (memory speed); the word-boundary check only on a hit.
-        hits = [w for w in wanted if encoded[w] in raw and _word(encoded[w]).search(raw)]
+        hits = (
+            []
+            if raw is None
+            else [w for w in wanted if encoded[w] in raw and _word(encoded[w]).search(raw)]
+        )
         if not hits:
             item.misses = item.misses | frozenset(wanted)
             store.miss(item.path, item.names[0], frozenset(wanted))
@@ -416,11 +424,19 @@ def _summary_of(entry: tuple[Path, str]) -> Summary | None:
     return _summary(path, raw, module) if raw is not None else None
 
 
+# What round one looks for: a file holding none of these (in any case) is clean, and a big
+# one is searched in chunks (files.read_mentioning), never held whole.
+_SCAN_WORDS = (*SDK_WORDS, b"completions")
+
+
 def _scan_one(entry: tuple[Path, str]) -> tuple[int, Summary | None]:
     path, module = entry
-    raw = _read(path)
-    if raw is None:
+    try:
+        raw = files.read_mentioning(path, _SCAN_WORDS)
+    except OSError:
         return UNREADABLE, None
+    if raw is None:
+        return CLEAN, None
     mentions = mentions_sdk(raw)
     if not (mentions or _request_shaped(raw)):
         return CLEAN, None

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from codemods import rules
 
 from . import files
-from .core import NO_SDK, gate, migrate_bytes
+from .core import NO_SDK, SDK_WORDS, gate, migrate_bytes
 from .results import FileResult, Status
 from .settings import Settings
 
@@ -114,9 +114,14 @@ def _triage(path: Path, project: ProjectIndex | None = None) -> Triaged:
     if project is not None and project.skips(path):
         return FileResult(path, Status.SKIPPED, note=NO_SDK)
     try:
-        raw = files.read_bytes(path)
+        # A big file that mentions no SDK is searched in chunks and never held whole.
+        raw = files.read_mentioning(path, SDK_WORDS)
+        if raw is None and project is not None and project.needs(path):
+            raw = files.read_bytes(path)
     except OSError as exc:
         return _unreadable(path, exc)
+    if raw is None:
+        return FileResult(path, Status.SKIPPED, note=NO_SDK)
     note = gate(raw)
     if note is None or (project is not None and note == NO_SDK and project.needs(path)):
         return raw
