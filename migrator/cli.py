@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +33,19 @@ from .settings import (
 
 EXIT_CLEAN, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a program stopped by Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (what ``timeout``, CI runners and service managers send) stops a run exactly
+    as Ctrl-C does: nothing more is started, and what is being written is finished."""
+
+
+def _terminate(_signum: int, _frame: Any) -> None:
+    # A second SIGTERM must not cut the clean-up short (SIGKILL still ends it at once).
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise Terminated
+
 
 EPILOG = """\b
 Exit codes:
@@ -184,19 +198,22 @@ def main(
                 f'"-" (stdin) writes the code to stdout: with --output-format {output_format} '
                 "use --diff or --check"
             )
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         if "-" in paths:
             code = _run_stdin(settings, mode, reporter)
         else:
             code = _run_paths(paths, settings, mode, reporter, jobs)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         # Every write is atomic: a file is either as it was or fully migrated.
+        terminated = isinstance(exc, Terminated)
+        what = "terminated" if terminated else "\ninterrupted"  # past the ^C the terminal echoed
         click.echo(
-            "\ninterrupted: files already written are complete, the others are untouched; "
+            f"{what}: files already written are complete, the others are untouched; "
             "run again to finish",
             err=True,
         )
-        code = EXIT_INTERRUPTED
+        code = EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     sys.exit(code)
 
 
@@ -223,10 +240,13 @@ def _run_paths(
         candidates, settings, write=mode is Mode.WRITE, jobs=jobs, project=project
     )
     with progress(len(candidates), reporter) as bar:
-        for candidate, result in zip(candidates, results, strict=True):
-            reporter.file_done(result, candidate.path.as_posix())
-            exit_code = max(exit_code, _exit_code(result, settings.strict))
-            bar.advance()
+        try:
+            for candidate, result in zip(candidates, results, strict=True):
+                reporter.file_done(result, candidate.path.as_posix())
+                exit_code = max(exit_code, _exit_code(result, settings.strict))
+                bar.advance()
+        finally:
+            results.close()  # stopped: the workers stop before anything is printed
     _say_openai_version(settings, reporter)
     reporter.finish()
     return exit_code

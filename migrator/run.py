@@ -18,6 +18,11 @@ order of the paths. The gate runs once per file, wherever the file is triaged.
 
 Memory stays flat: a bounded number of chunks is in flight, and a result is handed on as
 soon as the ones before it are.
+
+Stopping (Ctrl-C, SIGTERM): the main process hands out no more work and sends SIGTERM to
+every process it forked; one in the middle of writing a file finishes that file and exits,
+the others exit at once, and the run ends once they all have. Every child also dies with the
+main process however that ends, SIGKILL included (``forking.die_with_parent``).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import contextlib
 import dataclasses
 import gc
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from codemods import rules
 
-from . import files
+from . import files, forking
 from .core import NO_SDK, gate, migrate_bytes
 from .results import FileResult, Status
 from .settings import Settings
@@ -89,6 +95,45 @@ def _unreadable(path: Path, exc: OSError) -> FileResult:
     return FileResult(path, Status.ERROR, diagnostics=[diagnostic])
 
 
+# In a forked child: the main process, and whether it asked this one to stop.
+_parent = 0
+_writing = False
+_stopping = False
+
+
+def _on_sigterm(signum: int, _frame: Any) -> None:
+    """A child asked to stop: at once, unless it is writing a file (it then exits as soon as
+    that file is whole, in ``_write``)."""
+    global _stopping
+    _stopping = True
+    if not _writing:
+        os._exit(128 + signum)
+
+
+def _become_child(parent: int) -> None:
+    """In a child forked to migrate (and write) files: stop on SIGTERM as ``_on_sigterm``
+    says, and get that signal from the kernel when the main process dies."""
+    global _parent
+    _parent = parent
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    # Ctrl-C reaches the whole process group: the main process decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    forking.die_with_parent(parent, signal.SIGTERM)
+
+
+def _write(source: files.Source, text: str) -> None:
+    global _writing
+    _writing = True
+    try:
+        if _stopping:  # asked to stop before the write began: it never begins
+            os._exit(128 + signal.SIGTERM)
+        files.write_atomic(source, text)
+    finally:
+        _writing = False
+        if _stopping:
+            os._exit(128 + signal.SIGTERM)
+
+
 def _migrate(
     path: Path, raw: bytes, settings: Settings, write: bool, project: ProjectIndex | None = None
 ) -> FileResult:
@@ -98,7 +143,7 @@ def _migrate(
     outcome, source = migrate_bytes(path, raw, settings, gated=True, place=place)
     if write and outcome.status is Status.CHANGED and source is not None:
         try:
-            files.write_atomic(source, outcome.new)
+            _write(source, outcome.new)
             outcome.written = True
         except (OSError, files.SourceError) as exc:
             outcome.status = Status.ERROR
@@ -138,15 +183,12 @@ def process_file(
 _worker: tuple[Settings, bool, ProjectIndex | None] | None = None
 
 
-def _start_worker(settings: Settings, write: bool, project: ProjectIndex | None) -> None:
-    import signal
-
+def _start_worker(
+    settings: Settings, write: bool, project: ProjectIndex | None, parent: int
+) -> None:
     global _worker
     _worker = (settings, write, project)
-    # Ctrl-C reaches the whole process group: the main process stops the run and waits
-    # for the chunks in flight, which finish (a few files each) instead of dying mid-way
-    # with a traceback apiece.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _become_child(parent)
     gc.freeze()  # what the process holds so far is never garbage: keep it out of collections
     gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
 
@@ -161,7 +203,13 @@ def _light(result: Any, path: Path) -> Any:
 def _work(chunk: list[tuple[Path, bytes]]) -> list[FileResult]:
     assert _worker is not None
     settings, write, project = _worker
-    return [_light(_migrate(path, raw, settings, write, project), path) for path, raw in chunk]
+    done = []
+    for path, raw in chunk:
+        # The parent watch where the kernel sends no signal on its death (not Linux).
+        if forking.parent_gone(_parent):
+            os._exit(128 + signal.SIGTERM)
+        done.append(_light(_migrate(path, raw, settings, write, project), path))
+    return done
 
 
 def _before_fork() -> None:
@@ -186,9 +234,22 @@ def _start_pool(
         else multiprocessing.get_context()
     )
     _before_fork()
+    forking.prepare_death_signal()
     return ProcessPoolExecutor(
-        jobs, context, initializer=_start_worker, initargs=(settings, write, project)
+        jobs, context, initializer=_start_worker, initargs=(settings, write, project, os.getpid())
     )
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """The run was stopped: no chunk waiting is started, and each worker stops as
+    ``_on_sigterm`` says; returns once they have all exited."""
+    processes = dict(getattr(pool, "_processes", None) or {})
+    for process in processes.values():
+        with contextlib.suppress(OSError):
+            os.kill(process.pid, signal.SIGTERM)
+    pool.shutdown(wait=True, cancel_futures=True)
+    for process in processes.values():
+        process.join()
 
 
 _LIST_FIELDS = tuple(f.name for f in dataclasses.fields(FileResult) if f.default_factory is list)
@@ -212,10 +273,13 @@ class _TriageChild:
         self.paths = paths
         self.fd = os.memfd_create("cerebras-migrate-triage")
         _before_fork()
+        parent = os.getpid()
+        forking.prepare_death_signal()
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns, never runs the parent's cleanup
             status = 1
             try:
+                forking.die_with_parent(parent)  # it only reads: killing it loses nothing
                 import pickle
 
                 with os.fdopen(self.fd, "wb", closefd=False) as out:
@@ -263,8 +327,6 @@ class _TriageChild:
     def abandon(self) -> None:
         """Stop the child if it still runs (the run was interrupted)."""
         if self.pid:
-            import signal
-
             with contextlib.suppress(OSError):
                 os.kill(self.pid, signal.SIGKILL)
                 os.waitpid(self.pid, 0)
@@ -309,13 +371,14 @@ def _alone(path: Path, settings: Settings, write: bool, project: ProjectIndex | 
     for itself, and the others of the chunk go through. The file is read afresh: the dead
     worker may have written it already, and then nothing is left to do."""
     import pickle
-    import signal
 
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         status = 1
         try:
+            _become_child(parent)
             os.close(read_end)
             result = _light(process_file(path, settings, write=write, project=project), path)
             with os.fdopen(write_end, "wb") as out:
@@ -324,8 +387,14 @@ def _alone(path: Path, settings: Settings, write: bool, project: ProjectIndex | 
         finally:
             os._exit(status)
     os.close(write_end)
-    with os.fdopen(read_end, "rb") as data:
-        payload = data.read()
+    try:
+        with os.fdopen(read_end, "rb") as data:
+            payload = data.read()
+    except BaseException:  # stopped: the child stops too, a write it began whole
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+        raise
     _, status = os.waitpid(pid, 0)
     if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and payload:
         result = pickle.loads(payload)
@@ -482,6 +551,11 @@ def run(
                 loop.add(path, found[index] if found is not None else None)
                 yield from loop.ready()
         yield from loop.finish()
+    except BaseException:  # Ctrl-C, SIGTERM, or nobody wants the rest
+        if loop.pool is not None:
+            _stop_pool(loop.pool)
+            loop.pool = None
+        raise
     finally:
         for child in children:
             child.abandon()
@@ -502,11 +576,14 @@ def run_candidates(
     index of the project the files are in (migrator/project.py)."""
     usable = [c.path for c in candidates if c.usable]
     results = run(usable, settings, write=write, jobs=jobs, project=project)
-    for candidate in candidates:
-        if candidate.usable:
-            yield next(results)
-        elif candidate.problem is not None:
-            diagnostic = rules.CM902.at(1, 1, reason=candidate.problem)
-            yield FileResult(candidate.path, Status.ERROR, diagnostics=[diagnostic])
-        else:
-            yield FileResult(candidate.path, Status.SKIPPED, note=candidate.skip or "")
+    try:
+        for candidate in candidates:
+            if candidate.usable:
+                yield next(results)
+            elif candidate.problem is not None:
+                diagnostic = rules.CM902.at(1, 1, reason=candidate.problem)
+                yield FileResult(candidate.path, Status.ERROR, diagnostics=[diagnostic])
+            else:
+                yield FileResult(candidate.path, Status.SKIPPED, note=candidate.skip or "")
+    finally:
+        results.close()  # stopped early: the workers stop now, not when this is collected

@@ -1,0 +1,151 @@
+"""Processes, signals and output streams, through the real command: SIGTERM stops a run as
+Ctrl-C does and no process it forked lives on, whatever killed it; closed or broken output
+streams and encodings they cannot take stop nothing; the counts say what was written. Each
+test fails without the protection it names."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from migrator.files import TEMP_SUFFIX
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the benchmark's module generator
+from benchmarks.corpus import generate_module  # noqa: E402
+
+LINUX = pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
+MODULES = 250
+
+
+@pytest.fixture(scope="module")
+def originals() -> dict[str, bytes]:
+    return {f"m{i:04d}.py": generate_module(i).encode() for i in range(MODULES)}
+
+
+def _tree(root: Path, originals: dict[str, bytes]) -> None:
+    root.mkdir()
+    for name, raw in originals.items():
+        (root / name).write_bytes(raw)
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(root.iterdir())}
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every live process below ``pid`` (zombies waiting for their parent excluded)."""
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        try:
+            children = Path(f"/proc/{todo.pop()}/task").glob("*/children")
+            pids = {int(c) for f in children for c in f.read_text().split()}
+        except OSError:
+            continue
+        found |= pids
+        todo.extend(pids)
+    return {p for p in found if _alive(p)}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _started(root: Path, originals: dict[str, bytes]) -> tuple[subprocess.Popen, set[int]]:
+    """A run over a fresh tree, once it has rewritten a few files with its workers running;
+    and those workers."""
+    _tree(root, originals)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "migrator", "--no-color", "-j", "2", "."],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    workers: set[int] = set()
+    names = list(originals)
+    while time.monotonic() < deadline and process.poll() is None:
+        workers |= _descendants(process.pid)
+        done = sum((root / n).read_bytes() != originals[n] for n in names[:60])
+        if done >= 3 and workers:
+            break
+        time.sleep(0.01)
+    assert process.poll() is None, "the run ended before it could be stopped"
+    assert workers, "no worker process started"
+    return process, workers
+
+
+def _gone(pids: set[int], seconds: float = 10) -> set[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.02)
+    return {p for p in pids if _alive(p)}
+
+
+def _whole(root: Path, originals: dict[str, bytes], seen: dict[str, bytes]) -> None:
+    """Each file as it was or completely migrated (as a full run migrates it)."""
+    assert sorted(seen) == sorted(originals)  # no temporary file left
+    finished = subprocess.run(
+        [sys.executable, "-m", "migrator", "-q", "--diff", "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert "Traceback" not in finished.stderr
+    for name, raw in seen.items():
+        if raw != originals[name]:
+            assert f"a/{name}" not in finished.stdout, f"{name} is half-migrated"
+
+
+@LINUX
+@pytest.mark.parametrize("whom", ["main", "group"])
+def test_sigterm_stops_the_run_and_nothing_writes_after_it(
+    tmp_path: Path, originals: dict[str, bytes], whom: str
+) -> None:
+    """SIGTERM to the main process alone (``kill``), or to its whole group (``timeout``):
+    exit 143 with one line, every worker gone when it exits, no file changed after."""
+    root = tmp_path / "tree"
+    process, workers = _started(root, originals)
+    if whom == "main":
+        os.kill(process.pid, signal.SIGTERM)
+    else:
+        os.killpg(process.pid, signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 143, err
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("terminated: files already written")
+    assert {p for p in workers if _alive(p)} == set()  # gone before the main process
+    exited = _snapshot(root)
+    time.sleep(1.0)
+    assert _snapshot(root) == exited  # nothing wrote after the tool exited
+    assert not any(name.endswith(TEMP_SUFFIX) for name in exited)
+    _whole(root, originals, exited)
+    assert 0 < sum(exited[n] != originals[n] for n in originals) < MODULES
+
+
+@LINUX
+def test_sigkill_of_the_main_process_ends_its_workers(
+    tmp_path: Path, originals: dict[str, bytes]
+) -> None:
+    root = tmp_path / "tree"
+    process, workers = _started(root, originals)
+    workers |= _descendants(process.pid)
+    os.kill(process.pid, signal.SIGKILL)  # the main process alone: no clean-up at all
+    process.communicate(timeout=120)
+    assert _gone(workers) == set()
+    later = _snapshot(root)
+    time.sleep(0.5)
+    assert _snapshot(root) == later
