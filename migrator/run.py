@@ -87,6 +87,17 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
+# A hook for the tests alone: CEREBRAS_MIGRATE_TEST_HOOK="<point>:<file name>" makes a
+# worker SIGKILL itself at that point for that file, so that the race a test needs happens
+# on cue. Read once; unset, it costs one comparison per file.
+_HOOK = tuple(os.environ.get("CEREBRAS_MIGRATE_TEST_HOOK", "").split(":"))
+
+
+def _test_hook(point: str, path: Path) -> None:
+    if (point, path.name) == _HOOK:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 # One file ------------------------------------------------------------------------------
 
 
@@ -147,6 +158,7 @@ def _migrate(
             outcome.written = True
         except (OSError, files.SourceError) as exc:
             outcome.status = Status.ERROR
+            outcome.rewritten_sites = 0  # nothing was rewritten: the file is as it was
             message = str(exc) if isinstance(exc, files.SourceError) else files.describe(exc)
             outcome.diagnostics.append(rules.CM904.at(1, 1, reason=message))
     return outcome
@@ -209,6 +221,7 @@ def _work(chunk: list[tuple[Path, bytes]]) -> list[FileResult]:
         if forking.parent_gone(_parent):
             os._exit(128 + signal.SIGTERM)
         done.append(_light(_migrate(path, raw, settings, write, project), path))
+        _test_hook("worker-file-done", path)
     return done
 
 
@@ -365,11 +378,35 @@ def _failed(slots: Sequence[_Slot], exc: BaseException) -> None:
         slot.fill(FileResult(slot.path, Status.ERROR, diagnostics=[diagnostic]))
 
 
-def _alone(path: Path, settings: Settings, write: bool, project: ProjectIndex | None) -> FileResult:
-    """``path`` processed in a forked process of its own, after a worker died on a chunk
-    holding it: a file that kills its process (a crash in native code, memory) is reported
-    for itself, and the others of the chunk go through. The file is read afresh: the dead
-    worker may have written it already, and then nothing is left to do."""
+def _redo(
+    path: Path, raw: bytes, settings: Settings, write: bool, project: ProjectIndex | None
+) -> FileResult:
+    """A file of a chunk whose worker died, migrated again from the bytes it was sent. The
+    dead worker may have written it already: then it is counted as changed and written (it
+    was, by this run), not as unchanged; any other change on disk is CM904 as always."""
+    if write:
+        try:
+            current = files.read_bytes(path)
+        except OSError as exc:
+            return _unreadable(path, exc)
+        if current != raw:
+            place = project.place(path) if project is not None else None
+            outcome, source = migrate_bytes(path, raw, settings, gated=True, place=place)
+            if outcome.status is Status.CHANGED and source is not None:
+                with contextlib.suppress(files.SourceError):
+                    if files.encode(source, outcome.new) == current:
+                        outcome.written = True
+                        return outcome
+    return _migrate(path, raw, settings, write, project)
+
+
+def _alone(
+    path: Path, raw: bytes, settings: Settings, write: bool, project: ProjectIndex | None
+) -> FileResult:
+    """``path`` (sent to a worker as ``raw``) processed in a forked process of its own,
+    after that worker died on a chunk holding it: a file that kills its process (a crash in
+    native code, memory) is reported for itself, and the others of the chunk go through
+    (``_redo``)."""
     import pickle
 
     read_end, write_end = os.pipe()
@@ -380,7 +417,7 @@ def _alone(path: Path, settings: Settings, write: bool, project: ProjectIndex | 
         try:
             _become_child(parent)
             os.close(read_end)
-            result = _light(process_file(path, settings, write=write, project=project), path)
+            result = _light(_redo(path, raw, settings, write, project), path)
             with os.fdopen(write_end, "wb") as out:
                 pickle.dump(result, out, pickle.HIGHEST_PROTOCOL)
             status = 0
@@ -420,7 +457,8 @@ class _Loop:
         self.order: deque[_Slot] = deque()
         self.waiting: list[tuple[_Slot, bytes]] = []  # to parse, not yet sent anywhere
         self.waiting_bytes = 0
-        self.parsing: deque[tuple[Future[list[FileResult]], list[_Slot]]] = deque()
+        # Each chunk in flight with what was sent: a dead worker's files are redone from it.
+        self.parsing: deque[tuple[Future[list[FileResult]], list[tuple[_Slot, bytes]]]] = deque()
         self.pool: ProcessPoolExecutor | None = None
 
     def add(self, path: Path, triaged: Triaged | None = None) -> None:
@@ -465,33 +503,33 @@ class _Loop:
             chunk, waiting[:count] = waiting[:count], []
             self.waiting_bytes -= size
             future = self.pool.submit(_work, [(slot.path, raw) for slot, raw in chunk])
-            self.parsing.append((future, [slot for slot, _ in chunk]))
+            self.parsing.append((future, chunk))
 
     def collect_parse(self) -> None:
-        future, slots = self.parsing.popleft()
+        future, chunk = self.parsing.popleft()
         try:
             results = future.result()
         except Exception as exc:
             from concurrent.futures.process import BrokenProcessPool
 
             if not isinstance(exc, BrokenProcessPool) or not hasattr(os, "fork"):
-                _failed(slots, exc)
+                _failed([slot for slot, _ in chunk], exc)
                 return
-            self.recover(slots)
+            self.recover(chunk)
             return
-        for slot, result in zip(slots, results, strict=True):
+        for (slot, _), result in zip(chunk, results, strict=True):
             slot.fill(result)
 
-    def recover(self, slots: list[_Slot]) -> None:
+    def recover(self, chunk: list[tuple[_Slot, bytes]]) -> None:
         """A worker died: every chunk in flight is lost with the pool. Each of their files
         is processed alone, and a new pool takes what comes next."""
-        lost = [slots] + [chunk for _, chunk in self.parsing]
+        lost = [chunk] + [other for _, other in self.parsing]
         self.parsing.clear()
         assert self.pool is not None
         self.pool.shutdown(wait=True, cancel_futures=True)  # its threads end: safe to fork
-        for chunk in lost:
-            for slot in chunk:
-                slot.fill(_alone(slot.path, self.settings, self.write, self.project))
+        for each in lost:
+            for slot, raw in each:
+                slot.fill(_alone(slot.path, raw, self.settings, self.write, self.project))
         self.pool = _start_pool(self.jobs, self.settings, self.write, self.project)
 
     def keep_up(self) -> None:

@@ -149,3 +149,50 @@ def test_sigkill_of_the_main_process_ends_its_workers(
     later = _snapshot(root)
     time.sleep(0.5)
     assert _snapshot(root) == later
+
+
+# Counts --------------------------------------------------------------------------------------
+
+OPENAI_APP = """\
+from openai import OpenAI
+
+client = OpenAI()
+reply = client.chat.completions.create(model="gpt-4o-mini", messages=[])
+"""
+
+
+def _cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "migrator", "--no-color", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+
+
+def _summary(stderr: str) -> str:
+    return next(line for line in stderr.splitlines() if " scanned, " in line)
+
+
+def test_a_file_written_by_a_worker_that_then_died_counts_as_rewritten(tmp_path: Path) -> None:
+    """The worker writes c.py, then is killed (the hook): c.py is redone in a process of
+    its own, finds itself already migrated by this run, and counts as rewritten."""
+    for name in "abcdefgh":
+        (tmp_path / f"{name}.py").write_text(OPENAI_APP)
+    hook = {"CEREBRAS_MIGRATE_TEST_HOOK": "worker-file-done:c.py"}
+    run = _cli("-j", "2", ".", cwd=tmp_path, env=hook)
+    assert run.returncode == 1, run.stderr
+    assert "CM903" not in run.stderr and "CM904" not in run.stderr
+    assert _summary(run.stderr).startswith("8 files scanned, 8 parsed, 8 rewritten")
+    assert _cli(".", cwd=tmp_path).returncode == 0  # every file was written
+
+
+def test_a_failed_write_counts_no_call_site(tmp_path: Path) -> None:
+    (tmp_path / "frozen.py").write_text(OPENAI_APP)
+    (tmp_path / "frozen.py").chmod(0o444)
+    run = _cli(".", cwd=tmp_path)
+    assert run.returncode == 2
+    assert "CM904" in run.stderr
+    assert "0 rewritten, 0 call sites rewritten, 1 could not be processed" in _summary(run.stderr)
