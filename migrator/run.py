@@ -478,7 +478,7 @@ class _Loop:
             if self.jobs == 1:
                 self.parse_here()
             elif len(self.waiting) >= MIN_PARALLEL_FILES:
-                self.pool = _start_pool(self.jobs, self.settings, self.write, self.project)
+                self.start_pool()
         if self.pool is not None:
             self.parse_there(final=False)
             self.keep_up()
@@ -530,7 +530,18 @@ class _Loop:
         for each in lost:
             for slot, raw in each:
                 slot.fill(_alone(slot.path, raw, self.settings, self.write, self.project))
-        self.pool = _start_pool(self.jobs, self.settings, self.write, self.project)
+        self.start_pool()
+
+    def start_pool(self) -> None:
+        """Workers for what waits, or none when the system cannot give them: the pool's
+        locks are POSIX semaphores in /dev/shm, which may be full or read-only (a container,
+        a locked-down CI runner). This process then parses everything, as with ``-j 1``."""
+        try:
+            self.pool = _start_pool(self.jobs, self.settings, self.write, self.project)
+        except OSError:
+            self.pool = None
+            self.jobs = 1
+            self.parse_here()
 
     def keep_up(self) -> None:
         """Collect what is done, and wait when too much is in flight."""

@@ -196,3 +196,43 @@ def test_a_failed_write_counts_no_call_site(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert "CM904" in run.stderr
     assert "0 rewritten, 0 call sites rewritten, 1 could not be processed" in _summary(run.stderr)
+
+
+# Shared memory -------------------------------------------------------------------------------
+
+
+def _private_shm(how: str) -> list[str] | None:
+    """A command prefix that runs what follows with /dev/shm read-only or full, in a mount
+    namespace of its own (an unprivileged user namespace); None where that is not allowed."""
+    mount = {
+        "read-only": "mount -t tmpfs -o ro tmpfs /dev/shm",
+        "full": "mount -t tmpfs -o size=8k tmpfs /dev/shm && "
+        "{ dd if=/dev/zero of=/dev/shm/fill bs=1k 2>/dev/null; true; }",
+    }[how]
+    probe = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", f"{mount} && ! (echo x > /dev/shm/probe) 2>/dev/null"],
+        capture_output=True,
+    )
+    if probe.returncode != 0:
+        return None
+    return ["unshare", "-rm", "sh", "-c", f'{mount} && exec "$@"', "sh"]
+
+
+@pytest.mark.parametrize("how", ["read-only", "full"])
+def test_no_shared_memory_for_the_pool_means_one_process(tmp_path: Path, how: str) -> None:
+    prefix = _private_shm(how)
+    if prefix is None:
+        pytest.skip("cannot mount a private /dev/shm here")
+    for name in "abcdef":
+        (tmp_path / f"{name}.py").write_text(OPENAI_APP)
+    run = subprocess.run(
+        [*prefix, sys.executable, "-m", "migrator", "--no-color", "-j", "2", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert "Traceback" not in run.stderr
+    assert run.returncode == 1, run.stderr
+    assert _summary(run.stderr).startswith("6 files scanned, 6 parsed, 6 rewritten")
+    assert _cli(".", cwd=tmp_path).returncode == 0
