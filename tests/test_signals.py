@@ -236,3 +236,77 @@ def test_no_shared_memory_for_the_pool_means_one_process(tmp_path: Path, how: st
     assert run.returncode == 1, run.stderr
     assert _summary(run.stderr).startswith("6 files scanned, 6 parsed, 6 rewritten")
     assert _cli(".", cwd=tmp_path).returncode == 0
+
+
+# Output streams ------------------------------------------------------------------------------
+
+
+def _thirty(root: Path) -> None:
+    for i in range(30):
+        (root / f"m{i:02d}.py").write_text(OPENAI_APP)
+
+
+def _all_written(root: Path) -> None:
+    assert all("cerebras" in p.read_text() for p in root.glob("m*.py"))
+    assert _cli(".", cwd=root).returncode == 0
+
+
+def test_a_reader_gone_stops_no_write(tmp_path: Path) -> None:
+    """``cerebras-migrate . 2>&1 | head``, once head has exited: every write to stdout or
+    stderr fails (EPIPE); every file is written all the same, and the exit code is 1."""
+    _thirty(tmp_path)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the first line
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "migrator", "--no-color", "."],
+            cwd=tmp_path,
+            stdout=write_end,
+            stderr=write_end,
+            timeout=300,
+        )
+    finally:
+        os.close(write_end)
+    assert run.returncode == 1
+    _all_written(tmp_path)
+
+
+def test_closed_stdout_and_stderr_stop_no_write(tmp_path: Path) -> None:
+    _thirty(tmp_path)
+    run = subprocess.run(
+        ["sh", "-c", 'exec "$@" >&- 2>&-', "sh", sys.executable, "-m", "migrator", "."],
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert run.returncode == 1
+    _all_written(tmp_path)
+
+
+def test_output_the_stream_cannot_encode_is_escaped(tmp_path: Path) -> None:
+    source = OPENAI_APP + 'GREETING = "café"\n'
+    run = subprocess.run(
+        [sys.executable, "-m", "migrator", "--no-color", "--diff", "-"],
+        input=source.encode(),
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        timeout=300,
+    )
+    assert b"Traceback" not in run.stderr
+    assert run.returncode == 1, run.stderr
+    assert b' GREETING = "caf\\xe9"' in run.stdout.splitlines()
+
+
+def test_stdin_code_its_encoding_cannot_take_comes_back_as_it_was(tmp_path: Path) -> None:
+    source = "# coding: ascii\n" + OPENAI_APP
+    run = subprocess.run(
+        [sys.executable, "-m", "migrator", "--no-color", "--model-map", "gpt-4o-mini=modèle", "-"],
+        input=source.encode(),
+        capture_output=True,
+        timeout=300,
+    )
+    assert b"Traceback" not in run.stderr
+    assert run.returncode == 2
+    assert run.stdout == source.encode()
+    assert "CM904 not written: the rewrite has a character ascii cannot encode" in (
+        run.stderr.decode()
+    )
