@@ -26,6 +26,23 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
+# A hook for the tests alone: CEREBRAS_MIGRATE_TEST_HOOK="<point>:<name>" makes a forked
+# child act at that point for that name (a file's name, or "child"): sleep until killed at
+# a point named "stall-…", SIGKILL itself at any other, so that the race a test needs
+# happens on cue. Read once; unset, it costs one comparison.
+_HOOK = tuple(os.environ.get("CEREBRAS_MIGRATE_TEST_HOOK", "").split(":"))
+
+
+def hook_for_tests(point: str, name: str) -> None:
+    if (point, name) != _HOOK:
+        return
+    if point.startswith("stall"):
+        import time
+
+        time.sleep(3600)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
 def can_fork() -> bool:
     return sys.platform == "linux" and hasattr(os, "memfd_create") and hasattr(os, "fork")
 
@@ -79,6 +96,7 @@ def forked_map(func: Callable[[Item], Result], items: Sequence[Item], jobs: int)
                 status = 1
                 try:
                     die_with_parent(parent)  # it only reads: killing it loses nothing
+                    hook_for_tests("stall-forked-map", "child")
                     with os.fdopen(fd, "wb", closefd=False) as out:
                         pickle.dump([func(item) for item in part], out, pickle.HIGHEST_PROTOCOL)
                     status = 0

@@ -87,17 +87,6 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
-# A hook for the tests alone: CEREBRAS_MIGRATE_TEST_HOOK="<point>:<file name>" makes a
-# worker SIGKILL itself at that point for that file, so that the race a test needs happens
-# on cue. Read once; unset, it costs one comparison per file.
-_HOOK = tuple(os.environ.get("CEREBRAS_MIGRATE_TEST_HOOK", "").split(":"))
-
-
-def _test_hook(point: str, path: Path) -> None:
-    if (point, path.name) == _HOOK:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
 # One file ------------------------------------------------------------------------------
 
 
@@ -221,7 +210,7 @@ def _work(chunk: list[tuple[Path, bytes]]) -> list[FileResult]:
         if forking.parent_gone(_parent):
             os._exit(128 + signal.SIGTERM)
         done.append(_light(_migrate(path, raw, settings, write, project), path))
-        _test_hook("worker-file-done", path)
+        forking.hook_for_tests("worker-file-done", path.name)
     return done
 
 

@@ -310,3 +310,36 @@ def test_stdin_code_its_encoding_cannot_take_comes_back_as_it_was(tmp_path: Path
     assert "CM904 not written: the rewrite has a character ascii cannot encode" in (
         run.stderr.decode()
     )
+
+
+# The project index's forked children ---------------------------------------------------------
+
+
+@LINUX
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_index_children_die_with_the_main_process(
+    tmp_path: Path, originals: dict[str, bytes], how: signal.Signals
+) -> None:
+    """A child of the project index stalls (the hook): the main process is killed or
+    terminated while it waits for it, and the child does not outlive it."""
+    root = tmp_path / "tree"
+    _tree(root, originals)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "migrator", "--no-color", "-j", "2", "."],
+        cwd=root,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "CEREBRAS_MIGRATE_TEST_HOOK": "stall-forked-map:child"},
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    children: set[int] = set()
+    while not children and time.monotonic() < deadline and process.poll() is None:
+        children = _descendants(process.pid)
+        time.sleep(0.01)
+    assert children, "no index child started"
+    os.kill(process.pid, how)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == (143 if how == signal.SIGTERM else -signal.SIGKILL), err
+    assert "Traceback" not in err
+    assert _gone(children) == set()
