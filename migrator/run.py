@@ -140,7 +140,14 @@ def _migrate(
     """Migrate a file the gate let through, read as ``raw``; when ``write``, rewrite it
     atomically (``files.write_atomic``). ``project``: the index of the project it is in."""
     place = project.place(path) if project is not None else None
-    outcome, source = migrate_bytes(path, raw, settings, gated=True, place=place)
+    try:
+        outcome, source = migrate_bytes(path, raw, settings, gated=True, place=place)
+    except Exception as exc:
+        # A bug on this file (the rewrite itself reports its own as CM903): reported for it
+        # alone. Raised in a worker, it would lose the results of the files of its chunk
+        # done before it, written or not, and stop a run in this process.
+        diagnostic = rules.CM903.at(1, 1, error=f"{type(exc).__name__}: {exc}")
+        return FileResult(path, Status.ERROR, diagnostics=[diagnostic])
     if write and outcome.status is Status.CHANGED and source is not None:
         try:
             _write(source, outcome.new)

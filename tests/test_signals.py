@@ -343,3 +343,29 @@ def test_index_children_die_with_the_main_process(
     assert process.returncode == (143 if how == signal.SIGTERM else -signal.SIGKILL), err
     assert "Traceback" not in err
     assert _gone(children) == set()
+
+
+NOTEBOOK_WITH_A_HUGE_INTEGER = (
+    '{"cells": [{"cell_type": "code", "execution_count": ' + "1" * 5000 + ', "metadata": {}, '
+    '"outputs": [], "source": ["from openai import OpenAI\\n", "client = OpenAI()\\n"]}], '
+    '"metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_file_the_tool_fails_on_is_reported_alone(tmp_path: Path, jobs: str) -> None:
+    """A file that makes the tool raise (today: a notebook holding an integer longer than
+    Python converts) is CM903 for itself; the files of its worker's chunk keep their
+    results, so the counts say what is on disk."""
+    names = [f"{n}.py" for n in "abdefgh"]
+    for name in names:
+        (tmp_path / name).write_text(OPENAI_APP)
+    (tmp_path / "c.ipynb").write_text(NOTEBOOK_WITH_A_HUGE_INTEGER)
+    run = _cli("-j", jobs, ".", cwd=tmp_path)
+    assert "Traceback" not in run.stderr
+    failed = [line for line in run.stderr.splitlines() if " CM903 " in line]
+    assert not any(line.startswith(tuple(names)) for line in failed)
+    written = sum("cerebras" in (tmp_path / name).read_text() for name in names)
+    assert written == len(names)
+    rewritten = int(_summary(run.stderr).split(" rewritten")[0].rsplit(" ", 1)[1])
+    assert rewritten - ("cerebras" in (tmp_path / "c.ipynb").read_text()) == written
