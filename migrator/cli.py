@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +19,7 @@ from codemods.secrets import redact
 
 from . import __version__
 from .discover import discover
-from .files import encode
+from .files import SourceError, encode
 from .pins import assumed_line
 from .progress import progress
 from .report import FORMATS, BaseReporter, Mode, make_reporter
@@ -33,6 +35,19 @@ from .settings import (
 
 EXIT_CLEAN, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a program stopped by Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (what ``timeout``, CI runners and service managers send) stops a run exactly
+    as Ctrl-C does: nothing more is started, and what is being written is finished."""
+
+
+def _terminate(_signum: int, _frame: Any) -> None:
+    # A second SIGTERM must not cut the clean-up short (SIGKILL still ends it at once).
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise Terminated
+
 
 EPILOG = """\b
 Exit codes:
@@ -68,9 +83,87 @@ def _setting_options(command: Any) -> Any:
     return command
 
 
+class _Tolerant:
+    """stdout or stderr, as the run writes to it: output is never what stops a run. A pipe
+    whose reader has gone (``| head``), a closed stream or a full disk makes the rest of the
+    output go nowhere, and the run writes every file all the same, with its exit code; text
+    the stream's encoding cannot take is written with backslash escapes (``\\xe9``)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.lost = False
+
+    def write(self, text: str) -> int:
+        if not self.lost:
+            try:
+                self._stream.write(text)
+            except UnicodeEncodeError:
+                encoding = getattr(self._stream, "encoding", None) or "utf-8"
+                escaped = text.encode(encoding, "backslashreplace").decode(encoding)
+                self._guarded(self._stream.write, escaped)
+            except (OSError, ValueError):
+                self._lose()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.lost:
+            self._guarded(self._stream.flush)
+
+    def write_bytes(self, data: bytes) -> None:
+        """Bytes as they are (stdin's migrated code), through the stream's buffer."""
+        if not self.lost:
+            self._guarded(self._stream.flush)
+            buffer = getattr(self._stream, "buffer", None)
+            if buffer is not None and not self.lost:
+                self._guarded(buffer.write, data)
+                self._guarded(buffer.flush)
+
+    def _guarded(self, call: Any, *args: Any) -> None:
+        try:
+            call(*args)
+        except (OSError, ValueError):
+            self._lose()
+
+    def _lose(self) -> None:
+        # What is still buffered goes to /dev/null at exit, not into a traceback.
+        self.lost = True
+        with contextlib.suppress(Exception):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _guard_streams() -> None:
+    """Standard streams the run can always write to. A descriptor 0-2 closed by the caller
+    (``>&-``) is opened on /dev/null first: otherwise the next file opened (a temporary
+    file being written) would take its number, and whatever reaches that descriptor (a
+    native library's message, a child's output) would land in the user's code."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            opened = os.open(os.devnull, os.O_RDWR)  # the lowest free number: ``fd``
+            if opened != fd:
+                os.dup2(opened, fd)
+                os.close(opened)
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:  # closed when Python started
+            stream = open(os.devnull, "w")  # noqa: SIM115  # the process's own, for its life
+        if not isinstance(stream, _Tolerant):
+            setattr(sys, name, _Tolerant(stream))
+
+
 class _Command(click.Command):
     """Usage errors repeat what was typed: a key pasted into an option by mistake is masked
     there as everywhere else."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        _guard_streams()
+        return super().main(*args, **kwargs)
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         with _masked_usage_errors():
@@ -212,19 +305,24 @@ def main(
                 f'"-" (stdin) writes the code to stdout: with --output-format {output_format} '
                 "use --diff or --check"
             )
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         if "-" in paths:
             code = _run_stdin(settings, mode, reporter)
         else:
             code = _run_paths(paths, settings, mode, reporter, jobs)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         # Every write is atomic: a file is either as it was or fully migrated.
+        terminated = isinstance(exc, Terminated)
+        what = "terminated" if terminated else "\ninterrupted"  # past the ^C the terminal echoed
         click.echo(
-            "\ninterrupted: files already written are complete, the others are untouched; "
+            f"{what}: files already written are complete, the others are untouched; "
             "run again to finish",
             err=True,
         )
-        code = EXIT_INTERRUPTED
+        code = EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+    sys.stdout.flush()
+    sys.stderr.flush()
     sys.exit(code)
 
 
@@ -251,10 +349,13 @@ def _run_paths(
         candidates, settings, write=mode is Mode.WRITE, jobs=jobs, project=project
     )
     with progress(len(candidates), reporter) as bar:
-        for candidate, result in zip(candidates, results, strict=True):
-            reporter.file_done(result, candidate.path.as_posix())
-            exit_code = max(exit_code, _exit_code(result, settings.strict))
-            bar.advance()
+        try:
+            for candidate, result in zip(candidates, results, strict=True):
+                reporter.file_done(result, candidate.path.as_posix())
+                exit_code = max(exit_code, _exit_code(result, settings.strict))
+                bar.advance()
+        finally:
+            results.close()  # stopped: the workers stop before anything is printed
     _say_openai_version(settings, reporter)
     reporter.finish()
     return exit_code
@@ -267,10 +368,20 @@ def _run_stdin(settings: Settings, mode: Mode, reporter: BaseReporter) -> int:
     result, source = migrate_bytes(Path("-"), raw, settings)
     if mode is Mode.WRITE:
         # The code goes to stdout as it is, even unchanged: this is a filter.
-        stdout = sys.stdout.buffer
-        changed = result.status is Status.CHANGED and source is not None
-        stdout.write(encode(source, result.new) if changed else raw)  # type: ignore[arg-type]
-        stdout.flush()
+        out = raw
+        if result.status is Status.CHANGED and source is not None:
+            try:
+                out = encode(source, result.new)
+            except SourceError as exc:  # its encoding cannot take the rewrite: as it came
+                result.status = Status.ERROR
+                result.rewritten_sites = 0
+                result.diagnostics.append(rules.CM904.at(1, 1, reason=str(exc)))
+        stdout = sys.stdout
+        if isinstance(stdout, _Tolerant):
+            stdout.write_bytes(out)
+        else:
+            stdout.buffer.write(out)
+            stdout.flush()
     reporter.file_done(result, "-")
     _say_openai_version(settings, reporter)
     reporter.finish()

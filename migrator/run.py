@@ -18,6 +18,11 @@ order of the paths. The gate runs once per file, wherever the file is triaged.
 
 Memory stays flat: a bounded number of chunks is in flight, and a result is handed on as
 soon as the ones before it are.
+
+Stopping (Ctrl-C, SIGTERM): the main process hands out no more work and sends SIGTERM to
+every process it forked; one in the middle of writing a file finishes that file and exits,
+the others exit at once, and the run ends once they all have. Every child also dies with the
+main process however that ends, SIGKILL included (``forking.die_with_parent``).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import contextlib
 import dataclasses
 import gc
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from codemods import rules
 
-from . import files
+from . import files, forking
 from .core import NO_SDK, SDK_WORDS, gate, migrate_bytes
 from .results import FileResult, Status
 from .settings import Settings
@@ -89,19 +95,66 @@ def _unreadable(path: Path, exc: OSError) -> FileResult:
     return FileResult(path, Status.ERROR, diagnostics=[diagnostic])
 
 
+# In a forked child: the main process, and whether it asked this one to stop.
+_parent = 0
+_writing = False
+_stopping = False
+
+
+def _on_sigterm(signum: int, _frame: Any) -> None:
+    """A child asked to stop: at once, unless it is writing a file (it then exits as soon as
+    that file is whole, in ``_write``)."""
+    global _stopping
+    _stopping = True
+    if not _writing:
+        os._exit(128 + signum)
+
+
+def _become_child(parent: int) -> None:
+    """In a child forked to migrate (and write) files: stop on SIGTERM as ``_on_sigterm``
+    says, and get that signal from the kernel when the main process dies."""
+    global _parent
+    _parent = parent
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    # Ctrl-C reaches the whole process group: the main process decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    forking.die_with_parent(parent, signal.SIGTERM)
+
+
+def _write(source: files.Source, text: str) -> None:
+    global _writing
+    _writing = True
+    try:
+        if _stopping:  # asked to stop before the write began: it never begins
+            os._exit(128 + signal.SIGTERM)
+        files.write_atomic(source, text)
+    finally:
+        _writing = False
+        if _stopping:
+            os._exit(128 + signal.SIGTERM)
+
+
 def _migrate(
     path: Path, raw: bytes, settings: Settings, write: bool, project: ProjectIndex | None = None
 ) -> FileResult:
     """Migrate a file the gate let through, read as ``raw``; when ``write``, rewrite it
     atomically (``files.write_atomic``). ``project``: the index of the project it is in."""
     place = project.place(path) if project is not None else None
-    outcome, source = migrate_bytes(path, raw, settings, gated=True, place=place)
+    try:
+        outcome, source = migrate_bytes(path, raw, settings, gated=True, place=place)
+    except Exception as exc:
+        # A bug on this file (the rewrite itself reports its own as CM903): reported for it
+        # alone. Raised in a worker, it would lose the results of the files of its chunk
+        # done before it, written or not, and stop a run in this process.
+        diagnostic = rules.CM903.at(1, 1, error=f"{type(exc).__name__}: {exc}")
+        return FileResult(path, Status.ERROR, diagnostics=[diagnostic])
     if write and outcome.status is Status.CHANGED and source is not None:
         try:
-            files.write_atomic(source, outcome.new)
+            _write(source, outcome.new)
             outcome.written = True
         except (OSError, files.SourceError) as exc:
             outcome.status = Status.ERROR
+            outcome.rewritten_sites = 0  # nothing was rewritten: the file is as it was
             message = str(exc) if isinstance(exc, files.SourceError) else files.describe(exc)
             outcome.diagnostics.append(rules.CM904.at(1, 1, reason=message))
     return outcome
@@ -143,15 +196,12 @@ def process_file(
 _worker: tuple[Settings, bool, ProjectIndex | None] | None = None
 
 
-def _start_worker(settings: Settings, write: bool, project: ProjectIndex | None) -> None:
-    import signal
-
+def _start_worker(
+    settings: Settings, write: bool, project: ProjectIndex | None, parent: int
+) -> None:
     global _worker
     _worker = (settings, write, project)
-    # Ctrl-C reaches the whole process group: the main process stops the run and waits
-    # for the chunks in flight, which finish (a few files each) instead of dying mid-way
-    # with a traceback apiece.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _become_child(parent)
     gc.freeze()  # what the process holds so far is never garbage: keep it out of collections
     gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
 
@@ -166,7 +216,14 @@ def _light(result: Any, path: Path) -> Any:
 def _work(chunk: list[tuple[Path, bytes]]) -> list[FileResult]:
     assert _worker is not None
     settings, write, project = _worker
-    return [_light(_migrate(path, raw, settings, write, project), path) for path, raw in chunk]
+    done = []
+    for path, raw in chunk:
+        # The parent watch where the kernel sends no signal on its death (not Linux).
+        if forking.parent_gone(_parent):
+            os._exit(128 + signal.SIGTERM)
+        done.append(_light(_migrate(path, raw, settings, write, project), path))
+        forking.hook_for_tests("worker-file-done", path.name)
+    return done
 
 
 def _before_fork() -> None:
@@ -191,9 +248,22 @@ def _start_pool(
         else multiprocessing.get_context()
     )
     _before_fork()
+    forking.prepare_death_signal()
     return ProcessPoolExecutor(
-        jobs, context, initializer=_start_worker, initargs=(settings, write, project)
+        jobs, context, initializer=_start_worker, initargs=(settings, write, project, os.getpid())
     )
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """The run was stopped: no chunk waiting is started, and each worker stops as
+    ``_on_sigterm`` says; returns once they have all exited."""
+    processes = dict(getattr(pool, "_processes", None) or {})
+    for process in processes.values():
+        with contextlib.suppress(OSError):
+            os.kill(process.pid, signal.SIGTERM)
+    pool.shutdown(wait=True, cancel_futures=True)
+    for process in processes.values():
+        process.join()
 
 
 _LIST_FIELDS = tuple(f.name for f in dataclasses.fields(FileResult) if f.default_factory is list)
@@ -217,10 +287,13 @@ class _TriageChild:
         self.paths = paths
         self.fd = os.memfd_create("cerebras-migrate-triage")
         _before_fork()
+        parent = os.getpid()
+        forking.prepare_death_signal()
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns, never runs the parent's cleanup
             status = 1
             try:
+                forking.die_with_parent(parent)  # it only reads: killing it loses nothing
                 import pickle
 
                 with os.fdopen(self.fd, "wb", closefd=False) as out:
@@ -268,8 +341,6 @@ class _TriageChild:
     def abandon(self) -> None:
         """Stop the child if it still runs (the run was interrupted)."""
         if self.pid:
-            import signal
-
             with contextlib.suppress(OSError):
                 os.kill(self.pid, signal.SIGKILL)
                 os.waitpid(self.pid, 0)
@@ -308,29 +379,60 @@ def _failed(slots: Sequence[_Slot], exc: BaseException) -> None:
         slot.fill(FileResult(slot.path, Status.ERROR, diagnostics=[diagnostic]))
 
 
-def _alone(path: Path, settings: Settings, write: bool, project: ProjectIndex | None) -> FileResult:
-    """``path`` processed in a forked process of its own, after a worker died on a chunk
-    holding it: a file that kills its process (a crash in native code, memory) is reported
-    for itself, and the others of the chunk go through. The file is read afresh: the dead
-    worker may have written it already, and then nothing is left to do."""
+def _redo(
+    path: Path, raw: bytes, settings: Settings, write: bool, project: ProjectIndex | None
+) -> FileResult:
+    """A file of a chunk whose worker died, migrated again from the bytes it was sent. The
+    dead worker may have written it already: then it is counted as changed and written (it
+    was, by this run), not as unchanged; any other change on disk is CM904 as always."""
+    if write:
+        try:
+            current = files.read_bytes(path)
+        except OSError as exc:
+            return _unreadable(path, exc)
+        if current != raw:
+            place = project.place(path) if project is not None else None
+            outcome, source = migrate_bytes(path, raw, settings, gated=True, place=place)
+            if outcome.status is Status.CHANGED and source is not None:
+                with contextlib.suppress(files.SourceError):
+                    if files.encode(source, outcome.new) == current:
+                        outcome.written = True
+                        return outcome
+    return _migrate(path, raw, settings, write, project)
+
+
+def _alone(
+    path: Path, raw: bytes, settings: Settings, write: bool, project: ProjectIndex | None
+) -> FileResult:
+    """``path`` (sent to a worker as ``raw``) processed in a forked process of its own,
+    after that worker died on a chunk holding it: a file that kills its process (a crash in
+    native code, memory) is reported for itself, and the others of the chunk go through
+    (``_redo``)."""
     import pickle
-    import signal
 
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         status = 1
         try:
+            _become_child(parent)
             os.close(read_end)
-            result = _light(process_file(path, settings, write=write, project=project), path)
+            result = _light(_redo(path, raw, settings, write, project), path)
             with os.fdopen(write_end, "wb") as out:
                 pickle.dump(result, out, pickle.HIGHEST_PROTOCOL)
             status = 0
         finally:
             os._exit(status)
     os.close(write_end)
-    with os.fdopen(read_end, "rb") as data:
-        payload = data.read()
+    try:
+        with os.fdopen(read_end, "rb") as data:
+            payload = data.read()
+    except BaseException:  # stopped: the child stops too, a write it began whole
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+        raise
     _, status = os.waitpid(pid, 0)
     if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and payload:
         result = pickle.loads(payload)
@@ -356,7 +458,8 @@ class _Loop:
         self.order: deque[_Slot] = deque()
         self.waiting: list[tuple[_Slot, bytes]] = []  # to parse, not yet sent anywhere
         self.waiting_bytes = 0
-        self.parsing: deque[tuple[Future[list[FileResult]], list[_Slot]]] = deque()
+        # Each chunk in flight with what was sent: a dead worker's files are redone from it.
+        self.parsing: deque[tuple[Future[list[FileResult]], list[tuple[_Slot, bytes]]]] = deque()
         self.pool: ProcessPoolExecutor | None = None
 
     def add(self, path: Path, triaged: Triaged | None = None) -> None:
@@ -376,7 +479,7 @@ class _Loop:
             if self.jobs == 1:
                 self.parse_here()
             elif len(self.waiting) >= MIN_PARALLEL_FILES:
-                self.pool = _start_pool(self.jobs, self.settings, self.write, self.project)
+                self.start_pool()
         if self.pool is not None:
             self.parse_there(final=False)
             self.keep_up()
@@ -401,34 +504,45 @@ class _Loop:
             chunk, waiting[:count] = waiting[:count], []
             self.waiting_bytes -= size
             future = self.pool.submit(_work, [(slot.path, raw) for slot, raw in chunk])
-            self.parsing.append((future, [slot for slot, _ in chunk]))
+            self.parsing.append((future, chunk))
 
     def collect_parse(self) -> None:
-        future, slots = self.parsing.popleft()
+        future, chunk = self.parsing.popleft()
         try:
             results = future.result()
         except Exception as exc:
             from concurrent.futures.process import BrokenProcessPool
 
             if not isinstance(exc, BrokenProcessPool) or not hasattr(os, "fork"):
-                _failed(slots, exc)
+                _failed([slot for slot, _ in chunk], exc)
                 return
-            self.recover(slots)
+            self.recover(chunk)
             return
-        for slot, result in zip(slots, results, strict=True):
+        for (slot, _), result in zip(chunk, results, strict=True):
             slot.fill(result)
 
-    def recover(self, slots: list[_Slot]) -> None:
+    def recover(self, chunk: list[tuple[_Slot, bytes]]) -> None:
         """A worker died: every chunk in flight is lost with the pool. Each of their files
         is processed alone, and a new pool takes what comes next."""
-        lost = [slots] + [chunk for _, chunk in self.parsing]
+        lost = [chunk] + [other for _, other in self.parsing]
         self.parsing.clear()
         assert self.pool is not None
         self.pool.shutdown(wait=True, cancel_futures=True)  # its threads end: safe to fork
-        for chunk in lost:
-            for slot in chunk:
-                slot.fill(_alone(slot.path, self.settings, self.write, self.project))
-        self.pool = _start_pool(self.jobs, self.settings, self.write, self.project)
+        for each in lost:
+            for slot, raw in each:
+                slot.fill(_alone(slot.path, raw, self.settings, self.write, self.project))
+        self.start_pool()
+
+    def start_pool(self) -> None:
+        """Workers for what waits, or none when the system cannot give them: the pool's
+        locks are POSIX semaphores in /dev/shm, which may be full or read-only (a container,
+        a locked-down CI runner). This process then parses everything, as with ``-j 1``."""
+        try:
+            self.pool = _start_pool(self.jobs, self.settings, self.write, self.project)
+        except OSError:
+            self.pool = None
+            self.jobs = 1
+            self.parse_here()
 
     def keep_up(self) -> None:
         """Collect what is done, and wait when too much is in flight."""
@@ -487,6 +601,11 @@ def run(
                 loop.add(path, found[index] if found is not None else None)
                 yield from loop.ready()
         yield from loop.finish()
+    except BaseException:  # Ctrl-C, SIGTERM, or nobody wants the rest
+        if loop.pool is not None:
+            _stop_pool(loop.pool)
+            loop.pool = None
+        raise
     finally:
         for child in children:
             child.abandon()
@@ -507,11 +626,14 @@ def run_candidates(
     index of the project the files are in (migrator/project.py)."""
     usable = [c.path for c in candidates if c.usable]
     results = run(usable, settings, write=write, jobs=jobs, project=project)
-    for candidate in candidates:
-        if candidate.usable:
-            yield next(results)
-        elif candidate.problem is not None:
-            diagnostic = rules.CM902.at(1, 1, reason=candidate.problem)
-            yield FileResult(candidate.path, Status.ERROR, diagnostics=[diagnostic])
-        else:
-            yield FileResult(candidate.path, Status.SKIPPED, note=candidate.skip or "")
+    try:
+        for candidate in candidates:
+            if candidate.usable:
+                yield next(results)
+            elif candidate.problem is not None:
+                diagnostic = rules.CM902.at(1, 1, reason=candidate.problem)
+                yield FileResult(candidate.path, Status.ERROR, diagnostics=[diagnostic])
+            else:
+                yield FileResult(candidate.path, Status.SKIPPED, note=candidate.skip or "")
+    finally:
+        results.close()  # stopped early: the workers stop now, not when this is collected
