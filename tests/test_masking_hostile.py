@@ -138,3 +138,31 @@ def test_a_key_pasted_as_an_option_is_masked_in_the_usage_error(tmp_path: Path, 
     assert run.returncode == 2
     assert "Error" in run.stderr
     assert "Cd34Ef56Gh78" not in run.stderr and PASSWORD not in run.stderr, run.stderr
+
+
+KEPT = {
+    # An f-string with nothing to fill in, or with a key in its text, is a key all the same.
+    "fstring.py": (
+        "from openai import OpenAI\n"
+        "suffix = 'x'\n"
+        f'a = OpenAI(api_key=f"{SHAPED}")\n'
+        f'b = OpenAI(api_key=f"{SHAPED}{{suffix}}")\n'
+    ),
+    # Fixed on main already: the OpenAI key as the default of the lookup.
+    "getenv.py": (
+        "import os\nfrom openai import OpenAI\n"
+        f'c = OpenAI(api_key=os.getenv("OPENAI_API_KEY", "{SHAPED}"))\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("target", ["openai", "cerebras"])
+@pytest.mark.parametrize("name", sorted(KEPT))
+def test_no_key_stays_in_the_code(tmp_path: Path, name: str, target: str):
+    (tmp_path / name).write_text(KEPT[name])
+    run = cli("--target", target, name, cwd=tmp_path)
+    assert run.returncode == 1, run.stderr  # files changed
+    written = (tmp_path / name).read_text()
+    assert SHAPED[8:] not in written, written
+    assert "CM101" in run.stderr
+    assert not shown(run)
