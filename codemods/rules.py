@@ -151,6 +151,8 @@ CM101 = _rule(
         "in the environment and revoke the key",
         "env-line": "hard-coded key ({masked}) for {variable} removed with its `{magic}` line; "
         "set it in the environment and revoke the key",
+        "module-key": "hard-coded API key ({masked}) set as openai.api_key removed: the Cerebras "
+        "client reads ${env}; revoke it and set the variable",
     },
 )
 CM102 = _rule(

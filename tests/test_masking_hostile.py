@@ -148,6 +148,12 @@ KEPT = {
         f'a = OpenAI(api_key=f"{SHAPED}")\n'
         f'b = OpenAI(api_key=f"{SHAPED}{{suffix}}")\n'
     ),
+    # The module client's key set in a function: the Cerebras client never reads it.
+    "function_key.py": (
+        "import openai\n\n"
+        f'def setup():\n    openai.api_key = "{SHAPED}"\n\n'
+        'def ask():\n    return openai.chat.completions.create(model="gpt-4o", messages=[])\n'
+    ),
     # Fixed on main already: the OpenAI key as the default of the lookup.
     "getenv.py": (
         "import os\nfrom openai import OpenAI\n"
