@@ -501,6 +501,21 @@ CM121 = _rule(
         "it stays on OpenAI, with its OpenAI key and URL",
     },
 )
+CM122 = _rule(
+    "CM122",
+    "star-import",
+    WARNING,
+    Fix.NONE,
+    "`from openai import *` hides which SDK names the module uses: nothing reached through it "
+    "was migrated",
+    """A star import binds every public name of the SDK without naming one, so which of the
+    module's names (OpenAI, AsyncOpenAI, the errors) are the SDK's cannot be told: its
+    clients, requests and any key written into them are left exactly as they are, still on
+    OpenAI. Import the names the module uses (from openai import OpenAI), then run the tool
+    again.""",
+    "`{statement}` hides which SDK names this module uses: nothing reached through it was "
+    "migrated (clients, requests, a hard-coded key); import the names you use and run again",
+)
 
 # Requests -----------------------------------------------------------------------------------
 CM201 = _rule(

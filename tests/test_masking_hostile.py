@@ -172,3 +172,15 @@ def test_no_key_stays_in_the_code(tmp_path: Path, name: str, target: str):
     assert SHAPED[8:] not in written, written
     assert "CM101" in run.stderr
     assert not shown(run)
+
+
+def test_a_star_import_is_reported_at_its_line(tmp_path: Path):
+    """Nothing can be migrated through ``from openai import *``: the run says so (CM122) at
+    the import instead of ending as if the module needed nothing."""
+    source = f'from openai import *\n\nclient = OpenAI(api_key="{SHAPED}")\n'
+    (tmp_path / "star.py").write_text(source)
+    for target in ("openai", "cerebras"):
+        run = cli("--target", target, "star.py", cwd=tmp_path)
+        assert "star.py:1:1 CM122" in run.stderr, run.stderr
+        assert not shown(run)
+        assert (tmp_path / "star.py").read_text() == source
