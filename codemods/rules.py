@@ -151,6 +151,8 @@ CM101 = _rule(
         "in the environment and revoke the key",
         "env-line": "hard-coded key ({masked}) for {variable} removed with its `{magic}` line; "
         "set it in the environment and revoke the key",
+        "module-key": "hard-coded API key ({masked}) set as openai.api_key removed: the Cerebras "
+        "client reads ${env}; revoke it and set the variable",
     },
 )
 CM102 = _rule(
@@ -498,6 +500,21 @@ CM121 = _rule(
         "inline": "this client is only used for {resources}, which Cerebras does not serve: "
         "it stays on OpenAI, with its OpenAI key and URL",
     },
+)
+CM122 = _rule(
+    "CM122",
+    "star-import",
+    WARNING,
+    Fix.NONE,
+    "`from openai import *` hides which SDK names the module uses: nothing reached through it "
+    "was migrated",
+    """A star import binds every public name of the SDK without naming one, so which of the
+    module's names (OpenAI, AsyncOpenAI, the errors) are the SDK's cannot be told: its
+    clients, requests and any key written into them are left exactly as they are, still on
+    OpenAI. Import the names the module uses (from openai import OpenAI), then run the tool
+    again.""",
+    "`{statement}` hides which SDK names this module uses: nothing reached through it was "
+    "migrated (clients, requests, a hard-coded key); import the names you use and run again",
 )
 
 # Requests -----------------------------------------------------------------------------------

@@ -8,9 +8,15 @@ Two kinds, both defined here and nowhere else:
   it marks a diff's removed line). Real keys carry 32 to 160 random characters; each minimum
   keeps words and names unmasked (``task-list-…``, ``hf_hub_download``, ``xai-grok``).
 - **literals given to ``api_key``**, whatever their shape: ``api_key="…"`` (a keyword of any
-  call), ``x.api_key = "…"``, ``"api_key": "…"``. Such a literal is masked where it stands,
-  also in a notebook's JSON (quotes escaped); ``find_secrets`` returns them so that a reporter
-  masks them wherever else they appear, once they are at least ``MIN_HUNTED`` characters long.
+  call), ``x.api_key = "…"``, ``api_key: str = "…"``, ``"api_key": "…"``, each part of one
+  split in parts, an escaped quote inside one. Such a literal is masked where it stands, also
+  in a notebook's JSON (quotes escaped); ``find_secrets`` returns them so that a reporter
+  masks them wherever else its file's output shows them, once they are at least
+  ``MIN_HUNTED`` characters long.
+
+Also a URL's password, and (``typed_secrets``) a command-line argument that looks like a key
+pasted by mistake. ``redact`` masks in one pass: the stretches to mask are found, merged where
+they overlap, then masked, so that no secret can split or unmask another.
 
 Pure standard library: the reporters use it without loading libcst. Masking is for output
 only; the files written keep their bytes.
@@ -19,7 +25,7 @@ only; the files written keep their bytes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 # Key alphabets, as regex classes. TOKEN is the widest: every key character is in it, and a
@@ -109,15 +115,37 @@ def is_key_shaped(text: str) -> bool:
     return _KEY.fullmatch(text) is not None
 
 
-# The literal after ``api_key=``, ``.api_key =`` or ``"api_key":``; quotes may be escaped
-# (``\"``) as in a notebook's JSON. f-strings are not literals and are left alone.
-API_KEY_LITERAL = re.compile(
-    r"""(?:\bapi_key\s*=(?!=)|(?P<kq>\\?["'])api_key(?P=kq)\s*:)\s*"""
-    r"""(?:[rRbBuU]{1,2})?(?P<q>'''|\"\"\"|\\?["'])(?P<value>.*?)(?P=q)"""
+# What comes before an api_key literal: ``api_key=`` (a keyword), ``x.api_key = ``,
+# ``api_key: str = `` (annotated), ``"api_key": `` (a dict; quotes may be escaped, ``\"``,
+# as in a notebook's JSON), then any opening parentheses.
+_API_KEY_HEAD = re.compile(
+    r"""(?:\bapi_key\s*(?::[\w.\[\]|, ]*)?=(?!=)|(?P<kq>\\?["'])api_key(?P=kq)\s*:)[\s(]*"""
 )
+# A string literal's opening (f-strings are not literals and are left alone), then its
+# value and closing quote, by quote: an escaped quote (``\"``) does not close it. In a
+# notebook's JSON (``\"`` quotes) a backslash of the Python text is itself escaped.
+_OPEN = re.compile(r"""(?:[rRbBuU]{1,2})?(?P<q>'''|\"\"\"|\\?["'])""")
+_ESCAPED = r"(?:\\.|[^\\\n])*?"
+_JSON_ESCAPED = r"(?:\\\\(?:\\.|[^\\])|\\[^\\]|[^\\\n])*?"
+_VALUE = {
+    q: re.compile(f"(?P<value>{body}){re.escape(q)}", re.S)
+    for q, body in (
+        ("'''", _ESCAPED.replace("\\n", "")),
+        ('"""', _ESCAPED.replace("\\n", "")),
+        ('"', _ESCAPED),
+        ("'", _ESCAPED),
+        ('\\"', _JSON_ESCAPED),
+        ("\\'", _JSON_ESCAPED),
+    )
+}
+# Between the parts of a literal split in two or more (``"sk-proj-" "…"``, ``"…" + "…"``,
+# over several lines in parentheses, also in a diff where each line starts with ``-``/``+``).
+_JOIN = re.compile(r"(?:\s|\+|(?<=\n)-)*")
 # Shorter api_key literals are placeholders ("EMPTY", "ollama"): masked where they are
 # passed, not hunted elsewhere, where masking every occurrence would garble messages and URLs.
 MIN_HUNTED = 8
+# The password of a URL (``https://user:password@host``): masked wherever a URL is printed.
+_URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:'\"]*:(?P<password>[^\s/@'\"]+)@")
 
 
 def mask(secret: str) -> str:
@@ -126,31 +154,114 @@ def mask(secret: str) -> str:
     return secret[:keep] + "…" * (1 if keep else 0) + "*" * 4
 
 
+def _api_key_values(text: str) -> Iterator[tuple[int, int]]:
+    """The (start, end) of each non-empty part of each literal ``text`` gives to
+    ``api_key``."""
+    for head in _API_KEY_HEAD.finditer(text):
+        pos = head.end()
+        while opening := _OPEN.match(text, pos):
+            value = _VALUE[opening["q"]].match(text, opening.end())
+            if value is None:
+                break
+            yield from _lines(text, *value.span("value"))
+            joined = _JOIN.match(text, value.end())
+            pos = joined.end() if joined else value.end()
+
+
+def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The non-blank lines of ``text[start:end]``, stripped (a triple-quoted key is masked
+    line by line, so that a diff keeps its lines), without the first character of a line that
+    is a diff's ``-`` or ``+``."""
+    while start < end:
+        stop = text.find("\n", start, end)
+        stop = end if stop == -1 else stop
+        first = start
+        if start > 0 and text[start - 1] == "\n" and text[start] in "-+":
+            first += 1
+        segment = text[first:stop]
+        stripped = segment.strip()
+        if stripped:
+            lead = first + len(segment) - len(segment.lstrip())
+            yield lead, lead + len(stripped)
+        start = stop + 1
+
+
 def find_secrets(text: str) -> list[str]:
-    """The non-empty literals ``text`` gives to ``api_key``, in order."""
+    """The non-empty literals ``text`` gives to ``api_key``, in order: each part of a
+    literal split in parts, then the parts joined."""
     if "api_key" not in text:  # most files: no regex run at all
         return []
-    return [m["value"] for m in API_KEY_LITERAL.finditer(text) if m["value"]]
+    found: list[str] = []
+    parts: list[str] = []
+    last = -1
+    for start, end in _api_key_values(text):
+        if parts and _JOIN.fullmatch(text, last, start) is None:
+            if len(parts) > 1:
+                found.append("".join(parts))
+            parts = []
+        found.append(text[start:end])
+        parts.append(text[start:end])
+        last = end
+    if len(parts) > 1:
+        found.append("".join(parts))
+    return found
 
 
-def _mask_literal(match: re.Match[str]) -> str:
-    if not match["value"]:
-        return match[0]
-    start, end = (i - match.start() for i in match.span("value"))
-    return match[0][:start] + mask(match["value"]) + match[0][end:]
+_TOKEN_CHAR = re.compile(TOKEN)
+
+
+def _word_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start``/``end`` widened to the run of key characters around them: a known secret
+    that is part of a longer token masks the whole token, never leaving the rest of a key
+    printed. Not over a line's first character (a diff's ``-``/``+``)."""
+    while start > 1 and text[start - 2] not in "\n\r" and _TOKEN_CHAR.match(text, start - 1):
+        start -= 1
+    while end < len(text) and _TOKEN_CHAR.match(text, end):
+        end += 1
+    return start, end
+
+
+def secret_spans(text: str, secrets: Iterable[str] = ()) -> list[tuple[int, int]]:
+    """Every stretch of ``text`` to mask, sorted and merged: api_key literals where they
+    stand, the known ``secrets`` wherever they appear (widened to their whole token), any
+    key-shaped token and a URL's password."""
+    spans: list[tuple[int, int]] = []
+    if "api_key" in text:
+        spans.extend(_api_key_values(text))
+    for secret in {s for s in secrets if len(s) >= MIN_HUNTED}:
+        at = text.find(secret)
+        while at != -1:
+            spans.append(_word_around(text, at, at + len(secret)))
+            at = text.find(secret, at + len(secret))
+    # A key at the very start has no character before it (startswith: fast, for short texts).
+    if text.startswith(_PREFIXES) and (head := _KEY.match(text)):
+        spans.append(head.span())
+    spans.extend(m.span("key") for m in _KEY_IN_TEXT.finditer(text))
+    if "://" in text:
+        spans.extend(m.span("password") for m in _URL_PASSWORD.finditer(text))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """``text`` with every secret masked: api_key literals where they stand, then the known
-    ``secrets`` (longest first), then any key-shaped token."""
-    if "api_key" in text:
-        text = API_KEY_LITERAL.sub(_mask_literal, text)
-    for secret in sorted({s for s in secrets if len(s) >= MIN_HUNTED}, key=len, reverse=True):
-        text = text.replace(secret, mask(secret))
-    # A key at the very start has no character before it (startswith: fast, for short texts).
-    if text.startswith(_PREFIXES) and (head := _KEY.match(text)):
-        text = mask(head[0]) + text[head.end() :]
-    return _KEY_IN_TEXT.sub(lambda m: m["before"] + mask(m["key"]), text)
+    """``text`` with every stretch ``secret_spans`` finds masked, in one pass: what one
+    secret masks can never unmask or split another."""
+    spans = secret_spans(text, secrets)
+    if not spans:
+        return text
+    out: list[str] = []
+    pos = 0
+    for start, end in spans:
+        out.append(text[pos:start])
+        out.append(mask(text[start:end]))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 # Keys given to environment variables ---------------------------------------------------
@@ -210,6 +321,25 @@ def looks_random(value: str) -> bool:
     ``"env-api-key"`` or ``"secret"`` has no digit, and a real key without a known prefix
     (Mistral's, Cohere's, a hex token) always has both."""
     return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+
+
+# A command-line argument is taken for a pasted key (and masked in a usage error, which
+# repeats what was typed) from this length on, when it is one token of key characters with
+# the letters and digits of a generated secret and no placeholder's words.
+MIN_TYPED = 16
+_TYPED = re.compile(f"{TOKEN}{{{MIN_TYPED},}}")
+
+
+def typed_secrets(args: Iterable[str]) -> list[str]:
+    """The parts of command-line ``args`` that look like a key pasted by mistake: an
+    argument, or the value after its ``=``, without leading dashes."""
+    found = []
+    for arg in args:
+        for part in arg.split("="):
+            part = part.lstrip("-")
+            if _TYPED.fullmatch(part) and looks_random(part) and not is_placeholder(part):
+                found.append(part)
+    return found
 
 
 def is_env_key(variable: str | None, value: str) -> bool:

@@ -6,7 +6,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ import click
 
 from codemods import rules
 from codemods.rules import RULES, Severity
-from codemods.secrets import redact
+from codemods.secrets import redact, typed_secrets
 
 from . import __version__
 from .discover import discover
@@ -165,15 +165,20 @@ class _Command(click.Command):
         _guard_streams()
         return super().main(*args, **kwargs)
 
-    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
-        with _masked_usage_errors():
-            return super().make_context(*args, **kwargs)
+    def make_context(
+        self, info_name: str | None, args: list[str], *rest: Any, **kwargs: Any
+    ) -> click.Context:
+        typed = typed_secrets(args)
+        with _masked_usage_errors(typed):
+            ctx = super().make_context(info_name, args, *rest, **kwargs)
+        ctx.meta["typed_secrets"] = typed
+        return ctx
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, _dash_named_files(args))
 
     def invoke(self, ctx: click.Context) -> Any:
-        with _masked_usage_errors():
+        with _masked_usage_errors(ctx.meta.get("typed_secrets", ())):
             return super().invoke(ctx)
 
 
@@ -202,11 +207,12 @@ def _dash_named_files(args: list[str]) -> list[str]:
 
 
 @contextmanager
-def _masked_usage_errors() -> Iterator[None]:
+def _masked_usage_errors(typed: Iterable[str]) -> Iterator[None]:
+    """Key-shaped tokens and the arguments that look like a pasted key are masked."""
     try:
         yield
     except click.UsageError as exc:
-        exc.message = redact(exc.message)
+        exc.message = redact(exc.message, typed)
         raise
 
 

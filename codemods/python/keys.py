@@ -9,6 +9,7 @@ appears in a message.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -25,7 +26,7 @@ from codemods.python.cst.edit import (
     remove_items,
     string_value,
 )
-from codemods.secrets import mask
+from codemods.secrets import TOKEN, is_key_shaped, mask
 
 ENV_GETTERS = frozenset({"os.environ.get", "os.getenv"})
 
@@ -41,12 +42,32 @@ def classify_key(ctx: Context, value: cst.BaseExpression) -> KeySource:
     if isinstance(value, cst.Name) and value.value == "None":
         return KeySource("none")
     literal = string_value(value)
+    if literal is None:
+        literal = _fstring_key(value)
     if literal is not None:
         return KeySource("literal", literal=literal)
     name = env_lookup_name(ctx, value)
     if name is not None:
         return KeySource("env", env_name=name)
     return KeySource("expression")
+
+
+def _fstring_key(value: cst.BaseExpression) -> str | None:
+    """The text of an f-string that holds a key: one with nothing to fill in
+    (``f"sk-…"``), or whose text holds a key-shaped token (``f"sk-…{suffix}"``). Its text is
+    what the report masks; the key goes all the same."""
+    if not isinstance(value, cst.FormattedString):
+        return None
+    parts = value.parts
+    text = "".join(p.value for p in parts if isinstance(p, cst.FormattedStringText))
+    if all(isinstance(p, cst.FormattedStringText) for p in parts) or any(
+        is_key_shaped(token) for token in _KEY_TOKEN.findall(text)
+    ):
+        return text
+    return None
+
+
+_KEY_TOKEN = re.compile(f"{TOKEN}+")
 
 
 def _env_string(ctx: Context, value: cst.BaseExpression) -> cst.BaseExpression | None:

@@ -54,6 +54,7 @@ from codemods.python.fixers.module_client_v0 import ModuleClientV0
 from codemods.python.fixers.nest_rejected_keywords import NestRejectedKeywords
 from codemods.python.fixers.openai_environment import OpenAIEnvironmentReads
 from codemods.python.fixers.readiness_checks import ReadinessChecks
+from codemods.python.fixers.star_import import StarImport
 from codemods.python.fixers.switch_sdk import SwitchSdk
 from codemods.python.fixers.unnest_extra_body import UnnestExtraBody
 from codemods.python.traversal import ModuleResult, run_fixers
@@ -74,6 +75,7 @@ FIXERS: tuple[type[Fixer], ...] = (
     NestRejectedKeywords,
     UnnestExtraBody,
     AwaitAsyncRawParse,
+    StarImport,
 )
 
 # The node kinds that more than one fixer leaves, with the fixers' order there (see above).

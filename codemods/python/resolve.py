@@ -347,6 +347,11 @@ class _Collector(cst.CSTVisitor):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
+            # It binds nothing the resolver can name, but the module uses the SDK all the
+            # same: the fixers run, and one reports the star import (CM122).
+            star = dotted_name(node.module) if node.module is not None else None
+            if not node.relative and star and star.split(".")[0] in sdk.SDK_ROOTS:
+                self.imports_sdk = True
             return
         module = dotted_name(node.module) if node.module is not None else ""
         if node.relative:

@@ -19,7 +19,9 @@ the message with ``cell N, line L, column C:`` (SARIF also has them in ``propert
 notebook's ``diff`` is the per-cell one ``--diff`` prints.
 
 Hard-coded keys never appear: every free-text string (paths, messages, diffs) is masked as
-``codemods.secrets`` says, with the ``api_key`` literals of every file seen in the run. A SARIF
+``codemods.secrets`` says, what is about a file with that file's own ``api_key`` literals
+(never another file's: a file's output does not depend on the run), the end of the run with
+those of every file. A SARIF
 fix cannot be masked without corrupting the file it writes, so a file whose new text holds a
 key gets no fix, and its result says why. Nothing goes to stderr except what click itself
 prints for bad usage.

@@ -1,7 +1,11 @@
 """What every output format shares: the mode, the tallies of a run, and where a diagnostic is.
 
-``BaseReporter`` keeps the tallies every format needs (the summary, the secrets seen so far,
-the files needing manual work); the formats decide what is printed and when.
+``BaseReporter`` keeps the tallies every format needs (the summary, the secrets seen in the
+run, the files needing manual work); the formats decide what is printed and when.
+
+What is printed about a file is masked with that file's own secrets (and every key-shaped
+token): never with another file's, so that what one file prints cannot depend on the files
+before it. The secrets of the whole run mask only what the run prints at its end.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TextIO
@@ -70,6 +75,16 @@ def file_location(d: Diagnostic) -> tuple[int, int, str]:
     return d.line, d.column, ""
 
 
+def file_secrets(result: FileResult) -> frozenset[str]:
+    """The keys one file holds: those its rewrite removed, and the literals given to api_key
+    anywhere in its old or new text, rewritten or not (diff context, a file that does not
+    parse or an internal error's message may show them)."""
+    found = {s for s in result.secrets if s}
+    found.update(secrets.find_secrets(result.original))
+    found.update(secrets.find_secrets(result.new))
+    return frozenset(found)
+
+
 class BaseReporter:
     """Tallies results as they arrive; subclasses decide what is printed and when."""
 
@@ -93,22 +108,21 @@ class BaseReporter:
         self.out_color = use_color(self.out, no_color)
         self.err_color = use_color(self.err, no_color)
         self.summary = Summary()
-        self.secrets: set[str] = set()  # every key seen so far: masked in all output
+        self.secrets: set[str] = set()  # every file's keys: for the end of the run only
         self.manual: dict[str, ManualWork] = {}
         self.fatal_error: str | None = None
 
-    def redact(self, text: str) -> str:
-        return secrets.redact(text, self.secrets)
+    def redact(self, text: str, own: Iterable[str] | None = None) -> str:
+        """``text`` masked with a file's ``own`` secrets, or (None) with the whole run's."""
+        return secrets.redact(text, self.secrets if own is None else own)
 
     def file_done(self, result: FileResult, display: str) -> None:
+        own = file_secrets(result)
+        self.secrets.update(own)
         self._tally(result, display)
-        self.show_file(result, display)
+        self.show_file(result, display, own)
 
     def _tally(self, result: FileResult, display: str) -> None:
-        self.secrets.update(s for s in result.secrets if s)
-        # Literals given to api_key anywhere in the file, rewritten or not: diff context,
-        # a file that does not parse or an internal error's message may show them.
-        self.secrets.update(secrets.find_secrets(result.original))
         summary = self.summary
         summary.scanned += 1
         if result.status is not Status.SKIPPED and not any(
@@ -148,8 +162,8 @@ class BaseReporter:
             ),
         )
 
-    def show_file(self, result: FileResult, display: str) -> None:
-        """Per-file output, as the result arrives."""
+    def show_file(self, result: FileResult, display: str, own: frozenset[str]) -> None:
+        """Per-file output, as the result arrives, masked with the file's ``own`` secrets."""
 
     def fatal(self, message: str) -> None:
         """The run stopped before any file was processed (a missing path, say)."""

@@ -29,6 +29,7 @@ class FileRecord:
     diff: str | None = None  # with --diff, changed files only
     new_text: str | None = None  # for a SARIF fix: changed files, --diff/--check only
     end: tuple[int, int] = (1, 1)  # (line, column) just past the original text's end
+    secrets: frozenset[str] = frozenset()  # the file's own: they mask what it prints
 
 
 class Collecting(BaseReporter):
@@ -40,7 +41,7 @@ class Collecting(BaseReporter):
         super().__init__(mode, **kwargs)
         self.records: list[FileRecord] = []
 
-    def show_file(self, result: FileResult, display: str) -> None:
+    def show_file(self, result: FileResult, display: str, own: frozenset[str]) -> None:
         changed = result.status is Status.CHANGED
         record = FileRecord(
             path=display,
@@ -48,6 +49,7 @@ class Collecting(BaseReporter):
             written=result.written,
             sites=result.rewritten_sites,
             diagnostics=list(result.diagnostics),
+            secrets=own,
         )
         if changed and self.mode is Mode.DIFF:
             record.diff = file_diff(display, result)

@@ -38,15 +38,15 @@ class GithubReporter(BaseReporter):
         self.out.write(line + "\n")
         self.out.flush()
 
-    def show_file(self, result: FileResult, display: str) -> None:
-        path = self.redact(display)
+    def show_file(self, result: FileResult, display: str, own: frozenset[str]) -> None:
+        path = self.redact(display, own)
         for d in result.diagnostics:
             command = _GITHUB_COMMANDS[d.severity]
             line, column, prefix = file_location(d)
             self._emit(
                 workflow_command(
                     command,
-                    self.redact(prefix + d.message),
+                    self.redact(prefix + d.message, own),
                     file=path,
                     line=max(line, 1),
                     col=max(column, 1),

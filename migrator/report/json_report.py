@@ -20,11 +20,14 @@ JSON_FORMAT_VERSION = 1
 
 class JsonReporter(Collecting):
     def document(self) -> dict[str, Any]:
-        r = self.redact
         s = self.summary
         files = []
         diagnostics = []
         for record in self.records:
+
+            def r(text: str, own: frozenset[str] = record.secrets) -> str:
+                return self.redact(text, own)
+
             if record.status in (Status.CHANGED, Status.ERROR):
                 entry: dict[str, Any] = {
                     "path": r(record.path),
@@ -53,7 +56,7 @@ class JsonReporter(Collecting):
             "tool": {"name": TOOL_NAME, "version": __version__},
             "mode": self.mode.value,
             "target": self.options.target,
-            "error": None if self.fatal_error is None else r(self.fatal_error),
+            "error": None if self.fatal_error is None else self.redact(self.fatal_error),
             "diagnostics": diagnostics,
             "files": files,
             "summary": {

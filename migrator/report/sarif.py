@@ -70,12 +70,15 @@ class SarifReporter(Collecting):
     keep_new_text = True
 
     def document(self) -> dict[str, Any]:
-        r = self.redact
         rules = [*RULES.values(), REWRITE_RULE]
         index = {rule.code: i for i, rule in enumerate(rules)}
         results: list[dict[str, Any]] = []
 
         for record in self.records:
+
+            def r(text: str, own: frozenset[str] = record.secrets) -> str:
+                return self.redact(text, own)
+
             location = artifact_location(r(record.path))
             for d in record.diagnostics:
                 line, column, prefix = file_location(d)
@@ -138,7 +141,7 @@ class SarifReporter(Collecting):
         written = self.mode is Mode.WRITE
         message = f"{'Rewritten' if written else 'Would be rewritten'} for Cerebras ({sites})."
         new_text = record.new_text
-        if new_text is not None and self.redact(new_text) != new_text:
+        if new_text is not None and self.redact(new_text, record.secrets) != new_text:
             # A masked fix would write the mask into the file, and the key itself must not
             # be printed: no fix for this file, and the message says why.
             new_text = None

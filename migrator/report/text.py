@@ -58,19 +58,19 @@ class Reporter(BaseReporter):
             console.print(Text(text, style=style or ""))
 
     # Per file ---------------------------------------------------------------------------
-    def show_file(self, result: FileResult, display: str) -> None:
+    def show_file(self, result: FileResult, display: str, own: frozenset[str]) -> None:
         if result.status is Status.CHANGED and self.mode is Mode.DIFF:
-            self.diff(display, result)
+            self.diff(display, result, own)
         elif result.status is Status.CHANGED and self.mode is Mode.CHECK:
-            line = self.redact(f"Would rewrite {display}")
+            line = self.redact(f"Would rewrite {display}", own)
             self._print_lines(self.out, self.out_color, [(line, "bold")])
         elif result.status is Status.SKIPPED and self.verbose:
-            line = self.redact(f"{display}: skipped, {result.note}")
+            line = self.redact(f"{display}: skipped, {result.note}", own)
             self._print_lines(self.err, self.err_color, [(line, "dim")])
-        self.diagnostics(display, result)
+        self.diagnostics(display, result, own)
 
-    def diff(self, display: str, result: FileResult) -> None:
-        text = self.redact(file_diff(display, result))
+    def diff(self, display: str, result: FileResult, own: frozenset[str]) -> None:
+        text = self.redact(file_diff(display, result), own)
         if not self.out_color:
             self.out.write(text)
             self.out.flush()
@@ -81,12 +81,12 @@ class Reporter(BaseReporter):
             lines.append((line, style))
         self._print_lines(self.out, True, lines)
 
-    def diagnostics(self, display: str, result: FileResult) -> None:
+    def diagnostics(self, display: str, result: FileResult, own: frozenset[str]) -> None:
         shown = result.diagnostics
         if not shown:
             return
         lines = [
-            (self.redact(format_diagnostic(display, d)), _SEVERITY_STYLES[d.severity])
+            (self.redact(format_diagnostic(display, d), own), _SEVERITY_STYLES[d.severity])
             for d in shown
         ]
         self._print_lines(self.err, self.err_color, lines)

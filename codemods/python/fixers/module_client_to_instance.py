@@ -4,7 +4,9 @@ The Cerebras SDK has no module-level client, so a module that calls
 ``openai.chat.completions.create(...)`` gets ``client = Cerebras()`` (a name that collides
 with nothing) and its calls go through it. ``openai.api_key = value`` becomes that client's
 construction; ``openai.base_url = ...`` goes away, and ``openai.organization``/``project``
-are dropped and reported.
+are dropped and reported. Any other ``openai.api_key = "…"`` (in a function, or a second one)
+that sets a hard-coded key is removed and reported (CM101): the client never reads it, and
+leaving it would keep the key in the code.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from codemods.python.cst.edit import (
     string_value,
 )
 from codemods.python.fixers.base import Example, Fixer
-from codemods.python.keys import env_lookup, rewrite_key
+from codemods.python.keys import classify_key, env_lookup, rewrite_key
+from codemods.secrets import mask
 
 
 class ModuleClientToInstance(Fixer):
@@ -108,6 +111,13 @@ class ModuleClientToInstance(Fixer):
                 if len(targets) == 1
                 else None
             )
+        if attr == "api_key" and (key := self._literal_key(ctx, original)) is not None:
+            ctx.secrets.append(key)
+            ctx.report(
+                original, rules.CM101, "module-key", masked=mask(key), env=ctx.options.api_key_env
+            )
+            ctx.rewrote(original)
+            return cst.RemovalSentinel.REMOVE  # a block left empty gets ``pass`` (traversal)
         if attr in ("base_url", "organization", "project") and ctx.scope.kind == "module":
             # Settings of the module client that the Cerebras client does not need.
             if attr != "base_url":
@@ -118,6 +128,14 @@ class ModuleClientToInstance(Fixer):
             statement = self._client_statement(ctx, None, original)
             ctx.insert_after(original, [statement.with_changes(leading_lines=[cst.EmptyLine()])])
         return updated
+
+    @staticmethod
+    def _literal_key(ctx: Context, statement: cst.SimpleStatementLine) -> str | None:
+        """The hard-coded key ``openai.api_key = "…"`` sets, if it is one."""
+        assign = statement.body[0]
+        assert isinstance(assign, cst.Assign)
+        source = classify_key(ctx, assign.value)
+        return source.literal if source.kind == "literal" and source.literal else None
 
     def leave_Call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
         if not self.active or id(original) not in self.calls:
@@ -297,5 +315,53 @@ class ModuleClientToInstance(Fixer):
                     """,
             },
             codes={"openai": ("CM108", "CM107"), "cerebras": ("CM107", "CM112")},
+        ),
+        Example(
+            name="key-in-a-function",
+            before="""
+                import openai
+
+
+                def setup():
+                    openai.api_key = "csk-0123456789abcdefghijklmnop"
+
+
+                def ask(prompt):
+                    return openai.chat.completions.create(model="gpt-oss-120b", messages=[prompt])
+                """,
+            after={
+                "openai": """
+                    import os
+
+                    import openai
+
+
+                    def setup():
+                        openai.api_key = os.environ["CEREBRAS_API_KEY"]
+                        openai.base_url = "https://api.cerebras.ai/v1/"
+                        openai.default_headers = {
+                            "OpenAI-Organization": openai.Omit(),
+                            "OpenAI-Project": openai.Omit(),
+                        }
+
+
+                    def ask(prompt):
+                        return openai.chat.completions.create(model="gpt-oss-120b", messages=[prompt])
+                    """,
+                "cerebras": """
+                    from cerebras.cloud.sdk import Cerebras
+
+                    client = Cerebras()
+
+
+                    def setup():
+                        pass
+
+
+                    def ask(prompt):
+                        return client.chat.completions.create(model="gpt-oss-120b", messages=[prompt])
+                    """,
+            },
+            codes={"openai": ("CM108", "CM101"), "cerebras": ("CM101", "CM112")},
         ),
     )
