@@ -89,3 +89,38 @@ def test_diff_applies_with_git_apply(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     for name in DIFF_FILES:
         assert (applied / name).read_bytes() == (written / name).read_bytes(), name
+
+
+# What libcst's parser drops (codemods/python/roundtrip.py): a lone backslash line at the
+# start of a statement (and its line in libcst's count), a CR-only file's final CR.
+LIBCST_GAPS: dict[str, bytes] = {
+    "backslash_before_mark.py": (
+        b"import openai\n\\\nkept = openai.OpenAI()  # cerebras-migrate: ignore\n"
+        b"moved = openai.OpenAI()\n"
+    ),
+    "backslash_in_def.py": (
+        b"import openai\ndef make():\n    \\\n"
+        b"    kept = openai.OpenAI()  # cerebras-migrate: ignore\n"
+        b"    moved = openai.OpenAI()\n    return kept, moved\n"
+    ),
+    "backslash_opens_block.py": (
+        b"import openai\nif True:\n    \\\n    moved = openai.OpenAI()\n    \\\n    x = 1\n"
+    ),
+    "comment_then_backslash.py": b"import openai\n# see \\\n\\\nmoved = openai.OpenAI()\n",
+    "cr_only.py": b"import openai\rx = 1\rmoved = openai.OpenAI()\r",
+}
+
+
+def test_bytes_libcst_would_drop_are_kept(tmp_path: Path) -> None:
+    for name, raw in LIBCST_GAPS.items():
+        (tmp_path / name).write_bytes(raw)
+    done = cli(".", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert b"CM901" not in done.stderr
+    for name, raw in LIBCST_GAPS.items():
+        new = (tmp_path / name).read_bytes()
+        assert new.count(b"\\") == raw.count(b"\\"), name  # every backslash line kept
+        assert b"moved = openai.OpenAI()" not in new, name
+        if b"kept" in raw:
+            assert b"kept = openai.OpenAI()  # cerebras-migrate: ignore\n" in new, name
+    assert (tmp_path / "cr_only.py").read_bytes().endswith(b"\r)\r")

@@ -1,0 +1,112 @@
+"""The text libcst is given, so that what it gives back loses nothing of the original.
+
+libcst's parser round-trips almost every valid module byte for byte; two it does not:
+
+- a line holding only a backslash (``\\`` and its newline, whitespace before it allowed) at
+  the start of a statement is dropped, and libcst's line numbers after it are one short
+  (``# cerebras-migrate: ignore`` then marks the next statement); one opening a block is
+  rejected outright. Such a line is shown to libcst as a comment line of the same
+  indentation (a placeholder) and put back in the generated code;
+- the final ``\\r`` of a file whose lines end in CR only is dropped: the module is told it
+  has a final newline.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from collections.abc import Callable
+from typing import Any
+
+# A backslash ending a line; a lone backslash line is one with only blanks before it.
+_LINE_END_BACKSLASH = re.compile(r"\\(?=[\r\n])")
+_BLANKS = " \t\f"
+_MARK = "#cerebras-migrate-backslash-line"
+# Tokens after which a statement may start.
+_BETWEEN_STATEMENTS = frozenset(
+    {tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT}
+)
+
+
+def _unchanged(code: str) -> str:
+    return code
+
+
+def parse(text: str) -> tuple[Any, Callable[[str], str]]:
+    """libcst's module for ``text``, and what turns code generated from it (or from a rewrite
+    of it) back into the original's bytes where it kept them. Raises what
+    ``libcst.parse_module`` raises."""
+    import libcst as cst
+
+    shown, undo = _shown(text)
+    module = cst.parse_module(shown)
+    if shown.endswith("\r") and not module.has_trailing_newline:
+        module = module.with_changes(has_trailing_newline=True)
+    return module, undo
+
+
+def _lone_backslashes(text: str) -> list[int]:
+    """The offsets of the backslashes that are alone on their line (but for blanks)."""
+    found = []
+    for match in _LINE_END_BACKSLASH.finditer(text):  # a plain scan: fast on large files
+        start = match.start()
+        while start and text[start - 1] in _BLANKS:
+            start -= 1
+        if not start or text[start - 1] in "\r\n":
+            found.append(match.start())
+    return found
+
+
+def _shown(text: str) -> tuple[str, Callable[[str], str]]:
+    lone = _lone_backslashes(text)
+    if lone:
+        lone = _statement_starts(text, lone)
+    if not lone:
+        return text, _unchanged
+    mark = _MARK
+    while mark in text:  # a placeholder the text does not already hold
+        mark += "-"
+    parts, last = [], 0
+    for backslash in lone:
+        parts += [text[last:backslash], mark]
+        last = backslash + 1
+    parts.append(text[last:])
+    # The mark, at the start of a line after its blanks, back to the backslash.
+    placed = re.compile(r"(?:^|(?<=[\r\n]))([ \t\f]*)" + re.escape(mark) + r"(?=[\r\n])")
+
+    def undo(code: str) -> str:
+        return placed.sub(lambda match: match.group(1) + "\\", code)
+
+    return "".join(parts), undo
+
+
+def _statement_starts(text: str, lone: list[int]) -> list[int]:
+    """The lone backslashes where a statement starts (the line before ended one, or
+    opened a block): those libcst drops. Not those inside a string, brackets or a statement
+    continued by a backslash, which libcst keeps, and where a comment would not do."""
+    from codemods.python.lines import line_starts
+
+    starts = line_starts(text)
+    ends: list[tuple[int, bool]] = []  # (where a token ends, whether a statement may follow)
+    depth = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth = max(depth - 1, 0)
+            free = depth == 0 and token.type in _BETWEEN_STATEMENTS
+            line, column = token.end
+            if line - 1 < len(starts):
+                ends.append((starts[line - 1] + column, free))
+    except (tokenize.TokenError, SyntaxError):
+        return []  # CPython decides whether it parses; nothing shown differently
+    found = []
+    index = 0
+    for backslash in lone:
+        while index < len(ends) and ends[index][0] <= backslash:
+            index += 1
+        if index == 0 or ends[index - 1][1]:
+            found.append(backslash)
+    return found
