@@ -7,6 +7,10 @@ libcst's parser round-trips almost every valid module byte for byte; two it does
   (``# cerebras-migrate: ignore`` then marks the next statement); one opening a block is
   rejected outright. Such a line is shown to libcst as a comment line of the same
   indentation (a placeholder) and put back in the generated code;
+- a block whose indentation does not begin with its enclosing block's (a block indented by
+  a space holding one indented by a tab and a space: valid, as Python compares columns
+  with tabs of 8 and of 1) is rejected. Its indentation is shown to libcst as the
+  enclosing block's followed by blanks the file holds nowhere, and put back;
 - the final ``\\r`` of a file whose lines end in CR only is dropped: the module is told it
   has a final newline.
 """
@@ -40,10 +44,23 @@ def parse(text: str) -> tuple[Any, Callable[[str], str]]:
     import libcst as cst
 
     shown, undo = _shown(text)
-    module = cst.parse_module(shown)
+    try:
+        module = cst.parse_module(shown)
+    except cst.ParserSyntaxError:
+        # Only after a failure: most files never pay for the tokenizer pass.
+        reindented, put_back = _reindented(shown) if "\t" in shown else (shown, None)
+        if put_back is None:
+            raise
+        module = cst.parse_module(reindented)  # still failing: that error is the answer
+        undo = _then(put_back, undo)
+        shown = reindented
     if shown.endswith("\r") and not module.has_trailing_newline:
         module = module.with_changes(has_trailing_newline=True)
     return module, undo
+
+
+def _then(first: Callable[[str], str], second: Callable[[str], str]) -> Callable[[str], str]:
+    return lambda code: second(first(code))
 
 
 def _lone_backslashes(text: str) -> list[int]:
@@ -110,3 +127,70 @@ def _statement_starts(text: str, lone: list[int]) -> list[int]:
         if index == 0 or ends[index - 1][1]:
             found.append(backslash)
     return found
+
+
+def _reindented(text: str) -> tuple[str, Callable[[str], str] | None]:
+    """``text`` with each block indentation that does not extend its enclosing block's
+    replaced by one that does, and what puts the original back; None: nothing to replace
+    (or CPython's tokenizer rejects the text)."""
+    from codemods.python.lines import line_starts
+
+    starts = line_starts(text)
+    stack = [("", "")]  # (the file's indentation, the indentation libcst is shown)
+    back: dict[str, str] = {}  # shown -> the file's, for each replaced indentation
+    edits: list[tuple[int, int, str]] = []  # (start, end, shown) of line-leading blanks
+    at_line_start = True
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            kind = token.type
+            if kind == tokenize.INDENT:
+                own, parent_shown = token.string, stack[-1]
+                if own.startswith(parent_shown[0]):
+                    shown = parent_shown[1] + own[len(parent_shown[0]) :]
+                else:
+                    shown = _fresh(parent_shown[1], text, back)
+                    back[shown] = own
+                stack.append((own, shown))
+            elif kind == tokenize.DEDENT:
+                stack.pop()
+            elif kind in (tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT):
+                at_line_start = kind != tokenize.COMMENT or at_line_start
+                continue
+            if at_line_start and kind not in _NO_LINE:
+                own, shown = stack[-1]
+                if own != shown:
+                    line_start = starts[token.start[0] - 1]
+                    edits.append((line_start, line_start + token.start[1], shown))
+                at_line_start = False
+    except (tokenize.TokenError, SyntaxError, IndexError):
+        return text, None
+    if not back:
+        return text, None
+    parts, last = [], 0
+    for start, end, shown in edits:
+        parts += [text[last:start], shown]
+        last = end
+    parts.append(text[last:])
+    # Longest first: a nested block's replacement begins with its parent's.
+    placed = re.compile(
+        r"(?:^|(?<=[\r\n]))("
+        + "|".join(re.escape(shown) for shown in sorted(back, key=len, reverse=True))
+        + ")"
+    )
+
+    def undo(code: str) -> str:
+        return placed.sub(lambda match: back[match.group(1)], code)
+
+    return "".join(parts), undo
+
+
+_NO_LINE = frozenset({tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER})
+
+
+def _fresh(parent: str, text: str, taken: dict[str, str]) -> str:
+    """An indentation beginning with ``parent`` that occurs nowhere in ``text`` and begins
+    no other replacement: lines that begin with it are the replaced block's."""
+    filler = "\t" * 8 + " "
+    while parent + filler in text or any(t.startswith(parent + filler) for t in taken):
+        filler = "\t" + filler
+    return parent + filler
