@@ -111,6 +111,9 @@ LIBCST_GAPS: dict[str, bytes] = {
     ),
     "comment_then_backslash.py": b"import openai\n# see \\\n\\\nmoved = openai.OpenAI()\n",
     "cr_only.py": b"import openai\rx = 1\rmoved = openai.OpenAI()\r",
+    "cr_only_backslash_opens_block.py": (
+        b"import openai\rdef make():\r    \\\r    moved = openai.OpenAI()\r    return moved\r"
+    ),
     # Valid (Python compares columns with tabs of 8 and of 1); libcst wants each block's
     # indentation to begin with its parent's.
     "space_block_holding_tab_block.py": (

@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 # A backslash ending a line; a lone backslash line is one with only blanks before it.
@@ -31,6 +31,15 @@ _MARK = "#cerebras-migrate-backslash-line"
 _BETWEEN_STATEMENTS = frozenset(
     {tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT}
 )
+
+
+def _tokens(text: str) -> Iterator[tokenize.TokenInfo]:
+    """Python's tokens of ``text``, lines counted as Python counts them: the tokenize module
+    ends lines at LF only, so it reads a copy whose lines all end in LF (a token's line and
+    column are the same in both)."""
+    from codemods.python.lines import NEWLINE
+
+    return tokenize.generate_tokens(io.StringIO(NEWLINE.sub("\n", text)).readline)
 
 
 def _unchanged(code: str) -> str:
@@ -108,7 +117,7 @@ def _statement_starts(text: str, lone: list[int]) -> list[int]:
     ends: list[tuple[int, bool]] = []  # (where a token ends, whether a statement may follow)
     depth = 0
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        for token in _tokens(text):
             if token.type == tokenize.OP and token.string in "([{":
                 depth += 1
             elif token.type == tokenize.OP and token.string in ")]}":
@@ -141,7 +150,7 @@ def _reindented(text: str) -> tuple[str, Callable[[str], str] | None]:
     edits: list[tuple[int, int, str]] = []  # (start, end, shown) of line-leading blanks
     at_line_start = True
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        for token in _tokens(text):
             kind = token.type
             if kind == tokenize.INDENT:
                 own, parent_shown = token.string, stack[-1]
