@@ -1,6 +1,7 @@
 """The text libcst is given, so that what it gives back loses nothing of the original.
 
-libcst's parser round-trips almost every valid module byte for byte; two it does not:
+libcst's parser round-trips almost every valid module byte for byte; three kinds of text it
+does not, each shown to it otherwise and put back in the code generated from it:
 
 - a line holding only a backslash (``\\`` and its newline, whitespace before it allowed) at
   the start of a statement is dropped, and libcst's line numbers after it are one short
@@ -31,6 +32,8 @@ _MARK = "#cerebras-migrate-backslash-line"
 _BETWEEN_STATEMENTS = frozenset(
     {tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT}
 )
+# Tokens that start no line of code.
+_NO_LINE = frozenset({tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER})
 
 
 def _tokens(text: str) -> Iterator[tokenize.TokenInfo]:
@@ -191,9 +194,6 @@ def _reindented(text: str) -> tuple[str, Callable[[str], str] | None]:
         return placed.sub(lambda match: back[match.group(1)], code)
 
     return "".join(parts), undo
-
-
-_NO_LINE = frozenset({tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER})
 
 
 def _fresh(parent: str, text: str, taken: dict[str, str]) -> str:
