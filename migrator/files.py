@@ -24,6 +24,8 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
+from migrator import encodings
+
 
 class SourceError(Exception):
     """A file that cannot be decoded or safely written; ``line`` is 1-based."""
@@ -203,9 +205,13 @@ def _detect_encoding(raw: bytes) -> str:
             return "utf-8"
         # An unknown codec in the cookie, or a cookie that contradicts a BOM. The error
         # carries no line; the cookie is on line 1 or 2.
-        head = raw.split(b"\n", 2)
-        line = next((i + 1 for i, text in enumerate(head[:2]) if _COOKIE.match(text)), 1)
-        raise SourceError(f"bad encoding declaration: {exc.msg}", line) from exc
+        raise SourceError(f"bad encoding declaration: {exc.msg}", _cookie_line(raw)) from exc
+
+
+def _cookie_line(raw: bytes) -> int:
+    """The line of the coding declaration (1 or 2), 1 when there is none."""
+    head = raw.split(b"\n", 2)
+    return next((i + 1 for i, text in enumerate(head[:2]) if _COOKIE.match(text)), 1)
 
 
 def _decode_as(path: Path, raw: bytes, encoding: str, what: str) -> Source:
@@ -219,6 +225,8 @@ def _decode_as(path: Path, raw: bytes, encoding: str, what: str) -> Source:
         raise SourceError(
             f"cannot decode {what} (byte {raw[start]:#04x} at offset {start})", line
         ) from exc
+    except UnicodeError as exc:  # a codec that decodes nothing (``undefined``)
+        raise SourceError(f"cannot decode {what}", _cookie_line(raw)) from exc
     return Source(path, raw, text, encoding)
 
 
@@ -240,12 +248,18 @@ def decode(path: Path, raw: bytes) -> Source:
             "file contains NUL bytes; not Python source", raw.count(b"\n", 0, nul) + 1
         )
     encoding = _detect_encoding(raw)
-    return _decode_as(path, raw, encoding, f"as {encoding}")
+    try:
+        encodings.text_codec(encoding)
+        source = _decode_as(path, raw, encoding, f"as {encoding}")
+        encodings.check_round_trip(raw, source.text, encoding)
+    except encodings.Unfaithful as exc:
+        raise SourceError(str(exc), _cookie_line(raw)) from exc
+    return source
 
 
 def encode(source: Source, text: str) -> bytes:
     try:
-        return text.encode(source.encoding)
+        return encodings.encode_lines(text, source.encoding)
     except UnicodeEncodeError as exc:
         bad = exc.object[exc.start]
         raise SourceError(

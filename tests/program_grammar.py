@@ -9,6 +9,12 @@ in realistic shapes: imports with and without aliases, clients made at module le
 streaming, raw and streaming responses, ``with_options``) whose keywords come from the real
 parameter tables of both SDKs, laid out on one line or one per line with comments.
 
+Both mix in the characters ``str.splitlines`` ends a line at and Python does not (a form feed,
+``\\x0b``, ``\\x1c``-``\\x1e``, ``\\x85``, U+2028/U+2029, in comments, strings and blank lines)
+and lone backslash lines before a statement, which libcst's parser would drop. A third,
+``marked_programs``, writes clients some of which are marked ``# cerebras-migrate: ignore``
+among such lines, in any newline style, CR-only included.
+
 A program is built as a list of ``(depth, text)`` lines and rendered in a drawn style: the
 indent unit, the newline, trailing blanks, and whether the file ends with a newline.
 """
@@ -145,6 +151,18 @@ COMMENTS = [
     "#: client = openai.OpenAI(api_key='sk-...')",
     "# ünïcödé comment, 中文",
     "#",
+    # Line ends for str.splitlines, ordinary characters for Python.
+    "# page\f break, \x0b tab, \x1c\x1d\x1e separators, \x85 next line",
+    "# \u2028 line and \u2029 paragraph separators",
+    "\f",
+]
+
+# Statements that hold those characters, and lone backslash lines before a statement.
+ODD_STATEMENTS = [
+    "note = 'a\x0bb\x1cc\x85d\u2028e\u2029f'  # \f",
+    "\\\nvalue = 1",
+    "\\\n\\\nprint('after two backslash lines')",
+    "total = 1 + \\\n\\\n    2",
 ]
 
 LOOKALIKE_IMPORTS = [
@@ -190,9 +208,11 @@ SIMPLE_STATEMENTS = [
 
 @st.composite
 def simple_statement(draw: st.DrawFn) -> str:
-    kind = draw(st.integers(0, 3))
+    kind = draw(st.integers(0, 4))
     if kind == 0:
         return draw(st.sampled_from(SIMPLE_STATEMENTS))
+    if kind == 4:
+        return draw(st.sampled_from(ODD_STATEMENTS))
     if kind == 1:
         return f"{draw(names)} = {draw(expressions)}"
     if kind == 2:
@@ -218,7 +238,7 @@ def block(draw: st.DrawFn, depth: int, budget: int, in_def: bool, in_async: bool
         lines.append((depth, statement))
         if draw(st.integers(0, 6)) == 0:
             lines.append((depth, ""))
-    if all(text.startswith("#") or not text for _, text in lines):
+    if all(text.startswith("#") or not text.strip() for _, text in lines):
         lines.append((depth, "pass"))  # a block of comments alone is not a block
     return lines
 
@@ -917,3 +937,51 @@ def split_programs(draw: st.DrawFn) -> SplitProgram:
         names = ", ".join(dict.fromkeys(reexported))
         files["api.py"] = f'"""What scripts import."""\n\nfrom llm import {names}\n'
     return SplitProgram({"main.py": one_file}, files, flavor, left >= 0)
+
+
+# Programs with ignore comments among odd lines ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarkedProgram:
+    source: str
+    marked: tuple[str, ...]  # the lines (without their ending) that must come back unchanged
+    moved: tuple[str, ...]  # the constructor lines that must be rewritten
+
+
+FILLERS = [*COMMENTS, *ODD_STATEMENTS, "", "x = 1"]
+
+
+@st.composite
+def marked_programs(draw: st.DrawFn) -> MarkedProgram:
+    """Clients made at module level or in a function, some marked, between odd lines."""
+    lines: Lines = [(0, "import openai")]
+    marked: list[str] = []
+    moved: list[str] = []
+    depth = 0
+    for n in range(draw(st.integers(1, 6))):
+        if draw(st.integers(0, 3)) == 0:
+            depth = 1 - depth  # into a function, or back out of it
+            if depth:
+                lines.append((0, f"def make{n}():"))
+        for filler in draw(st.lists(st.sampled_from(FILLERS), max_size=3)):
+            lines.append((depth, filler))
+        if draw(st.integers(0, 3)) == 0:
+            lines.append((depth, "\\"))  # joins the next line: the statement starts here
+        line = f"c{n} = openai.OpenAI()"
+        if draw(st.booleans()):
+            line += "  # cerebras-migrate: ignore"
+            marked.append(line)
+        else:
+            moved.append(line)
+        lines.append((depth, line))
+    style = draw(
+        st.builds(
+            Style,
+            indent=st.sampled_from(["    ", "\t", "  "]),
+            newline=st.sampled_from(["\n", "\r\n", "\r"]),
+            final_newline=st.booleans(),
+            trailing_blanks=st.just(False),
+        )
+    )
+    return MarkedProgram(render(lines, style), tuple(marked), tuple(moved))

@@ -7,6 +7,9 @@
   ``--target cerebras`` each stays or comes out of ``extra_body``, and one the SDK does not
   take is reported (or, with ``--drop-unsupported``, dropped and reported).
 
+- Ignore comments mark their own lines among characters ``str.splitlines`` breaks at, lone
+  backslash lines and any newline style (``marked_programs``).
+
 A modest number of examples runs by default, the same ones every run (CI must not flake);
 ``CEREBRAS_MIGRATE_HYPOTHESIS_EXAMPLES=N`` runs N random ones per test instead.
 """
@@ -25,12 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import assert_no_errors, migrate, text_diff
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from program_grammar import SdkProgram, plain_programs, sdk_programs
+from program_grammar import MarkedProgram, SdkProgram, marked_programs, plain_programs, sdk_programs
 
 from codemods.facts import openai_params, sdk
 from codemods.options import Options
+from codemods.python.lines import physical_lines, split_ending
+from codemods.python.syntax import python_error
 from codemods.result import SourceResult
 from codemods.rules import Diagnostic
 from migrator.results import Status
@@ -92,6 +97,31 @@ def test_file_without_the_sdk_is_not_rewritten(source: str, encoding: str) -> No
             assert outcome.status in (Status.UNCHANGED, Status.SKIPPED), outcome
             assert not outcome.written
             assert path.read_bytes() == raw
+
+
+# Ignore comments among odd lines -------------------------------------------------------------
+
+
+@examples(default=150)
+@given(marked_programs(), st.sampled_from(["openai", "cerebras"]))
+def test_ignore_comment_marks_its_own_line(program: MarkedProgram, target: str) -> None:
+    """Among form feeds, U+2028 and the like, lone backslash lines and any newline style, a
+    marked statement comes back unchanged, an unmarked one is rewritten, and every other line
+    keeps its bytes."""
+    # CPython 3.11 rejects a tab-indented backslash line before more tab-indented lines
+    # (TabError); only valid programs count.
+    assume(python_error(program.source) is None)
+    result = migrate(program.source, target=target)
+    assert_no_errors(result, f"--target {target}")
+    after = {split_ending(line)[0] for line in physical_lines(result.code)}
+    for line in physical_lines(program.source):
+        body = split_ending(line)[0]
+        if body.strip() not in program.moved and body != "import openai":  # the import may change
+            assert body in after, f"{body!r} changed or lost"
+    for line in program.moved:
+        assert not any(body.strip() == line for body in after), f"{line!r} not rewritten"
+    again = migrate(result.code, target=target)
+    assert again.code == result.code, text_diff(result.code, again.code, ("first", "second"))
 
 
 # Programs with the SDK: what a request call is made of --------------------------------------

@@ -4,7 +4,8 @@ CPython's parser reads the text first (``syntax``): it tells whether libcst need
 at all (no import of either SDK: nothing to rewrite), and keeps texts away that would crash
 libcst. libcst is then shown only the statements that can matter (``focus``), the fixers of
 the target run (``pipeline``), and the new text is parsed again before it is returned: a
-rewrite that would not parse is an internal error (CM903), never a result. Lines marked
+rewrite that would not parse is an internal error (CM903), never a result. What libcst's
+parser would drop is shown to it so that it is kept (``roundtrip``). Lines marked
 ``# cerebras-migrate: ignore`` are honoured here (``suppressions``).
 """
 
@@ -17,11 +18,13 @@ from typing import TYPE_CHECKING, Any
 from codemods import rules
 from codemods.facts import sdk
 from codemods.options import Options
-from codemods.python import syntax
+from codemods.python import roundtrip, syntax
 from codemods.python.suppressions import Marks, skipped_lines, suppressions, unsilenced
 from codemods.result import SourceResult
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from codemods.python.focus import Focus
     from codemods.python.project import Place
 
@@ -85,7 +88,7 @@ def _migrate(
         if focused is not None:
             return focused
     try:
-        module = cst.parse_module(text)
+        module, undo = roundtrip.parse(text)
     except cst.ParserSyntaxError as exc:
         line, column = exc.raw_line, exc.raw_column + 1
         message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
@@ -98,7 +101,7 @@ def _migrate(
         return _error(text, rules.CM901.at(1, 1, "nesting"))
     if not imports_sdk:  # valid for libcst, not for this Python (newer syntax): as above
         return SourceResult(text)
-    result = _rewrite(module, text, options, marks, place=place)
+    result = _rewrite(module, text, options, marks, undo, place=place)
     assert result is not None  # None only when holes cannot go back: there are none here
     return result
 
@@ -121,10 +124,10 @@ def _focused(
     if focused is None:
         return None
     try:
-        module = cst.parse_module(focused.text)
+        module, undo = roundtrip.parse(focused.text)
     except (cst.ParserSyntaxError, RecursionError):
         return None
-    result = _rewrite(module, text, options, marks, focused, place)
+    result = _rewrite(module, text, options, marks, undo, focused, place)
     return None if result is None or result.error else result
 
 
@@ -133,11 +136,13 @@ def _rewrite(
     text: str,
     options: Options,
     marks: Marks,
+    undo: Callable[[str], str],
     focused: Focus | None = None,
     place: Place | None = None,
 ) -> SourceResult | None:
     """Run the fixers on ``module``, parsed from ``text`` (or from ``focused.text``, whose
-    holes go back in place in the result; None when they cannot)."""
+    holes go back in place in the result; None when they cannot); ``undo`` puts back what
+    libcst was shown instead (``roundtrip``)."""
     from codemods.python.context import nothing_hidden
     from codemods.python.cst.walk import code  # ``module.code``, faster
     from codemods.python.pipeline import migrate_module
@@ -147,7 +152,7 @@ def _rewrite(
         result = migrate_module(module, options, skipped_lines(marks), hides, place)
         new_code: str | None = text
         if result.changed:
-            new_code = code(result.module)
+            new_code = undo(code(result.module))
             if focused is not None:
                 new_code = focused.restore(new_code)
                 if new_code is None:

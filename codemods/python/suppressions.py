@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from codemods.python.lines import physical_lines
 from codemods.rules import Diagnostic
 
 _SUPPRESSION = re.compile(r"#\s*cerebras-migrate:\s*ignore(?:\[([^\]]*)\])?")
@@ -23,7 +24,9 @@ def suppressions(text: str) -> Marks:
     if "cerebras-migrate:" not in text:
         return {}
     found: Marks = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Python's lines, not str.splitlines: a form feed or U+2028 earlier in the file must not
+    # move the mark onto the next statement.
+    for number, line in enumerate(physical_lines(text), start=1):
         match = _SUPPRESSION.search(line)
         if match is None:
             continue

@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import bisect
-import re
 
-_PHYSICAL = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
-NEWLINE = re.compile(r"\r\n|\r|\n")
+# One line model for the whole tool: codemods/python/lines.py.
+from codemods.python.lines import NEWLINE, line_starts, physical_lines, split_ending
 
-
-def physical_lines(text: str) -> list[str]:
-    """The lines of ``text`` with their endings, split where Python splits them."""
-    return _PHYSICAL.findall(text)
-
-
-def split_ending(line: str) -> tuple[str, str]:
-    body = line.rstrip("\r\n")
-    return body, line[len(body) :]
-
-
-def line_starts(text: str) -> list[int]:
-    """The offset where each line of ``text`` starts; lines end at CR, LF or CRLF."""
-    return [0, *(match.end() for match in NEWLINE.finditer(text))]
+__all__ = ["NEWLINE", "file_position", "line_starts", "physical_lines", "split_ending"]
 
 
 def file_position(starts: list[int], offset: int) -> tuple[int, int]:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from migrator.results import CellChange, FileResult
+
+# A diff's lines end at LF only, as ``git apply`` and ``patch`` read them: a CRLF line keeps
+# its CR, a CR-only file is one line. str.splitlines would also end a line at a form feed or
+# U+2028, and the patch would then not apply.
+_PATCH_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 
 def unified_diff(path: str, old: str, new: str) -> str:
@@ -14,8 +20,8 @@ def unified_diff(path: str, old: str, new: str) -> str:
 
     before, after = (path, path) if path.startswith("/") else (f"a/{path}", f"b/{path}")
     lines = difflib.unified_diff(
-        old.splitlines(keepends=True),
-        new.splitlines(keepends=True),
+        _PATCH_LINE.findall(old),
+        _PATCH_LINE.findall(new),
         fromfile=before,
         tofile=after,
     )

@@ -76,7 +76,7 @@ class Reporter(BaseReporter):
             self.out.flush()
             return
         lines = []
-        for line in text.splitlines():
+        for line in text.removesuffix("\n").split("\n"):  # a diff's lines end at LF only
             style = next((s for prefix, s in _DIFF_STYLES if line.startswith(prefix)), "")
             lines.append((line, style))
         self._print_lines(self.out, True, lines)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codemods.python.lines import NEWLINE
+
 PW = cst.ParenthesizedWhitespace
 
 
@@ -25,7 +27,7 @@ def _one_line(call: cst.Call) -> bool:
 
 def longest_line(node: cst.CSTNode, indent: int) -> int:
     code = cst.Module([]).code_for_node(node)
-    return indent + max((len(line) for line in code.splitlines()), default=0)
+    return indent + max((len(line) for line in NEWLINE.split(code)), default=0)
 
 
 def explode(call: cst.Call, unit: str) -> cst.Call:
