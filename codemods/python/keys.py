@@ -28,8 +28,6 @@ from codemods.python.cst.edit import (
 )
 from codemods.secrets import TOKEN, is_key_shaped, mask
 
-ENV_GETTERS = frozenset({"os.environ.get", "os.getenv"})
-
 
 @dataclass(frozen=True)
 class KeySource:
@@ -76,14 +74,14 @@ def _env_string(ctx: Context, value: cst.BaseExpression) -> cst.BaseExpression |
     if (
         isinstance(value, cst.Call)
         and value.args
-        and resolver.qualname(value.func, ctx.scope) in ENV_GETTERS
+        and resolver.qualname(value.func, ctx.scope) in sdk.ENVIRONMENT_GETTERS
     ):
         return value.args[0].value
     if isinstance(value, cst.Subscript) and len(value.slice) == 1:
         element = value.slice[0].slice
         if (
             isinstance(element, cst.Index)
-            and resolver.qualname(value.value, ctx.scope) == "os.environ"
+            and resolver.qualname(value.value, ctx.scope) == sdk.ENVIRONMENT_MAPPING
         ):
             return element.value
     return None
@@ -119,7 +117,7 @@ def _environ(ctx: Context, value: cst.BaseExpression) -> cst.BaseExpression:
         return value.value
     if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute):
         receiver = value.func.value
-        if ctx.resolver.qualname(receiver, ctx.scope) == "os.environ":
+        if ctx.resolver.qualname(receiver, ctx.scope) == sdk.ENVIRONMENT_MAPPING:
             return receiver
     return dotted(f"{ctx.bind('os')}.environ")
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import libcst as cst
 
 from codemods import rules
+from codemods.facts import sdk
 from codemods.options import Options
 from codemods.python.context import Context
 from codemods.python.cst.edit import remove_args, remove_items, string_value
@@ -32,12 +33,13 @@ from codemods.python.fixers.base import Example, Fixer
 from codemods.secrets import is_credential_name, is_env_key, is_key_shaped, mask
 
 # Qualified names, as the resolver gives them through any import of ``os`` (the lookups are
-# those of codemods/python/keys.py, which this fixer does not import: it emits other codes).
-ENVIRON = "os.environ"
+# facts of codemods/facts/sdk.py that codemods/python/keys.py reads too; the fixer does not
+# import keys.py, which emits other codes).
+ENVIRON = sdk.ENVIRONMENT_MAPPING
 UPDATE = "os.environ.update"
 SETDEFAULT = "os.environ.setdefault"
 PUTENV = "os.putenv"
-GETTERS = frozenset({"os.environ.get", "os.getenv"})
+GETTERS = sdk.ENVIRONMENT_GETTERS
 # The calls whose second argument is a variable's value: its keyword, when it has one.
 VALUE_ARGUMENT = {
     **dict.fromkeys(GETTERS, "default"),
