@@ -905,6 +905,20 @@ CM904 = _rule(
     "not written: {reason}",
 )
 
+CM905 = _rule(
+    "CM905",
+    "file-too-large",
+    ERROR,
+    Fix.NONE,
+    "too much code to rewrite safely in one file; skipped",
+    """libcst's tree of a module costs several hundred times its text, so a file that still
+    leaves more than 4 MB for libcst once the functions and classes that never touch the
+    SDK are left out is not rewritten: it would take gigabytes. Split the file, or migrate
+    it by hand; the run exits 2 and every other file is still processed. (A file over
+    64 MB is not even read: CM902.)""",
+    "{size} MB to rewrite after leaving out unrelated code; the limit is {limit} MB",
+)
+
 RULES: dict[str, Rule] = {
     rule.code: rule for rule in list(globals().values()) if isinstance(rule, Rule)
 }

@@ -18,7 +18,6 @@ Summaries are cached (migrator/cache.py), so a warm hook run reads only what cha
 
 from __future__ import annotations
 
-import ast
 import functools
 import os
 import re
@@ -27,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codemods.facts import sdk
-from codemods.python.index import Summary, summarize
+from codemods.python.index import Summary, module_tree, summarize
 from codemods.python.project import Place, Project
 
 from . import files
@@ -447,9 +446,10 @@ def _scan_one(entry: tuple[Path, str]) -> tuple[int, Summary | None]:
 
 def _summary(path: Path, raw: bytes, module: str) -> Summary | None:
     try:
-        text = files.decode(path, raw).text
-        tree = ast.parse(text)
-    except (files.SourceError, SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = module_tree(files.decode(path, raw).text)
+    except files.SourceError:
         return None  # the per-file pass reports it
+    if tree is None:
+        return None
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     return summarize(tree, module, package)

@@ -25,11 +25,14 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from codemods.facts import sdk
+from codemods.python import statements
+from codemods.python.syntax import Rejected
 
 _HOLE = "__cerebras_migrate_hole_"
 _WORD = re.compile(r"\w+")
@@ -48,29 +51,87 @@ _MIN_HIDDEN_LINES = 20
 
 @dataclass
 class _Chunk:
-    node: ast.stmt
     first: int  # 1-based lines, inclusive
     last: int
     segment: str
     hideable: bool
+    is_def: bool
+    compound: bool  # a statement with a body: only these can hold an indented block
+    sdk_imports: frozenset[str]  # the names an import of either SDK binds
+    other_imports: frozenset[str]  # those an import of a module outside the stdlib binds
+    # The statement's tree, or None once dropped (a big module's, codemods/python/
+    # statements.py): then it is parsed again from ``segment`` if ever asked for, at
+    # (line within the segment, column).
+    kept: ast.stmt | None
+    at: tuple[int, int]
     relevant: bool = False
+    _words: set[str] | None = None
+
+    @classmethod
+    def of(
+        cls, node: ast.stmt, first: int, last: int, segment: str, keep: bool, node_first: int
+    ) -> _Chunk:
+        """``node_first``: the first line of ``node`` (decorators included) as its line
+        numbers count, which may differ from the text's ``first``."""
+        imports: set[str] = set()
+        others: set[str] = set()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports = _sdk_import_names(node)
+            others = _import_names(node) - imports
+        compound = hasattr(node, "body") or hasattr(node, "cases")  # match
+        is_def = isinstance(node, _DEFS)
+        hideable = is_def and ":=" not in segment
+        chunk = cls(
+            first,
+            last,
+            segment,
+            hideable,
+            is_def,
+            compound,
+            frozenset(imports),
+            frozenset(others),
+            node,
+            (node.lineno - node_first + 1, node.col_offset),
+        )
+        if not keep:
+            if is_def:
+                chunk.defines  # noqa: B018 - read while the tree is at hand
+            chunk.kept = None
+        return chunk
+
+    @property
+    def node(self) -> ast.stmt:
+        if self.kept is not None:
+            return self.kept
+        line, column = self.at
+        for node in ast.parse(self.segment).body:
+            if node.lineno == line and node.col_offset == column:
+                return node
+        raise AssertionError("a statement's own text holds it")  # pragma: no cover
 
     @property
     def hidden(self) -> bool:
         return self.hideable and not self.relevant
 
-    @cached_property
+    @property
     def words(self) -> set[str]:
-        return set(_WORD.findall(self.segment))
+        # Kept only with the tree: a big module's hundreds of thousands of sets would cost
+        # more than the tree focus drops (it is read again instead, a few times at most).
+        if self.kept is None:
+            return set(_WORD.findall(self.segment))
+        if self._words is None:
+            self._words = set(_WORD.findall(self.segment))
+        return self._words
 
     @cached_property
     def defines(self) -> set[str]:
         """The module-level names a hideable def or class binds: its own, and any it
         declares ``global``."""
-        assert isinstance(self.node, _DEFS)
-        names = {self.node.name}
-        if "global" in self.words:
-            for inner in ast.walk(self.node):
+        node = self.node
+        assert isinstance(node, _DEFS)
+        names = {node.name}
+        if "global" in self.segment:
+            for inner in ast.walk(node):
                 if isinstance(inner, ast.Global):
                     names.update(inner.names)
         return names
@@ -83,7 +144,7 @@ class _Chunk:
     def binds(self) -> set[str]:
         """What other statements could reach of what this one binds (asked once it is
         relevant): module-level names, and attribute names (``self.client = ...``)."""
-        if not isinstance(self.node, _DEFS):
+        if not self.is_def:
             return _all_binds(self.node)
         # Read off the text: walking the function's tree costs more than all the rest here.
         return self.defines | set(_ATTRIBUTE_TARGET.findall(self.segment))
@@ -110,6 +171,8 @@ class Focus:
         def put_back(match: re.Match[str]) -> str:
             placeholder = match.group(0)
             seen[placeholder] = seen.get(placeholder, 0) + 1
+            if match.start() and code[match.start() - 1] != "\n":
+                seen[placeholder] += 1  # moved off the top level: not put back
             return self.holes.get(placeholder, placeholder)
 
         restored = _PLACEHOLDER.sub(put_back, code)
@@ -139,7 +202,41 @@ def focus(
     if not may_focus(text):  # placeholders are written with "\n": no other line ends
         return None
     starts = _line_starts(text)
-    chunks = list(_chunks(tree, text, starts))
+    return _focus(text, list(_chunks(tree.body, text, starts)), starts, reads_alone, seeds)
+
+
+def focus_big(
+    text: str,
+    reads_alone: Callable[[str], bool],
+    seeds: frozenset[str] = frozenset(),
+    imported: bool = False,
+) -> Focus | Rejected | None:
+    """``focus`` for a text ``statements.is_big`` holds too big to parse whole: parsed a
+    group of statements at a time, each group's tree dropped once its statements are read,
+    so that memory is the text's and one group's. Why the text does not parse, when it
+    does not (the syntax check of the whole text). ``imported``: every name imported from
+    outside the standard library matters too (for the project index, which does not yet
+    know which of them are clients)."""
+    starts = _line_starts(text)
+    chunks: list[_Chunk] = []
+    for group in statements.groups(text):
+        if isinstance(group, Rejected):
+            return group
+        chunks.extend(_chunks(group.tree.body, text, starts, False, group.line - 1))
+    if not may_focus(text):
+        return None
+    if imported:
+        seeds = seeds.union(*(chunk.other_imports for chunk in chunks))
+    return _focus(text, chunks, starts, reads_alone, seeds)
+
+
+def _focus(
+    text: str,
+    chunks: list[_Chunk],
+    starts: list[int],
+    reads_alone: Callable[[str], bool],
+    seeds: frozenset[str],
+) -> Focus | None:
     if sum(c.last - c.first + 1 for c in chunks if c.hideable) < _MIN_HIDDEN_LINES:
         return None
     _mark_relevant(chunks, reads_alone, seeds)
@@ -195,8 +292,7 @@ def _first_indent(chunks: list[_Chunk]) -> tuple[int, str] | None:
     import tokenize
 
     for chunk in chunks:
-        compound = hasattr(chunk.node, "body") or hasattr(chunk.node, "cases")  # match
-        if chunk.first == chunk.last or not compound:
+        if chunk.first == chunk.last or not chunk.compound:
             continue
         try:
             for token in tokenize.generate_tokens(io.StringIO(chunk.segment).readline):
@@ -217,16 +313,19 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-def _chunks(tree: ast.Module, text: str, starts: list[int]) -> Iterator[_Chunk]:
-    for node in tree.body:
+def _chunks(
+    body: Iterable[ast.stmt], text: str, starts: list[int], keep: bool = True, after: int = 0
+) -> Iterator[_Chunk]:
+    """The chunks of top-level statements ``body``, whose line numbers are ``after`` lines
+    short of the text's (a group's, codemods/python/statements.py)."""
+    for node in body:
         first = node.lineno
         if isinstance(node, _DEFS) and node.decorator_list:
             first = min(first, *(d.lineno for d in node.decorator_list))
-        last = node.end_lineno or node.lineno
+        first += after
+        last = (node.end_lineno or node.lineno) + after
         end = starts[last] if last < len(starts) else len(text)
-        segment = text[starts[first - 1] : end]
-        hideable = isinstance(node, _DEFS) and ":=" not in segment
-        yield _Chunk(node, first, last, segment, hideable)
+        yield _Chunk.of(node, first, last, text[starts[first - 1] : end], keep, first - after)
 
 
 def _mark_relevant(
@@ -234,8 +333,7 @@ def _mark_relevant(
 ) -> None:
     names = set(_ROOTS) | seeds
     for chunk in chunks:
-        if isinstance(chunk.node, (ast.Import, ast.ImportFrom)):
-            names.update(_sdk_import_names(chunk.node))
+        names.update(chunk.sdk_imports)
     used: set[str] = set()
 
     def relevant(chunk: _Chunk) -> None:
@@ -268,6 +366,20 @@ def _mark_relevant(
 def _triggers(segment: str, reads_alone: Callable[[str], bool]) -> bool:
     """Whether ``segment`` holds a string a fixer acts on without resolving any name."""
     return any(reads_alone(value) for _, value in _QUOTED.findall(segment))
+
+
+def _import_names(node: ast.Import | ast.ImportFrom) -> set[str]:
+    """The names an import of a module outside the standard library binds (relative ones
+    included): what may be a client of the project's."""
+    if isinstance(node, ast.Import):
+        return {
+            alias.asname or alias.name.split(".")[0]
+            for alias in node.names
+            if alias.name.split(".")[0] not in sys.stdlib_module_names
+        }
+    if node.level == 0 and (node.module or "").split(".")[0] in sys.stdlib_module_names:
+        return set()
+    return {alias.asname or alias.name for alias in node.names if alias.name != "*"}
 
 
 def _sdk_import_names(node: ast.Import | ast.ImportFrom) -> set[str]:

@@ -363,6 +363,42 @@ def _exports(env: _Env) -> tuple[str, ...]:
     return tuple(names)
 
 
+def module_tree(text: str) -> ast.Module | None:
+    """The tree ``summarize`` reads of ``text``, or None when it does not parse (the
+    per-file pass reports it). A big text (codemods/python/statements.py) is read in its
+    focused form, whose holes stand for the top-level functions and classes that name
+    neither SDK, nor anything imported from outside the standard library, nor a resource
+    a request is made on (``x.embeddings.create``: ``x`` may be a client passed in,
+    whose requests the summary lists): a whole tree of
+    50 MB would cost 8 GB. Too big even so (``statements.MAX_WHOLE``): None, and the
+    per-file pass reports it."""
+    from codemods.python import statements
+
+    if statements.is_big(text):
+        from codemods.python.focus import focus_big
+
+        focused = focus_big(text, _reads_nothing, _RESOURCES, imported=True)
+        if isinstance(focused, statements.Rejected):
+            return None
+        if focused is not None:
+            text = focused.text
+    if len(text) > statements.MAX_WHOLE:
+        return None
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+_RESOURCES = frozenset(
+    {path[0] for path in sdk.REQUEST_METHODS} | sdk.UNSERVED_RESOURCES | {"models"}
+)
+
+
+def _reads_nothing(_: str) -> bool:
+    return False
+
+
 def summarize(tree: ast.Module, module: str, package: str) -> Summary:
     """The summary of ``tree``, the module ``module`` of package ``package`` (itself, for an
     ``__init__.py``; the one above, for any other file)."""

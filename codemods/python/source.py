@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from codemods import rules
 from codemods.facts import sdk
 from codemods.options import Options
-from codemods.python import roundtrip, syntax
+from codemods.python import roundtrip, statements, syntax
 from codemods.python.suppressions import Marks, skipped_lines, suppressions, unsilenced
 from codemods.result import SourceResult
 
@@ -70,13 +70,12 @@ def _migrate(
     # A module that imports clients from the rest of the project has requests to migrate
     # without importing an SDK itself.
     imports_sdk = may_import_sdk(text) or (place is not None and place.relevant)
+    if statements.is_big(text):
+        return _migrate_big(text, options, marks, focus, place, imports_sdk)
     verdict = syntax.cpython(text)
     if isinstance(verdict, syntax.Rejected):
         if verdict.too_deep or syntax.bracket_depth(text) > syntax.LIBCST_MAX_BRACKET_DEPTH:
-            variant = "too-deep" if verdict.too_deep else rules.DEFAULT
-            return _error(
-                text, rules.CM901.at(verdict.line, verdict.column, variant, reason=verdict.message)
-            )
+            return _rejected(text, verdict)
     elif not imports_sdk:
         # Nothing to rewrite without an import of either SDK (the traversal stops at the same
         # condition), and the file is valid: libcst need not see it.
@@ -91,7 +90,7 @@ def _migrate(
         module, undo = roundtrip.parse(text)
     except cst.ParserSyntaxError as exc:
         line, column = exc.raw_line, exc.raw_column + 1
-        message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
+        message = _first(exc)
         # CPython names the place and the mistake better ("Missing parentheses in call to
         # 'print'"); libcst points at the token after it.
         if isinstance(verdict, syntax.Rejected):
@@ -104,6 +103,61 @@ def _migrate(
     result = _rewrite(module, text, options, marks, undo, place=place)
     assert result is not None  # None only when holes cannot go back: there are none here
     return result
+
+
+def _migrate_big(
+    text: str, options: Options, marks: Marks, focus: bool, place: Place | None, imports_sdk: bool
+) -> SourceResult:
+    """``_migrate`` for a text too big for one CPython parse (codemods/python/statements.py):
+    checked a group of statements at a time, and shown to libcst only as focused, and only
+    up to ``statements.MAX_WHOLE``. CPython's verdict is final here: libcst may know newer
+    syntax, but a whole parse of a big text to find out costs gigabytes."""
+    from codemods.python.focus import focus_big
+    from codemods.python.pipeline import reads_alone
+
+    if not imports_sdk or not focus:
+        verdict = statements.check(text)
+        if verdict is not None:
+            return _rejected(text, verdict)
+        if not imports_sdk:
+            return SourceResult(text)
+        focused = None
+    else:
+        seeds = place.client_names | place.takes_clients if place is not None else frozenset()
+        focused = focus_big(text, reads_alone(options), seeds)
+        if isinstance(focused, syntax.Rejected):
+            return _rejected(text, focused)
+    shown = focused.text if focused is not None else text
+    if len(shown) > statements.MAX_WHOLE:
+        return _too_large(text, len(shown))
+    import libcst as cst
+
+    try:
+        module, undo = roundtrip.parse(shown)
+    except cst.ParserSyntaxError as exc:  # newer syntax than this Python's, in kept code
+        return _error(text, rules.CM901.at(exc.raw_line, exc.raw_column + 1, reason=_first(exc)))
+    except RecursionError:
+        return _error(text, rules.CM901.at(1, 1, "nesting"))
+    result = _rewrite(module, text, options, marks, undo, focused, place)
+    # None: a fixer moved a hole, and the whole module, too big, would be needed.
+    return result if result is not None else _too_large(text, len(text))
+
+
+def _too_large(text: str, shown: int) -> SourceResult:
+    size = f"{shown / 1048576:.1f}"
+    return _error(text, rules.CM905.at(1, 1, size=size, limit=statements.MAX_WHOLE >> 20))
+
+
+def _first(exc: Exception) -> str:
+    message = getattr(exc, "message", "")
+    return str(message).strip().splitlines()[0] if message else "invalid syntax"
+
+
+def _rejected(text: str, verdict: syntax.Rejected) -> SourceResult:
+    variant = "too-deep" if verdict.too_deep else rules.DEFAULT
+    return _error(
+        text, rules.CM901.at(verdict.line, verdict.column, variant, reason=verdict.message)
+    )
 
 
 def _focused(
@@ -151,18 +205,27 @@ def _rewrite(
     try:
         result = migrate_module(module, options, skipped_lines(marks), hides, place)
         new_code: str | None = text
+        # What the syntax check reads: the new text, or for a big one its focused form, as
+        # the holes are whole top-level statements that parsed (at column 0, ``restore``
+        # makes sure): a second parse of 50 MB would cost as long as the first.
+        checked = (text, text)
         if result.changed:
             new_code = undo(code(result.module))
             if focused is not None:
+                shown = new_code
                 new_code = focused.restore(new_code)
                 if new_code is None:
                     return None
+                big = statements.is_big(text)
+                checked = (shown, focused.text) if big else (new_code, text)
+            else:
+                checked = (new_code, text)
     except RecursionError:
         return _error(text, rules.CM903.at(1, 1, "too-deep"))
     except Exception as exc:  # a bug of ours: report it for this file, keep going
         return _error(text, rules.CM903.at(1, 1, error=f"{type(exc).__name__}: {exc}"))
     if new_code != text:
-        problem = _syntax_problem(new_code, text)
+        problem = _syntax_problem(*checked)
         if problem is not None:
             line, column = problem
             internal = rules.CM903.at(line, column, "would-not-parse")
@@ -176,6 +239,9 @@ def _syntax_problem(new_code: str, old_code: str) -> tuple[int, int] | None:
     """Where ``new_code`` fails to parse, or None. CPython's own parser checks it (many
     times faster than libcst's); when this interpreter cannot parse the original either
     (newer syntax than it knows), libcst, which parsed the original, decides."""
+    if statements.is_big(new_code):
+        rejected = statements.check(new_code)
+        return None if rejected is None else (rejected.line, rejected.column)
     error = syntax.python_error(new_code)
     if error is None:
         return None
