@@ -63,6 +63,11 @@ def vet(path: Path | str, real: str, link: bool) -> None:
     _vetted[os.fspath(path)] = (real, link)
 
 
+def vetted(path: Path | str) -> tuple[str, bool] | None:
+    """(real path, was a symbolic link) as discovery vetted ``path``; None if it did not."""
+    return _vetted.get(os.fspath(path))
+
+
 class Refused(OSError):
     """A file not read on purpose (not what discovery vetted, or too large)."""
 

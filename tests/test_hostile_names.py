@@ -131,3 +131,35 @@ def test_github_annotations_percent_encode_controls(tree: Path) -> None:
         assert control not in out
     assert "file=a%1B[31mred.py," in out
     assert "file=e%FF%FE.py," in out
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_an_in_tree_symlink_pair_is_migrated_once(tmp_path: Path, named: bool) -> None:
+    # Two names for one file: migrated under both, the second write found the file
+    # rewritten by the first and refused it (CM904 "changed on disk").
+    (tmp_path / "a.py").write_text(OPENAI_APP)
+    (tmp_path / "b.py").symlink_to("a.py")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.py").symlink_to("../b.py")
+    # A named link's tree is its own folder: sub/c.py named would be a link leaving it.
+    args = ["b.py", "a.py"] if named else ["."]
+    proc = cli("-v", *args, cwd=tmp_path)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err  # files changed, no error
+    assert "CM904" not in err
+    assert "b.py: skipped, a symbolic link to a.py, which is migrated under that name" in err
+    assert named or "sub/c.py: skipped, a symbolic link to a.py" in err
+    assert "1 rewritten" in err
+    assert (tmp_path / "b.py").is_symlink() and (tmp_path / "sub" / "c.py").is_symlink()
+    assert "api.cerebras.ai" in (tmp_path / "a.py").read_text()
+
+
+def test_two_links_to_a_file_outside_the_candidates(tmp_path: Path) -> None:
+    # The file itself is no candidate (not a .py name): the first link is migrated.
+    (tmp_path / "app.txt").write_text(OPENAI_APP)
+    (tmp_path / "a.py").symlink_to("app.txt")
+    (tmp_path / "b.py").symlink_to("app.txt")
+    proc = cli("--diff", "-v", ".", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.count(b"+++ ") == 1
+    assert b"b.py: skipped, a symbolic link to a.py" in proc.stderr
