@@ -23,6 +23,7 @@ from .files import SourceError, encode
 from .pins import assumed_line
 from .progress import progress
 from .report import FORMATS, BaseReporter, Mode, make_reporter
+from .report.names import printable
 from .results import FileResult, Status
 from .settings import (
     SETTINGS,
@@ -297,7 +298,7 @@ def main(
         )
     except ConfigError as exc:
         if output_format == "text":
-            raise click.UsageError(str(exc)) from exc
+            raise click.UsageError(printable(str(exc))) from exc
         # A machine reads stdout: it gets its document, with the reason in its ``error``.
         make_reporter(output_format, mode, **report).fatal(str(exc))
         sys.exit(EXIT_ERROR)
@@ -398,7 +399,8 @@ def _say_openai_version(settings: Settings, reporter: BaseReporter) -> None:
     """One stderr line before the summary: the openai release assumed, and why."""
     if settings.options.target == "openai" and not reporter.quiet:
         version, source = settings.options.openai_version, settings.openai_version_source
-        click.echo(reporter.redact(assumed_line(version, source)), err=True)
+        # The line names the requirements file it read: no raw control character of its path.
+        click.echo(printable(reporter.redact(assumed_line(version, source))), err=True)
 
 
 def _exit_code(result: FileResult, strict: bool = False) -> int:

@@ -10,6 +10,10 @@ is a candidate with a ``problem``, reported for that path while every other file
 processed. A file symlink is followed only to a file inside the tree it was found in (the
 walked folder; for a named link, its own folder); one leading elsewhere is a candidate with a
 ``skip`` note and is never read or written through, as is one leading into an excluded path.
+A link to a file that is also a candidate under another name (its target in the same tree,
+or a second link to it) is a candidate with a ``skip`` note naming that one: the file is
+migrated once, and the link stays a link. Migrated under both names, the second write would
+find the file rewritten by the first and refuse it as changed on disk.
 Each usable candidate's real path is recorded (``files.vet``), so that a read opens that file
 and nothing swapped in since.
 """
@@ -100,8 +104,36 @@ def discover(
                     add(walked)
             else:
                 add(_named(path))
+    result = _one_name_each(result)
     _after_discovery()
     return result
+
+
+def _one_name_each(candidates: list[Candidate]) -> list[Candidate]:
+    """``candidates`` with every symbolic link to a file that another candidate also names
+    turned into a ``skip`` naming that one: the file itself when it is a candidate, else
+    the first link to it."""
+    targets = {}  # real path -> the index of the first link to it
+    for index, candidate in enumerate(candidates):
+        found = files.vetted(candidate.path) if candidate.usable else None
+        if found is not None and found[1]:
+            targets.setdefault(found[0], index)
+    if not targets:
+        return candidates  # no link among them (the usual tree): nothing to look up
+    kept = dict(targets)  # real path -> the index of the name it is migrated under
+    for index, candidate in enumerate(candidates):
+        found = files.vetted(candidate.path) if candidate.usable else None
+        if found is not None and not found[1] and found[0] in kept:
+            kept[found[0]] = index  # the file itself, not a link to it
+    out = list(candidates)
+    for index, candidate in enumerate(candidates):
+        found = files.vetted(candidate.path) if candidate.usable else None
+        if found is None or not found[1] or kept[found[0]] == index:
+            continue
+        other = candidates[kept[found[0]]].path.as_posix()
+        note = f"a symbolic link to {other}, which is migrated under that name"
+        out[index] = Candidate(candidate.path, candidate.explicit, skip=note)
+    return out
 
 
 def _after_discovery() -> None:

@@ -8,7 +8,10 @@ read (checked last, right before the rename) or was deleted is not written, nor 
 metadata the new file cannot be given or that has other names (hard links).
 
 What is read is what discovery vetted (``vet``): a regular file, at the real path it had then,
-and no larger than ``MAX_FILE_BYTES``; anything else is refused before a byte is read.
+and no larger than ``MAX_FILE_BYTES``; anything else is refused before a byte is read. What is
+written is too: the folder of that real path is opened once and every step of the write is
+relative to it, following no link (``_Place``). A temporary file is locked while its run holds
+it, so a run running at the same time never removes it as stale.
 """
 
 from __future__ import annotations
@@ -63,6 +66,11 @@ def vet(path: Path | str, real: str, link: bool) -> None:
     _vetted[os.fspath(path)] = (real, link)
 
 
+def vetted(path: Path | str) -> tuple[str, bool] | None:
+    """(real path, was a symbolic link) as discovery vetted ``path``; None if it did not."""
+    return _vetted.get(os.fspath(path))
+
+
 class Refused(OSError):
     """A file not read on purpose (not what discovery vetted, or too large)."""
 
@@ -92,29 +100,45 @@ def _open(path: Path) -> tuple[int, int]:
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     if vetted is not None and not vetted[1]:
         flags |= getattr(os, "O_NOFOLLOW", 0)  # not a link when found: none is followed now
-    try:
-        fd = os.open(key, flags)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP and vetted is not None and not vetted[1]:
-            raise _refuse("replaced by a symbolic link after it was found; not followed") from exc
-        raise
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise _refuse("not a regular file")
-        if vetted is not None:
-            real = _real_path(fd)
-            if real is not None and real != vetted[0]:
+    for attempt in range(_REOPENS + 1):
+        try:
+            fd = os.open(key, flags)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP and vetted is not None and not vetted[1]:
                 raise _refuse(
-                    "a folder on its path was replaced by a symbolic link after it was found;"
-                    " not followed"
-                )
-        if info.st_size > MAX_FILE_BYTES:
-            raise _refuse(_too_large(info.st_size))
-    except BaseException:
-        os.close(fd)
-        raise
+                    "replaced by a symbolic link after it was found; not followed"
+                ) from exc
+            raise
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise _refuse("not a regular file")
+            real = _real_path(fd) if vetted is not None else None
+            if vetted is not None and real is not None and real != vetted[0]:
+                if real == vetted[0] + _DELETED and attempt < _REOPENS:
+                    # Replaced by a rename since it was opened (another run or an editor
+                    # saving it): the file there now is read instead.
+                    os.close(fd)
+                    continue
+                if real != vetted[0] + _DELETED:
+                    raise _refuse(
+                        "a folder on its path was replaced by a symbolic link after it was"
+                        " found; not followed"
+                    )
+                # Replaced again and again: these bytes are one whole version of it, and
+                # the write checks the file again.
+            if info.st_size > MAX_FILE_BYTES:
+                raise _refuse(_too_large(info.st_size))
+        except BaseException:
+            os.close(fd)
+            raise
+        break
     return fd, info.st_size
+
+
+# How /proc names an open file whose name now belongs to another (a rename replaced it).
+_DELETED = " (deleted)"
+_REOPENS = 3
 
 
 def _too_large(size: int) -> str:
@@ -269,9 +293,10 @@ def encode(source: Source, text: str) -> bytes:
 
 # A temporary file is ``.<name>.<random>`` + this, beside the file it replaces.
 TEMP_SUFFIX = ".cerebras-migrate.tmp"
-_RANDOM = 8  # the characters of mkstemp's random part
-# A test sets this to stop the process (SIGSTOP) once the temporary file is complete, just
-# before the last check and the rename, and changes the original meanwhile.
+_RANDOM = 8  # the characters of the random part
+# A test sets this to stop the process (SIGSTOP) once the temporary file is complete: ``1``
+# just before the last check and the rename, ``after-check`` between the two; and changes
+# the original or its folder meanwhile.
 TEST_STOP_BEFORE_REPLACE = "CEREBRAS_MIGRATE_TEST_STOP_BEFORE_REPLACE"
 
 
@@ -307,25 +332,77 @@ def _identity(info: os.stat_result) -> tuple[int, ...]:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
-def _read_unchanged(path: Path, raw: bytes, since: os.stat_result | None = None) -> os.stat_result:
-    """The status of ``path``, which must still hold ``raw`` (and, given ``since``, be the
+class _Place:
+    """Where a file is written: its folder, held open, and its name in it.
+
+    The folder is opened once, at the real path discovery vetted (``vet``), and must really
+    be there; every later step (the checks, the temporary file, the rename, the clean-up) is
+    relative to that descriptor and follows no link, so a folder on the path swapped for a
+    symbolic link meanwhile cannot send the rename elsewhere: it happens in the folder that
+    was vetted, whatever its path is now. Where ``dir_fd`` is not supported (Windows) the
+    steps go by path."""
+
+    def __init__(self, path: Path) -> None:
+        found = _vetted.get(os.fspath(path))
+        # Write through a symlink to its target, so the link stays a link (discovery follows
+        # only links that stay inside their tree and records where they lead).
+        real = found[0] if found is not None else os.path.realpath(path)
+        self.folder, self.name = os.path.split(real)
+        self.fd: int | None = None
+        if os.open in os.supports_dir_fd and hasattr(os, "O_DIRECTORY"):
+            flags = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0)
+            self.fd = os.open(self.folder, flags)
+            there = _real_path(self.fd)
+            if there is not None and there != self.folder:
+                os.close(self.fd)
+                raise SourceError(
+                    "a folder on its path was replaced by a symbolic link while it was being"
+                    " migrated; not followed"
+                )
+
+    def at(self, name: str) -> str:
+        """``name`` (of this folder) as the calls below take it, with ``dir_fd=self.fd``."""
+        return name if self.fd is not None else os.path.join(self.folder, name)
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _open_unchanged(place: _Place, raw: bytes, since: os.stat_result | None = None) -> int:
+    """A descriptor on the file, which must still hold ``raw`` (and, given ``since``, be the
     same file, unchanged since then); else a SourceError."""
+    # Not blocking: what is there now may be a FIFO put in the file's place, whose opening
+    # would wait for a writer forever. Not following a link: the vetted real path is no link.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | _NO_FOLLOW | getattr(os, "O_CLOEXEC", 0)
     try:
-        # Not blocking: what is there now may be a FIFO put in the file's place, whose
-        # opening would wait for a writer forever.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as handle:
-            info = os.fstat(fd)
-            same = (
-                stat.S_ISREG(info.st_mode)  # a device or FIFO is never read: it may not end
-                and (since is None or _identity(info) == _identity(since))
-                and handle.read() == raw
-            )
+        fd = os.open(place.at(place.name), flags, dir_fd=place.fd)
     except FileNotFoundError as exc:
         raise SourceError("the file was deleted while it was being migrated") from exc
-    if not same:
-        raise SourceError("the file changed on disk while it was being migrated; rerun")
-    return info
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise SourceError(
+                "the file changed on disk while it was being migrated (it is now a symbolic"
+                " link, not followed); rerun"
+            ) from exc
+        raise
+    try:
+        info = os.fstat(fd)
+        same = (
+            stat.S_ISREG(info.st_mode)  # a device or FIFO is never read: it may not end
+            and (since is None or _identity(info) == _identity(since))
+            and _read_all(fd, info.st_size) == raw
+        )
+        if not same:
+            raise SourceError("the file changed on disk while it was being migrated; rerun")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def _keep_owner(fd: int, info: os.stat_result) -> None:
@@ -346,7 +423,7 @@ def _keep_owner(fd: int, info: os.stat_result) -> None:
         ) from exc
 
 
-def _xattrs(target: int | Path) -> list[str]:
+def _xattrs(target: int) -> list[str]:
     try:
         return os.listxattr(target)
     except OSError as exc:
@@ -355,17 +432,18 @@ def _xattrs(target: int | Path) -> list[str]:
         raise
 
 
-def _keep_xattrs(fd: int, path: Path) -> None:
-    """Give the new file exactly the extended attributes of the old one (``path``): on
-    Linux these carry ACLs (``system.posix_acl_access``), file capabilities, SELinux labels
-    and what programs store (``user.*``). One that cannot be copied, or one the new file got
-    from its folder (a default ACL) that cannot be removed, is refused, not dropped."""
+def _keep_xattrs(fd: int, old: int) -> None:
+    """Give the new file (``fd``) exactly the extended attributes of the old one (``old``):
+    on Linux these carry ACLs (``system.posix_acl_access``), file capabilities, SELinux
+    labels and what programs store (``user.*``). One that cannot be copied, or one the new
+    file got from its folder (a default ACL) that cannot be removed, is refused, not
+    dropped."""
     if not hasattr(os, "listxattr"):  # not Linux
         return
-    wanted = _xattrs(path)
+    wanted = _xattrs(old)
     present = set(_xattrs(fd))
     for name in wanted:
-        value = os.getxattr(path, name)
+        value = os.getxattr(old, name)
         if name in present and os.getxattr(fd, name) == value:
             continue  # the label a folder gives every new file, usually
         try:
@@ -403,58 +481,138 @@ def _keep_mode(fd: int, info: os.stat_result) -> None:
 def write_atomic(source: Source, text: str) -> None:
     """Replace ``source.path`` with ``text``, or leave it exactly as it was."""
     data = encode(source, text)
-    # Write through a symlink to its target, so the link stays a link (discovery follows
-    # only links that stay inside their tree).
-    path = Path(os.path.realpath(source.path))
-    info = _read_unchanged(path, source.raw)
-    if not info.st_mode & 0o222 or not os.access(path, os.W_OK):
-        # os.replace would go through (as would root): whoever made the file read-only did
-        # not want it rewritten.
-        raise SourceError("the file is read-only")
-    if info.st_nlink > 1:
-        # A rename gives one name the new file; the others would go on naming the old one.
-        raise SourceError(
-            f"the file has {info.st_nlink} names (hard links); replacing it would leave "
-            "the others with the old code"
-        )
-    import tempfile  # here: a run that writes nothing never imports it
-
-    prefix = temp_prefix(path.name, _name_max(path.parent))
-    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=path.parent)
+    place = _Place(source.path)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            # After the bytes, which clear setuid and setgid when written, and in this order:
-            # a change of owner clears them too, and file capabilities.
-            _keep_owner(handle.fileno(), info)
-            _keep_xattrs(handle.fileno(), path)
-            _keep_mode(handle.fileno(), info)
-            os.fsync(handle.fileno())
-        if os.environ.get(TEST_STOP_BEFORE_REPLACE):
-            import signal
-
-            os.kill(os.getpid(), signal.SIGSTOP)
-        # Last, right before the rename: an edit made, or a deletion, while the temporary
-        # file was written is not overwritten, nor is a deleted file brought back.
-        _read_unchanged(path, source.raw, since=info)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    _remove_stale_temporaries(path, prefix)
+        _write_in(place, source.raw, data)
+    finally:
+        place.close()
 
 
-def _remove_stale_temporaries(path: Path, prefix: str) -> None:
-    """Remove what a run killed outright (SIGKILL, power loss) left beside ``path`` while
-    writing it: such a run never got to replace the file, so this run just did. ``prefix``:
-    what the temporary files of ``path`` start with (``temp_prefix``)."""
-    import glob
+def _write_in(place: _Place, raw: bytes, data: bytes) -> None:
+    old = _open_unchanged(place, raw)
+    try:
+        info = os.fstat(old)
+        if not info.st_mode & 0o222 or not os.access(
+            place.at(place.name), os.W_OK, dir_fd=place.fd
+        ):
+            # os.replace would go through (as would root): whoever made the file read-only
+            # did not want it rewritten.
+            raise SourceError("the file is read-only")
+        if info.st_nlink > 1:
+            # A rename gives one name the new file; the others would go on naming the old one.
+            raise SourceError(
+                f"the file has {info.st_nlink} names (hard links); replacing it would leave "
+                "the others with the old code"
+            )
+        name_max = _name_max(Path(place.folder))
+        prefix = temp_prefix(place.name, name_max)
+        fd, tmp_name = _create_temporary(place, prefix)
+        try:
+            with os.fdopen(fd, "wb", closefd=False) as handle:
+                handle.write(data)
+                handle.flush()
+                # After the bytes, which clear setuid and setgid when written, and in this
+                # order: a change of owner clears them too, and file capabilities.
+                _keep_owner(fd, info)
+                _keep_xattrs(fd, old)
+                _keep_mode(fd, info)
+                os.fsync(fd)
+            _test_stop("1")
+            # Last, right before the rename: an edit made, or a deletion, while the temporary
+            # file was written is not overwritten, nor is a deleted file brought back.
+            os.close(_open_unchanged(place, raw, since=info))
+            _test_stop("after-check")
+            os.replace(
+                place.at(tmp_name),
+                place.at(place.name),
+                src_dir_fd=place.fd,
+                dst_dir_fd=place.fd,
+            )
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(place.at(tmp_name), dir_fd=place.fd)
+            raise
+        finally:
+            os.close(fd)  # and with it the lock that tells other runs it is not stale
+    finally:
+        os.close(old)
+    _remove_stale_temporaries(place, prefix)
 
-    # Exactly ours for this file: mkstemp's eight random characters between the two parts
-    # (``.a.py.*`` would also match the temporary file of ``a.py.pyi``, whose name is
-    # longer by at least the dot).
-    for stale in path.parent.glob(f"{glob.escape(prefix)}{'?' * _RANDOM}{TEMP_SUFFIX}"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
+
+def _test_stop(when: str) -> None:
+    """For tests: stop this process (SIGSTOP) at ``when``, as ``TEST_STOP_BEFORE_REPLACE``
+    asks: ``1`` before the last check, ``after-check`` between it and the rename."""
+    if os.environ.get(TEST_STOP_BEFORE_REPLACE) == when:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGSTOP)
+
+
+def _lock(fd: int, wait: bool) -> bool:
+    """Take the advisory lock that marks a temporary file as in use (False: someone holds
+    it). Without ``fcntl`` (Windows) there is none, and every lock is had."""
+    try:
+        import fcntl
+    except ImportError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    except OSError:  # a file system without locks: nothing to go by
+        return True
+    return True
+
+
+def _create_temporary(place: _Place, prefix: str) -> tuple[int, str]:
+    """A new temporary file ``<prefix><random><TEMP_SUFFIX>`` in the file's folder, open for
+    writing and locked for as long as it is open: another run's clean-up
+    (``_remove_stale_temporaries``) removes only a temporary file nobody holds."""
+    import base64
+
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        random = base64.b32encode(os.urandom(5)).decode().lower()  # 8 characters
+        name = f"{prefix}{random}{TEMP_SUFFIX}"
+        try:
+            fd = os.open(place.at(name), flags, 0o600, dir_fd=place.fd)
+        except FileExistsError:
+            continue
+        _lock(fd, wait=True)
+        if os.fstat(fd).st_nlink:
+            return fd, name
+        # Removed as stale by another run between its creation and the lock: another one.
+        os.close(fd)
+    raise FileExistsError(errno.EEXIST, "no unused temporary file name")
+
+
+def _remove_stale_temporaries(place: _Place, prefix: str) -> None:
+    """Remove what a run killed outright (SIGKILL, power loss) left beside the file while
+    writing it: such a run never got to replace the file, so this run just did. A temporary
+    file another run still holds (it is writing the file at the same time) is left alone:
+    removing it would make that run's rename fail with "No such file or directory".
+    ``prefix``: what the temporary files of the file start with (``temp_prefix``)."""
+    # Exactly ours for this file: the random part between the two parts (``.a.py.*`` would
+    # also match the temporary file of ``a.py.pyi``, whose name is longer by the dot).
+    size = len(prefix) + _RANDOM + len(TEMP_SUFFIX)
+    try:
+        names = os.listdir(place.fd if place.fd is not None else place.folder)
+    except OSError:
+        return
+    flags = os.O_RDONLY | os.O_NONBLOCK | _NO_FOLLOW | getattr(os, "O_CLOEXEC", 0)
+    for name in names:
+        if len(name) != size or not name.startswith(prefix) or not name.endswith(TEMP_SUFFIX):
+            continue
+        try:
+            fd = os.open(place.at(name), flags, dir_fd=place.fd)
+        except OSError:
+            continue
+        try:
+            here = os.stat(place.at(name), dir_fd=place.fd, follow_symlinks=False)
+            ours = os.fstat(fd)
+            if (here.st_dev, here.st_ino) == (ours.st_dev, ours.st_ino) and _lock(fd, False):
+                os.unlink(place.at(name), dir_fd=place.fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)

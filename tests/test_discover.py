@@ -262,14 +262,23 @@ def test_named_directory_symlink_is_walked(tmp_path: Path) -> None:
     touch(tmp_path, "real/a.py")
     (tmp_path / "alias").symlink_to(tmp_path / "real", target_is_directory=True)
     (tmp_path / "real/inner.py").symlink_to(tmp_path / "real/a.py")
-    # Links are judged against the real folder, so ``inner.py`` stays inside the tree.
-    assert found(tmp_path, ["alias"]) == ["alias/a.py", "alias/inner.py"]
+    # Links are judged against the real folder, so ``inner.py`` stays inside the tree, and
+    # is another name for ``a.py``: that file is migrated once, under its own name.
+    assert found(tmp_path, ["alias"]) == ["alias/a.py"]
+    note = "a symbolic link to {}/alias/a.py, which is migrated under that name"
+    assert odd(tmp_path, ["alias"]) == {"alias/inner.py": note.format(tmp_path.as_posix())}
 
 
 def test_file_symlink_inside_the_tree_is_kept(tmp_path: Path) -> None:
     touch(tmp_path, "tree/a.py")
     (tmp_path / "tree/b.py").symlink_to(tmp_path / "tree/a.py")
-    assert found(tmp_path, ["tree"]) == ["tree/a.py", "tree/b.py"]
+    (tmp_path / "tree/c.py").symlink_to(tmp_path / "tree/other.txt")
+    (tmp_path / "tree/other.txt").touch()
+    # b.py is another name for a.py, migrated under its own name; c.py is the only one.
+    assert found(tmp_path, ["tree"]) == ["tree/a.py", "tree/c.py"]
+    target = (tmp_path / "tree/a.py").as_posix()
+    note = f"a symbolic link to {target}, which is migrated under that name"
+    assert odd(tmp_path, ["tree"]) == {"tree/b.py": note}
 
 
 def test_symlink_to_a_file_outside_the_tree_is_skipped(tmp_path: Path) -> None:

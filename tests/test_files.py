@@ -135,7 +135,7 @@ def test_failed_rename_leaves_the_original_and_no_temporary_file(
     path.write_bytes(b"x = 1\n")
     source = load(path)
 
-    def broken_replace(src: str, dst: object) -> None:
+    def broken_replace(src: str, dst: object, **dir_fds: object) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(files.os, "replace", broken_replace)

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 from migrator.results import CellChange, FileResult
 
+from .names import quote_name
+
 # A diff's lines end at LF only, as ``git apply`` and ``patch`` read them: a CRLF line keeps
 # its CR, a CR-only file is one line. str.splitlines would also end a line at a form feed or
 # U+2028, and the patch would then not apply.
@@ -18,8 +20,11 @@ _LONG = 20_000  # lines
 
 def unified_diff(path: str, old: str, new: str) -> str:
     """A unified diff with ``a/``/``b/`` prefixes, as ``git apply`` and ``patch -p1`` read it
-    (an absolute path is shown as it is)."""
+    (an absolute path is shown as it is). A name with a control character, a bidi override
+    or a byte that is not UTF-8 is quoted and escaped as git writes it (``--- "a/a\\033.py"``),
+    which ``git apply`` reads back: never raw on a terminal."""
     before, after = (path, path) if path.startswith("/") else (f"a/{path}", f"b/{path}")
+    before, after = quote_name(before), quote_name(after)
     a, b = _PATCH_LINE.findall(old), _PATCH_LINE.findall(new)
     out: list[str] = []
     for group in _opcodes(a, b).get_grouped_opcodes(_CONTEXT):

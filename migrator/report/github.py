@@ -11,11 +11,15 @@ from codemods.rules import Severity
 from migrator.results import FileResult, Status
 
 from .base import TOOL_NAME, BaseReporter, Mode, file_location, summary_line
+from .names import percent_encode_unprintable
 
 
 def escape_data(text: str) -> str:
-    """A workflow command's message, escaped as the Actions runner unescapes it."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message, escaped as the Actions runner unescapes it (``%25``,
+    ``%0D``, ``%0A``); any other control character and each byte of a file name that is not
+    UTF-8 is percent-encoded the same way (``%1B``, ``%FF``), so a line is UTF-8 text with
+    no escape sequence, and says exactly which name it means."""
+    return percent_encode_unprintable(text.replace("%", "%25"), keep="\t")
 
 
 def escape_property(text: str) -> str:

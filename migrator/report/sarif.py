@@ -10,6 +10,7 @@ text holds a key: a masked fix would write the mask into the file).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -41,15 +42,17 @@ REWRITE_RULE = Rule(
 
 def artifact_location(path: str, cwd: Path | None = None) -> dict[str, str]:
     """A path as SARIF wants it: a URI relative to ``%SRCROOT%`` (the working directory), or
-    an absolute ``file:`` URI for a path outside it."""
+    an absolute ``file:`` URI for a path outside it. The URI is percent-encoded from the
+    name's bytes (RFC 3986, which SARIF's URIs follow): a byte that is not UTF-8 is ``%FF``,
+    a control character ``%1B``, and the name can be read back exactly."""
     pure = PurePosixPath(path)
     if pure.is_absolute():
         base = cwd or Path.cwd()
         try:
             pure = PurePosixPath(Path(path).relative_to(base).as_posix())
         except ValueError:
-            return {"uri": Path(path).as_uri()}
-    return {"uri": quote(pure.as_posix(), safe="/"), "uriBaseId": SRCROOT}
+            return {"uri": Path(path).as_uri()}  # from the bytes too
+    return {"uri": quote(os.fsencode(pure.as_posix()), safe="/"), "uriBaseId": SRCROOT}
 
 
 def _sarif_rule(rule: Rule) -> dict[str, Any]:

@@ -5,6 +5,11 @@ Code is never interpreted as rich markup: a line containing ``[bold]`` or ``"[/t
 printed exactly as written. Without a terminal (pipes, CI logs) or with ``--no-color`` the
 output is plain text, so a ``--diff`` can be piped straight into ``patch`` or ``git apply``.
 
+File names are shown as ``names.quote_name`` writes them and every other line goes through
+``names.printable``: a name or message never puts a raw control character, an escape
+sequence or a bidi override on the terminal. A diff's code lines are the file's own bytes,
+as git shows them.
+
 The machine-readable formats are ``json_report``, ``github`` and ``sarif`` beside this one.
 """
 
@@ -17,6 +22,7 @@ from migrator.results import CellDiagnostic, FileResult, Status
 
 from .base import BaseReporter, Mode, summary_line
 from .diff import file_diff
+from .names import printable, quote_name
 from .readiness import DEFAULT_MAP_LABEL, ManualWork, ReadinessSummary
 
 
@@ -45,8 +51,13 @@ class Reporter(BaseReporter):
 
         return Console(file=stream, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
-    def _print_lines(self, stream: TextIO, color: bool, lines: list[tuple[str, str]]) -> None:
-        """Print ``(text, style)`` pairs; ``text`` is shown literally, never as markup."""
+    def _print_lines(
+        self, stream: TextIO, color: bool, lines: list[tuple[str, str]], code: bool = False
+    ) -> None:
+        """Print ``(text, style)`` pairs; ``text`` is shown literally, never as markup, with
+        unprintable characters escaped unless the lines are ``code`` (a diff's)."""
+        if not code:
+            lines = [(printable(text), style) for text, style in lines]
         if not color:
             stream.write("".join(text + "\n" for text, _ in lines))
             stream.flush()
@@ -58,16 +69,20 @@ class Reporter(BaseReporter):
             console.print(Text(text, style=style or ""))
 
     # Per file ---------------------------------------------------------------------------
+    def _tally(self, result: FileResult, display: str) -> None:
+        super()._tally(result, quote_name(display))  # the readiness summary lists it
+
     def show_file(self, result: FileResult, display: str, own: frozenset[str]) -> None:
+        name = quote_name(display)
         if result.status is Status.CHANGED and self.mode is Mode.DIFF:
-            self.diff(display, result, own)
+            self.diff(display, result, own)  # the diff quotes its headers itself
         elif result.status is Status.CHANGED and self.mode is Mode.CHECK:
-            line = self.redact(f"Would rewrite {display}", own)
+            line = self.redact(f"Would rewrite {name}", own)
             self._print_lines(self.out, self.out_color, [(line, "bold")])
         elif result.status is Status.SKIPPED and self.verbose:
-            line = self.redact(f"{display}: skipped, {result.note}", own)
+            line = self.redact(f"{name}: skipped, {result.note}", own)
             self._print_lines(self.err, self.err_color, [(line, "dim")])
-        self.diagnostics(display, result, own)
+        self.diagnostics(name, result, own)
 
     def diff(self, display: str, result: FileResult, own: frozenset[str]) -> None:
         text = self.redact(file_diff(display, result), own)
@@ -79,7 +94,7 @@ class Reporter(BaseReporter):
         for line in text.removesuffix("\n").split("\n"):  # a diff's lines end at LF only
             style = next((s for prefix, s in _DIFF_STYLES if line.startswith(prefix)), "")
             lines.append((line, style))
-        self._print_lines(self.out, True, lines)
+        self._print_lines(self.out, True, lines, code=True)
 
     def diagnostics(self, display: str, result: FileResult, own: frozenset[str]) -> None:
         shown = result.diagnostics
@@ -134,12 +149,12 @@ class Reporter(BaseReporter):
         console.print(Text("Readiness", style="bold"))
         env = Table("environment variable", "value", box=box.SIMPLE, title_justify="left")
         for name in ready.env:
-            env.add_row(Text(name, style="bold"), Text("a Cerebras API key"))
+            env.add_row(Text(printable(name), style="bold"), Text("a Cerebras API key"))
         console.print(env)
         if ready.model_map:
             models = Table("model id (first match wins)", "becomes", box=box.SIMPLE)
             for old, new in _map_rows(ready):
-                models.add_row(Text(old), Text(new, style="green"))
+                models.add_row(Text(printable(old)), Text(printable(new), style="green"))
             console.print(models)
         if not ready.manual:
             console.print(Text("No file needs manual work.", style="green"))
