@@ -1,0 +1,81 @@
+"""Cases of issue #15 that had no test of their own, through the real command line: each
+test migrates a tree with ``cerebras-migrate`` in a process of its own and checks what the
+user gets (the migrated program still imports and runs, no key in any output)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+TARGETS = ("openai", "cerebras")
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """The real command in a process of its own, as a user or a hook runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "migrator", "--no-color", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CEREBRAS_API_KEY": "csk-test", "OPENAI_API_KEY": "sk-test"},
+        timeout=600,
+    )
+
+
+def run_python(code: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CEREBRAS_API_KEY": "csk-test", "OPENAI_API_KEY": "sk-test"},
+        timeout=120,
+    )
+
+
+# ``__all__`` keeps listing a renamed name -------------------------------------------------
+# A name ``__all__`` lists must still be bound after the migration, however ``__all__`` is
+# built (a tuple, ``+=``, ``.append``, ``.extend``), and so must a package's re-exported
+# name other modules read as an attribute (``shop.OpenAI``) or take with ``from shop
+# import *``: ``from module import *`` raises AttributeError for a listed name that is gone.
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("case", ["exported_names_added", "exported_names_added_cerebras_sdk"])
+def test_every_name_all_lists_is_still_bound(tmp_path: Path, case: str, target: str) -> None:
+    shutil.copy(FIXTURES / case / "input.py", tmp_path / "helpers_mod.py")
+    result = cli("--target", target, "helpers_mod.py", cwd=tmp_path)
+    assert result.returncode in (0, 1), result.stderr
+    # Each listed name is bound, and the star import (which reads __all__) works.
+    check = run_python(
+        "import helpers_mod\n"
+        "missing = [n for n in helpers_mod.__all__ if not hasattr(helpers_mod, n)]\n"
+        "assert not missing, missing\n"
+        "from helpers_mod import *\n",
+        tmp_path,
+    )
+    assert check.returncode == 0, (tmp_path / "helpers_mod.py").read_text() + check.stderr
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("case", ["package_reexport_read", "package_all_steps"])
+def test_a_package_reexport_read_by_other_modules_keeps_working(
+    tmp_path: Path, case: str, target: str
+) -> None:
+    tree = tmp_path / "project"
+    shutil.copytree(FIXTURES / "projects" / case / "input", tree)
+    result = cli("--target", target, "--no-cache", ".", cwd=tree)
+    assert result.returncode in (0, 1), result.stderr
+    scripts = sorted(p.stem for p in (tree / "scripts").glob("*.py"))
+    check = run_python(
+        "import sys; sys.path.insert(0, 'scripts')\n" + "".join(f"import {s}\n" for s in scripts),
+        tree,
+    )
+    assert check.returncode == 0, (tree / "shop" / "__init__.py").read_text() + check.stderr
