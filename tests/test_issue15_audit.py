@@ -79,3 +79,66 @@ def test_a_package_reexport_read_by_other_modules_keeps_working(
         tree,
     )
     assert check.returncode == 0, (tree / "shop" / "__init__.py").read_text() + check.stderr
+
+
+# ``api_key="sk-proj-" + rest`` ------------------------------------------------------------
+# The start of a key written in the code, its rest taken from elsewhere, is a hard-coded key
+# all the same: its prefix says whose (an OpenAI key must never reach Cerebras). It is
+# replaced by the Cerebras lookup and reported as CM101 (key-part), and its text is never
+# printed, in any format.
+
+KEY_HEAD = "sk-proj-" + "Hq7Wz3Xv"  # built here: this file holds no key-shaped text
+PART_FORMS = {
+    "plus.py": f'client = OpenAI(api_key="{KEY_HEAD}" + key_rest)\n',
+    "fstring.py": f'client = OpenAI(api_key=f"{KEY_HEAD}{{key_rest}}")\n',
+    "percent.py": f'client = OpenAI(api_key="{KEY_HEAD}%s" % key_rest)\n',
+    "format.py": f'client = OpenAI(api_key="{KEY_HEAD}{{}}".format(key_rest))\n',
+    "implicit.py": f'client = OpenAI(api_key="{KEY_HEAD}" f"{{key_rest}}")\n',
+    "module.py": f'openai.api_key = "{KEY_HEAD}" + key_rest\n',
+}
+PART_FORMATS = [
+    ("--diff",),
+    ("--check",),
+    ("--diff", "--output-format", "json"),
+    ("--diff", "--output-format", "github"),
+    ("--diff", "--output-format", "sarif"),
+]
+
+
+def key_part_tree(root: Path) -> list[str]:
+    (root / "settings.py").write_text('key_rest = "not-a-key-on-its-own"\n')
+    for name, line in PART_FORMS.items():
+        (root / name).write_text(
+            "import openai\nfrom openai import OpenAI\n\nfrom settings import key_rest\n\n"
+            + line
+            + 'print(openai.chat.completions.create(model="gpt-4o", messages=[]))\n'
+        )
+    return sorted(PART_FORMS)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("args", PART_FORMATS, ids=lambda a: "-".join(a).strip("-"))
+def test_a_key_part_is_reported_and_never_printed(
+    tmp_path: Path, args: tuple[str, ...], target: str
+):
+    names = key_part_tree(tmp_path)
+    run = cli(*args, "--target", target, *names, cwd=tmp_path)
+    assert run.returncode == 1, run.stderr  # would change
+    output = run.stdout + run.stderr
+    assert "Traceback" not in output
+    assert KEY_HEAD[3:] not in output, output
+    assert output.count("CM101") >= len(names), output
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_a_key_part_does_not_stay_in_the_code(tmp_path: Path, target: str):
+    names = key_part_tree(tmp_path)
+    run = cli("--target", target, *names, cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr
+    for name in names:
+        written = (tmp_path / name).read_text()
+        assert KEY_HEAD not in written, (name, written)
+        assert 'os.environ["CEREBRAS_API_KEY"]' in written, (name, written)
+    assert run.stderr.count("key part") == len(names), run.stderr
+    assert KEY_HEAD[3:] not in run.stdout + run.stderr

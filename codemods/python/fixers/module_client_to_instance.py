@@ -131,11 +131,15 @@ class ModuleClientToInstance(Fixer):
 
     @staticmethod
     def _literal_key(ctx: Context, statement: cst.SimpleStatementLine) -> str | None:
-        """The hard-coded key ``openai.api_key = "…"`` sets, if it is one."""
+        """The hard-coded key ``openai.api_key = "…"`` sets, if it is one (or the start of
+        one, ``"sk-proj-" + rest``: its other literal parts are secrets too)."""
         assign = statement.body[0]
         assert isinstance(assign, cst.Assign)
         source = classify_key(ctx, assign.value)
-        return source.literal if source.kind == "literal" and source.literal else None
+        if source.kind not in ("literal", "part") or not source.literal:
+            return None
+        ctx.secrets.extend(source.parts)
+        return source.literal
 
     def leave_Call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
         if not self.active or id(original) not in self.calls:
