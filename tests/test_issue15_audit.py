@@ -142,3 +142,37 @@ def test_a_key_part_does_not_stay_in_the_code(tmp_path: Path, target: str):
         assert 'os.environ["CEREBRAS_API_KEY"]' in written, (name, written)
     assert run.stderr.count("key part") == len(names), run.stderr
     assert KEY_HEAD[3:] not in run.stdout + run.stderr
+
+
+# ``os.getenv("OPENAI_API_KEY", "sk-…")`` as the module client's key ------------------------
+# The key given as the default of the lookup is removed and reported once, as the default of
+# the variable the code reads; the Cerebras target's new client used to report it a second
+# time, as the default of CEREBRAS_API_KEY.
+
+FULL_KEY = "sk-proj-" + "Qw3rTy7uIoP9aSdF4gHjK2lZxC8vBnM5qWeRtY1uIo"
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize(
+    "lookup",
+    ['os.getenv("OPENAI_API_KEY", "{key}")', 'os.environ.get("OPENAI_API_KEY", "{key}")'],
+    ids=["getenv", "environ.get"],
+)
+def test_a_lookups_default_key_on_the_module_client_is_reported_once(
+    tmp_path: Path, lookup: str, target: str
+) -> None:
+    (tmp_path / "app.py").write_text(
+        "import os\nimport openai\n\n"
+        f"openai.api_key = {lookup.format(key=FULL_KEY)}\n"
+        'print(openai.chat.completions.create(model="gpt-4o", messages=[]))\n'
+    )
+    run = cli("--target", target, "app.py", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    written = (tmp_path / "app.py").read_text()
+    assert FULL_KEY[8:] not in written and FULL_KEY[8:] not in run.stderr
+    assert "CEREBRAS_API_KEY" in written
+    reports = [
+        line for line in run.stderr.splitlines() if line.startswith("app.py:") and " CM101 " in line
+    ]
+    assert len(reports) == 1, run.stderr
+    assert "removed as the default of $OPENAI_API_KEY" in reports[0]

@@ -97,10 +97,12 @@ class ModuleClientToInstance(Fixer):
         if not self.active:
             return updated
         if original is self.key_statement:
-            assign = original.body[0]
-            assert isinstance(assign, cst.Assign)
+            assign, new = original.body[0], updated.body[0]
+            assert isinstance(assign, cst.Assign) and isinstance(new, cst.Assign)
             ctx.rewrote(original)
-            return self._client_statement(ctx, assign.value, assign.value).with_changes(
+            # The key as the other fixers left it: a literal default of its lookup
+            # (``os.getenv("OPENAI_API_KEY", "sk-…")``) is already removed and reported.
+            return self._client_statement(ctx, new.value, assign.value).with_changes(
                 leading_lines=updated.leading_lines
             )
         attr = None
