@@ -176,3 +176,55 @@ def test_a_lookups_default_key_on_the_module_client_is_reported_once(
     ]
     assert len(reports) == 1, run.stderr
     assert "removed as the default of $OPENAI_API_KEY" in reports[0]
+
+
+# A key pasted as the value of an option ---------------------------------------------------
+# ``--api-key-env`` is written into the code (``os.environ["…"]``) and a model map's model
+# into every request: a key given there by mistake was accepted, masked in the output and
+# written into the files. Both are usage errors now, the key masked, nothing written.
+
+APP = (
+    "from openai import OpenAI\n"
+    "client = OpenAI()\n"
+    'client.chat.completions.create(model="gpt-4o", messages=[])\n'
+)
+
+
+@pytest.mark.parametrize("output_format", ["text", "json"])
+@pytest.mark.parametrize(
+    "given",
+    [
+        ("--api-key-env", FULL_KEY),
+        (f"--api-key-env={FULL_KEY}",),
+        ("--model-map", f"gpt-4o={FULL_KEY}"),
+        ("config", f'api-key-env = "{FULL_KEY}"'),
+        ("config", f'model-map = {{"gpt-4o" = "{FULL_KEY}"}}'),
+    ],
+    ids=["api-key-env", "api-key-env=", "model-map", "config-api-key-env", "config-model-map"],
+)
+def test_a_key_given_as_an_option_value_is_a_usage_error(
+    tmp_path: Path, given: tuple[str, ...], output_format: str
+) -> None:
+    (tmp_path / "app.py").write_text(APP)
+    args: tuple[str, ...] = given
+    if given[0] == "config":
+        (tmp_path / "pyproject.toml").write_text(f"[tool.cerebras-migrate]\n{given[1]}\n")
+        args = ()
+    run = cli(*args, "--output-format", output_format, "app.py", cwd=tmp_path)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr
+    assert (tmp_path / "app.py").read_text() == APP
+    assert FULL_KEY[8:] not in run.stdout + run.stderr
+    said = "not an environment variable name" if "api-key-env" in "".join(given) else "API key"
+    assert said in run.stdout + run.stderr
+
+
+def test_an_environment_variable_name_must_be_one(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(APP)
+    run = cli("--api-key-env", "MY KEY", "app.py", cwd=tmp_path)
+    assert run.returncode == 2
+    assert "'MY KEY' is not an environment variable name" in run.stderr
+    assert (tmp_path / "app.py").read_text() == APP
+    run = cli("--api-key-env", "MY_CEREBRAS_KEY", "app.py", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert 'os.environ["MY_CEREBRAS_KEY"]' in (tmp_path / "app.py").read_text()
