@@ -144,6 +144,39 @@ def test_a_key_part_does_not_stay_in_the_code(tmp_path: Path, target: str):
     assert KEY_HEAD[3:] not in run.stdout + run.stderr
 
 
+# The same start of a key put into the environment, or given as a lookup's default: removed
+# with its statement (or from the lookup) and reported, never printed.
+ENV_PART_LINES = [
+    f'os.environ["OPENAI_API_KEY"] = "{KEY_HEAD}" + key_rest\n',
+    f'os.environ.setdefault("GROQ_API_KEY", f"{KEY_HEAD}{{key_rest}}")\n',
+    f'os.environ.update(OPENAI_API_KEY="{KEY_HEAD}%s" % key_rest)\n',
+    f'fallback = os.getenv("OPENAI_API_KEY", "{KEY_HEAD}" + key_rest)\n',
+]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("args", PART_FORMATS, ids=lambda a: "-".join(a).strip("-"))
+def test_a_key_part_put_into_the_environment_is_removed_and_never_printed(
+    tmp_path: Path, args: tuple[str, ...], target: str
+) -> None:
+    (tmp_path / "settings.py").write_text('key_rest = "not-a-key-on-its-own"\n')
+    source = (
+        "import os\nfrom openai import OpenAI\n\nfrom settings import key_rest\n\n"
+        + "".join(ENV_PART_LINES)
+        + "client = OpenAI()\n"
+    )
+    (tmp_path / "app.py").write_text(source)
+    run = cli(*args, "--target", target, "app.py", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    output = run.stdout + run.stderr
+    assert KEY_HEAD[3:] not in output, output
+    assert output.count("CM101") >= len(ENV_PART_LINES), output
+    run = cli("--target", target, "app.py", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    written = (tmp_path / "app.py").read_text()
+    assert KEY_HEAD not in written, written
+
+
 # ``os.getenv("OPENAI_API_KEY", "sk-…")`` as the module client's key ------------------------
 # The key given as the default of the lookup is removed and reported once, as the default of
 # the variable the code reads; the Cerebras target's new client used to report it a second

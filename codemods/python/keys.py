@@ -10,7 +10,6 @@ appears in a message.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -23,6 +22,8 @@ from codemods.python.context import Context
 from codemods.python.cst.edit import (
     dict_append,
     dotted,
+    leading_text,
+    literal_texts,
     make_string,
     remove_items,
     string_value,
@@ -49,52 +50,10 @@ def classify_key(ctx: Context, value: cst.BaseExpression) -> KeySource:
     name = env_lookup_name(ctx, value)
     if name is not None:
         return KeySource("env", env_name=name)
-    head = _leading_text(value)
+    head = leading_text(value)
     if head and starts_a_key(head):
-        return KeySource("part", literal=head, parts=tuple(_texts(value)))
+        return KeySource("part", literal=head, parts=tuple(literal_texts(value)))
     return KeySource("expression")
-
-
-def _leading_text(value: cst.BaseExpression) -> str | None:
-    """The literal text an expression's value starts with: ``"sk-proj-"`` of
-    ``"sk-proj-" + rest``, ``f"sk-proj-{rest}"``, ``"sk-proj-%s" % rest``,
-    ``"sk-proj-{}".format(rest)`` and ``"sk-proj-" f"{rest}"``; None when it starts with
-    something computed."""
-    while True:
-        if isinstance(value, cst.BinaryOperation) and isinstance(
-            value.operator, (cst.Add, cst.Modulo)
-        ):
-            value = value.left
-        elif (
-            isinstance(value, cst.Call)
-            and isinstance(value.func, cst.Attribute)
-            and value.func.attr.value == "format"
-        ):
-            value = value.func.value
-        elif isinstance(value, cst.ConcatenatedString):
-            value = value.left
-        elif isinstance(value, cst.FormattedString):
-            first = value.parts[0] if value.parts else None
-            return first.value if isinstance(first, cst.FormattedStringText) else None
-        else:
-            text = string_value(value)
-            # The template of ``%`` and ``format`` up to its first placeholder.
-            return re.split(r"%|\{", text, maxsplit=1)[0] if text is not None else None
-
-
-def _texts(node: cst.CSTNode) -> Iterator[str]:
-    """Every literal text in ``node`` (its strings, its f-strings' text): parts of the key,
-    for the report to mask wherever it shows them."""
-    if isinstance(node, cst.SimpleString):
-        text = string_value(node)
-        if text:
-            yield text
-    elif isinstance(node, cst.FormattedStringText):
-        if node.value:
-            yield node.value
-    else:
-        for child in node.children:
-            yield from _texts(child)
 
 
 def _fstring_key(value: cst.BaseExpression) -> str | None:
