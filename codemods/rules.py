@@ -153,6 +153,8 @@ CM101 = _rule(
         "set it in the environment and revoke the key",
         "module-key": "hard-coded API key ({masked}) set as openai.api_key removed: the Cerebras "
         "client reads ${env}; revoke it and set the variable",
+        "key-part": "API key built from a hard-coded key part ({masked}) replaced by ${env}; "
+        "revoke the key, remove its other parts and set the variable",
     },
 )
 CM102 = _rule(

@@ -115,6 +115,17 @@ def is_key_shaped(text: str) -> bool:
     return _KEY.fullmatch(text) is not None
 
 
+# Each provider's key prefix, then only characters of its key: the head of a key whose rest
+# is elsewhere (``"sk-proj-" + rest``).
+_KEY_HEADS = tuple(re.compile(f"{re.escape(k.prefix)}{k.body}*") for k in DISTINCT_SHAPES)
+
+
+def starts_a_key(text: str) -> bool:
+    """Whether ``text``, whole, can be the start of a key: a ``KEY_SHAPES`` prefix (``sk-``,
+    ``csk-``, ``gsk_``, ...) and then only characters of that key's alphabet."""
+    return any(head.fullmatch(text) for head in _KEY_HEADS)
+
+
 # What comes before an api_key literal: ``api_key=`` (a keyword), ``x.api_key = ``,
 # ``api_key: str = `` (annotated), ``"api_key": `` (a dict; quotes may be escaped, ``\"``,
 # as in a notebook's JSON), then any opening parentheses.

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 from codemods.facts import models, openai_params, sdk
 from codemods.options import TARGETS, OpenAIApi, Options
 from codemods.rules import Diagnostic
+from codemods.secrets import is_key_shaped, looks_random, mask
 
 from .pins import detect_openai_version, display_path, normalize_version
 
@@ -111,6 +112,10 @@ def formatter_line_length(start: Path) -> int | None:
         if isinstance(value, int) and value > 0:
             return value
     return None
+
+
+# A portable environment variable name (POSIX): what a shell can export.
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def parse_model_map(entries: Sequence[str], where: str) -> tuple[tuple[str, str], ...]:
@@ -392,6 +397,22 @@ def build_settings(
         flags, values, config_path, target, start
     )
     api_key_env = pick("api_key_env", Options.api_key_env)
+    if not _ENV_NAME.fullmatch(api_key_env):
+        # Written into the code as ``os.environ["…"]``: a key pasted here by mistake would be.
+        source = "--api-key-env" if flags.get("api_key_env") else f"{where}: api-key-env"
+        secret = is_key_shaped(api_key_env) or (
+            len(api_key_env) >= 12 and looks_random(api_key_env)
+        )
+        shown = mask(api_key_env) if secret else api_key_env
+        raise ConfigError(
+            f"{source}: {shown!r} is not an environment variable name "
+            "(letters, digits and _, not starting with a digit)"
+        )
+    for old_model, new_model in model_map:
+        if is_key_shaped(new_model):
+            raise ConfigError(
+                f"model map: the model for {old_model!r} looks like an API key, not a model id"
+            )
     base_url = pick("base_url", Options.base_url)
     if flags.get("base_url") is not None or "base_url" in values:
         from_flag = flags.get("base_url") is not None

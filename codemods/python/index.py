@@ -353,13 +353,33 @@ def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
             stack.extend(ast.iter_child_nodes(current))
 
 
-def _exports(env: _Env) -> tuple[str, ...]:
+def _exports(body: Iterable[ast.stmt]) -> tuple[str, ...]:
+    """What the top-level statements put in ``__all__``, as resolve.listed_in_all reads
+    them: assigned, added with ``+=``, ``.extend`` or ``.append``, in ``if``/``try`` too."""
     names: list[str] = []
-    for value in env.values.get("__all__", ()):
-        if isinstance(value, (ast.List, ast.Tuple)):
-            for element in value.elts:
-                if isinstance(element, ast.Constant) and isinstance(element.value, str):
-                    names.append(element.value)
+    for node in body:
+        value: ast.expr | None = None
+        if (isinstance(node, ast.Assign) and any(_is_all(t) for t in node.targets)) or (
+            isinstance(node, (ast.AnnAssign, ast.AugAssign)) and _is_all(node.target)
+        ):
+            value = node.value
+        elif (
+            isinstance(node, ast.Expr)
+            and isinstance(call := node.value, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and _is_all(call.func.value)
+            and call.func.attr in ("append", "extend")
+            and call.args
+        ):
+            value = call.args[0]
+            if call.func.attr == "append":
+                value = ast.List([value])
+        elif isinstance(node, _BLOCKS):
+            for block in ("body", "orelse", "finalbody"):
+                names.extend(_exports(getattr(node, block, ())))
+            for handler in getattr(node, "handlers", ()):
+                names.extend(_exports(handler.body))
+        names.extend(_listed(value))
     return tuple(names)
 
 
@@ -397,6 +417,23 @@ _RESOURCES = frozenset(
 
 def _reads_nothing(_: str) -> bool:
     return False
+
+
+_BLOCKS = (ast.If, ast.Try, getattr(ast, "TryStar", ast.Try), ast.With)  # TryStar: 3.11+
+
+
+def _is_all(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "__all__"
+
+
+def _listed(value: ast.expr | None) -> list[str]:
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        return [*_listed(value.left), *_listed(value.right)]
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return [
+            e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
+        ]
+    return []
 
 
 def summarize(tree: ast.Module, module: str, package: str) -> Summary:
@@ -450,7 +487,7 @@ def summarize(tree: ast.Module, module: str, package: str) -> Summary:
         names,
         functions,
         {key: tuple(values) for key, values in attributes.items()},
-        _exports(top),
+        _exports(tree.body),
         tuple(dict.fromkeys(state.imports)),
         state.imports_sdk,
         flows.requests,

@@ -22,18 +22,21 @@ from codemods.python.context import Context
 from codemods.python.cst.edit import (
     dict_append,
     dotted,
+    leading_text,
+    literal_texts,
     make_string,
     remove_items,
     string_value,
 )
-from codemods.secrets import TOKEN, is_key_shaped, mask
+from codemods.secrets import TOKEN, is_key_shaped, mask, starts_a_key
 
 
 @dataclass(frozen=True)
 class KeySource:
-    kind: Literal["env", "literal", "none", "expression"]
+    kind: Literal["env", "literal", "part", "none", "expression"]
     env_name: str | None = None
-    literal: str | None = None
+    literal: str | None = None  # "part": the literal text the key starts with
+    parts: tuple[str, ...] = ()  # "part": every literal text in the expression
 
 
 def classify_key(ctx: Context, value: cst.BaseExpression) -> KeySource:
@@ -47,6 +50,9 @@ def classify_key(ctx: Context, value: cst.BaseExpression) -> KeySource:
     name = env_lookup_name(ctx, value)
     if name is not None:
         return KeySource("env", env_name=name)
+    head = leading_text(value)
+    if head and starts_a_key(head):
+        return KeySource("part", literal=head, parts=tuple(literal_texts(value)))
     return KeySource("expression")
 
 
@@ -180,6 +186,14 @@ def rewrite_key(
             ctx.secrets.append(source.literal)
         masked = mask(source.literal or "")
         ctx.report(node, rules.CM101, masked=masked, env=ctx.options.api_key_env)
+        return env_lookup(ctx)
+    if source.kind == "part":
+        # ``"sk-proj-" + rest``: the start of a key is written here, its rest elsewhere. The
+        # prefix says whose key it is (an OpenAI one must not reach Cerebras), so it goes like
+        # a whole literal; each literal part is a secret of the report.
+        ctx.secrets.extend(source.parts)
+        masked = mask(source.literal or "")
+        ctx.report(node, rules.CM101, "key-part", masked=masked, env=ctx.options.api_key_env)
         return env_lookup(ctx)
     if source.kind == "env":
         assert source.env_name is not None

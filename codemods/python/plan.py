@@ -181,7 +181,7 @@ def plan_imports(
         if scope.kind == "module" and sdk.in_sdk(qualname, target) and not is_sdk_module(qualname)
     }
     source_module = sdk.SDK_MODULES[plan.source]
-    exported = _exported(resolver)
+    exported = resolver.exported()
     importers = resolver.place.importers() if resolver.place is not None else {}
     for statement, scope, local, qualname in resolver.import_aliases:
         if statement is None:
@@ -206,13 +206,20 @@ def plan_imports(
         if not sdk.in_sdk(qualname, plan.source):
             continue
         mapped = sdk.counterpart(qualname, target)
+        # A star import of the module takes every public name when there is no __all__.
+        starred = "*" in importers and not exported and not local.startswith("_")
         if (
             scope.kind == "module"
-            and (local in exported or local in importers)
+            and (local in exported or local in importers or starred)
             and mapped
             and _breaks_importers(local, qualname, mapped)
         ):
-            by = () if local in exported else tuple(sorted(importers[local]))
+            if local in exported:
+                by: tuple[str, ...] = ()
+            else:
+                by = tuple(
+                    sorted(importers.get(local, set()) | (importers["*"] if starred else set()))
+                )
             plan.exported.append((statement, local, by))
             plan.actions.setdefault(id(statement), {})[local] = ImportAction("keep")
             continue
@@ -241,19 +248,6 @@ def _other_meaning(scope: Scope, local: str, qualname: str) -> str | None:
         if binding.kind in ("def", "class"):
             return f"the {binding.kind} {local} of this module"
     return None
-
-
-def _exported(resolver: Resolver) -> set[str]:
-    """The names a module-level ``__all__ = [...]`` (or tuple) lists."""
-    names: set[str] = set()
-    for binding in resolver.module_scope.bindings.get("__all__", ()):
-        if binding.kind == "value" and isinstance(binding.node, (cst.List, cst.Tuple)):
-            for element in binding.node.elements:
-                if isinstance(element.value, cst.SimpleString):
-                    value = element.value.evaluated_value
-                    if isinstance(value, str):
-                        names.add(value)
-    return names
 
 
 def _action(

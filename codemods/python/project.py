@@ -386,11 +386,13 @@ class Project:
         return self._policies[source]
 
     def importers(self, module: str) -> dict[str, set[str]]:
-        """The names of ``module`` that other modules of the project import, and which."""
+        """The names of ``module`` that other modules of the project import or read as its
+        attributes (``import pkg`` then ``pkg.OpenAI()``), and which; ``*`` for a star
+        import of it."""
         if self._imported is None:
             imported: dict[str, dict[str, set[str]]] = {}
             for summary in self._unique():
-                for qualname in summary.imports:
+                for qualname in (*summary.imports, *summary.loads):
                     found = self.split(qualname)
                     if found is not None and found[0].module != summary.module:
                         names = imported.setdefault(found[0].module, {})

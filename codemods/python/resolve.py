@@ -12,7 +12,7 @@ imported from ``openai``; ``from llama_index.llms.openai import OpenAI``, a proj
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
@@ -469,6 +469,7 @@ class Resolver:
         self._lambdas = collector.lambdas
         self._call_scopes: dict[int, Scope] | None = None
         self._uses: dict[int, Uses] = {}
+        self._exported: set[str] | None = None
 
     @property
     def relevant(self) -> bool:
@@ -619,22 +620,16 @@ class Resolver:
         if name is None or found is None:
             return None
         if scope.kind == "module" and (
-            name in self._exported() or (self.place is not None and self.place.reached(name))
+            name in self.exported() or (self.place is not None and self.place.reached(name))
         ):
             return None
         return name, found
 
-    def _exported(self) -> set[str]:
-        """The names a module-level ``__all__`` lists."""
-        names: set[str] = set()
-        for binding in self.module_scope.bindings.get("__all__", ()):
-            if isinstance(binding.node, (cst.List, cst.Tuple)):
-                names.update(
-                    value
-                    for element in binding.node.elements
-                    if isinstance(value := string_value(element.value), str)
-                )
-        return names
+    def exported(self) -> set[str]:
+        """The names the module's ``__all__`` lists (see ``listed_in_all``)."""
+        if self._exported is None:
+            self._exported = listed_in_all(self._module.body)
+        return self._exported
 
     def client(self, node: cst.CSTNode, scope: Scope) -> ClientRef | None:
         """What client ``node`` evaluates to, if the code shows it is one."""
@@ -974,3 +969,76 @@ def _is_import_line(statement: cst.CSTNode) -> bool:
     return isinstance(statement, cst.SimpleStatementLine) and all(
         isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body
     )
+
+
+_ALL_GROWERS = frozenset({"append", "extend"})
+
+
+def listed_in_all(body: Sequence[cst.CSTNode]) -> set[str]:
+    """The names a module's top-level statements put in ``__all__``: assigned (a list or a
+    tuple, annotated or not, or a sum of them), added with ``+=``, ``.extend`` or
+    ``.append``, in ``if``/``try`` blocks too. Each is what ``from module import *`` and a
+    reader of ``__all__`` rely on, so an import it lists keeps its name; reading only the
+    first assignment let ``__all__ += ["OpenAI"]`` list a name the migration removed."""
+    names: set[str] = set()
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                names.update(_all_additions(small))
+        elif isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With)):
+            for block in _blocks(statement):
+                names.update(listed_in_all(block))
+    return names
+
+
+def _blocks(statement: cst.CSTNode) -> Iterator[Sequence[cst.CSTNode]]:
+    """The statement lists of a module-level ``if``/``try``/``with`` (not of defs)."""
+    body = getattr(statement, "body", None)
+    if isinstance(body, cst.IndentedBlock):
+        yield body.body
+    for part in (*getattr(statement, "handlers", ()), getattr(statement, "orelse", None)):
+        if isinstance(part, cst.If):
+            yield from _blocks(part)
+        elif part is not None and isinstance(part.body, cst.IndentedBlock):
+            yield part.body.body
+    final = getattr(statement, "finalbody", None)
+    if final is not None and isinstance(final.body, cst.IndentedBlock):
+        yield final.body.body
+
+
+def _all_additions(small: cst.BaseSmallStatement) -> list[str]:
+    if isinstance(small, cst.Assign):
+        if any(_is_all(target.target) for target in small.targets):
+            return _listed(small.value)
+    elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+        if _is_all(small.target) and small.value is not None:
+            return _listed(small.value)
+    elif isinstance(small, cst.Expr) and isinstance(call := small.value, cst.Call):
+        func = call.func
+        if (
+            isinstance(func, cst.Attribute)
+            and _is_all(func.value)
+            and func.attr.value in _ALL_GROWERS
+            and call.args
+        ):
+            value = call.args[0].value
+            if func.attr.value == "append":
+                name = string_value(value)
+                return [name] if name is not None else []
+            return _listed(value)
+    return []
+
+
+def _is_all(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "__all__"
+
+
+def _listed(value: cst.BaseExpression) -> list[str]:
+    """The strings of a list, tuple or set literal, or of a sum of them."""
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+        return [*_listed(value.left), *_listed(value.right)]
+    if isinstance(value, (cst.List, cst.Tuple, cst.Set)):
+        return [
+            name for element in value.elements if (name := string_value(element.value)) is not None
+        ]
+    return []

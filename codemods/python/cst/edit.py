@@ -7,7 +7,8 @@ comma stays trailing, and a comment stays on the line it was written on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
 import libcst as cst
@@ -374,6 +375,48 @@ def string_value(node: cst.CSTNode) -> str | None:
         value = node.evaluated_value
         return value if isinstance(value, str) else None
     return None
+
+
+def leading_text(value: cst.BaseExpression) -> str | None:
+    """The literal text an expression's value starts with: ``"sk-proj-"`` of
+    ``"sk-proj-" + rest``, ``f"sk-proj-{rest}"``, ``"sk-proj-%s" % rest``,
+    ``"sk-proj-{}".format(rest)`` and ``"sk-proj-" f"{rest}"``; None when it starts with
+    something computed."""
+    while True:
+        if isinstance(value, cst.BinaryOperation) and isinstance(
+            value.operator, (cst.Add, cst.Modulo)
+        ):
+            value = value.left
+        elif (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Attribute)
+            and value.func.attr.value == "format"
+        ):
+            value = value.func.value
+        elif isinstance(value, cst.ConcatenatedString):
+            value = value.left
+        elif isinstance(value, cst.FormattedString):
+            first = value.parts[0] if value.parts else None
+            return first.value if isinstance(first, cst.FormattedStringText) else None
+        else:
+            text = string_value(value)
+            # The template of ``%`` and ``format`` up to its first placeholder.
+            return re.split(r"%|\{", text, maxsplit=1)[0] if text is not None else None
+
+
+def literal_texts(node: cst.CSTNode) -> Iterator[str]:
+    """Every literal text in ``node`` (its strings, its f-strings' text): the parts of a key
+    built from several, for the report to mask wherever it shows them."""
+    if isinstance(node, cst.SimpleString):
+        text = string_value(node)
+        if text:
+            yield text
+    elif isinstance(node, cst.FormattedStringText):
+        if node.value:
+            yield node.value
+    else:
+        for child in node.children:
+            yield from literal_texts(child)
 
 
 def make_string(value: str, like: cst.CSTNode | None = None) -> cst.SimpleString:

@@ -17,7 +17,8 @@ variable, or a literal of 8 characters or more given to a variable whose name sa
 a credential (``…_API_KEY``, ``…_TOKEN``, ``…_SECRET``), placeholders (``"your-api-key"``,
 ``"EMPTY"``) excepted. An f-string is computed, not written: it counts only when one of its
 literal parts is key-shaped by itself. ``os`` is resolved through imports (``from os import
-environ, getenv``, ``import os as o``).
+environ, getenv``, ``import os as o``). A value that starts with a provider's key prefix
+and is completed by other values (``"sk-proj-" + rest``, ``f"csk-{rest}"``) is a key too.
 """
 
 from __future__ import annotations
@@ -28,9 +29,15 @@ from codemods import rules
 from codemods.facts import sdk
 from codemods.options import Options
 from codemods.python.context import Context
-from codemods.python.cst.edit import remove_args, remove_items, string_value
+from codemods.python.cst.edit import (
+    leading_text,
+    literal_texts,
+    remove_args,
+    remove_items,
+    string_value,
+)
 from codemods.python.fixers.base import Example, Fixer
-from codemods.secrets import is_credential_name, is_env_key, is_key_shaped, mask
+from codemods.secrets import is_credential_name, is_env_key, is_key_shaped, mask, starts_a_key
 
 # Qualified names, as the resolver gives them through any import of ``os`` (the lookups are
 # facts of codemods/facts/sdk.py that codemods/python/keys.py reads too; the fixer does not
@@ -63,10 +70,17 @@ def _literal(node: cst.BaseExpression) -> str | None:
     return None
 
 
-def _key(variable: str | None, node: cst.BaseExpression) -> str | None:
-    """The key ``node`` writes for ``variable``, if it is a hard-coded one."""
+def _key(variable: str | None, node: cst.BaseExpression) -> tuple[str, ...] | None:
+    """The key ``node`` writes for ``variable``, if it is a hard-coded one: its text, or for
+    a key whose start only is written here (``"sk-proj-" + rest``: a provider's prefix
+    begins the value) that start and every other literal part."""
     value = _literal(node)
-    return value if value is not None and is_env_key(variable, value) else None
+    if value is not None:
+        return (value,) if is_env_key(variable, value) else None
+    head = leading_text(node)
+    if head and starts_a_key(head):
+        return (head, *literal_texts(node))
+    return None
 
 
 def _value_index(call: cst.Call, keyword: str | None) -> int | None:
@@ -97,11 +111,16 @@ class EnvKeyLiterals(Fixer):
         self.bare: dict[int, cst.Expr] = {}
 
     def _report(
-        self, ctx: Context, node: cst.CSTNode, variant: str, variable: str | None, key: str
+        self,
+        ctx: Context,
+        node: cst.CSTNode,
+        variant: str,
+        variable: str | None,
+        key: tuple[str, ...],
     ) -> None:
-        ctx.secrets.append(key)
+        ctx.secrets.extend(key)
         named = f"${variable}" if variable else "an environment variable"
-        ctx.report(node, rules.CM101, variant, masked=mask(key), variable=named)
+        ctx.report(node, rules.CM101, variant, masked=mask(key[0]), variable=named)
 
     # ``os.environ["X"] = "…"`` --------------------------------------------------------
     def leave_Assign(self, ctx: Context, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
@@ -122,7 +141,9 @@ class EnvKeyLiterals(Fixer):
             self._remove(ctx, original, variable, key)
         return updated
 
-    def _remove(self, ctx: Context, statement: cst.CSTNode, variable: str | None, key: str) -> None:
+    def _remove(
+        self, ctx: Context, statement: cst.CSTNode, variable: str | None, key: tuple[str, ...]
+    ) -> None:
         self._report(ctx, statement, "env-set", variable, key)
         self.removed.add(id(statement))
         ctx.rewrote(statement)

@@ -97,10 +97,12 @@ class ModuleClientToInstance(Fixer):
         if not self.active:
             return updated
         if original is self.key_statement:
-            assign = original.body[0]
-            assert isinstance(assign, cst.Assign)
+            assign, new = original.body[0], updated.body[0]
+            assert isinstance(assign, cst.Assign) and isinstance(new, cst.Assign)
             ctx.rewrote(original)
-            return self._client_statement(ctx, assign.value, assign.value).with_changes(
+            # The key as the other fixers left it: a literal default of its lookup
+            # (``os.getenv("OPENAI_API_KEY", "sk-…")``) is already removed and reported.
+            return self._client_statement(ctx, new.value, assign.value).with_changes(
                 leading_lines=updated.leading_lines
             )
         attr = None
@@ -131,11 +133,15 @@ class ModuleClientToInstance(Fixer):
 
     @staticmethod
     def _literal_key(ctx: Context, statement: cst.SimpleStatementLine) -> str | None:
-        """The hard-coded key ``openai.api_key = "…"`` sets, if it is one."""
+        """The hard-coded key ``openai.api_key = "…"`` sets, if it is one (or the start of
+        one, ``"sk-proj-" + rest``: its other literal parts are secrets too)."""
         assign = statement.body[0]
         assert isinstance(assign, cst.Assign)
         source = classify_key(ctx, assign.value)
-        return source.literal if source.kind == "literal" and source.literal else None
+        if source.kind not in ("literal", "part") or not source.literal:
+            return None
+        ctx.secrets.extend(source.parts)
+        return source.literal
 
     def leave_Call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
         if not self.active or id(original) not in self.calls:
