@@ -517,6 +517,20 @@ CM122 = _rule(
     "migrated (clients, requests, a hard-coded key); import the names you use and run again",
 )
 
+CM123 = _rule(
+    "CM123",
+    "target-not-yet-supported",
+    WARNING,
+    Fix.NONE,
+    "this `--target` does not rewrite JavaScript or TypeScript yet; the file was left as it is",
+    """The JavaScript/TypeScript front-end rewrites for --target openai only (openai-node
+    pointed at Cerebras). A file that imports an SDK is reported at that import and left as
+    it is on --target cerebras, so that a run over a mixed repository does not end as if
+    nothing needed doing. Run with --target openai, or switch the file by hand.""",
+    "--target {target} does not rewrite JavaScript or TypeScript yet; left as it is (run "
+    "with --target openai)",
+)
+
 # Requests -----------------------------------------------------------------------------------
 CM201 = _rule(
     "CM201",
@@ -528,7 +542,13 @@ CM201 = _rule(
     sending anything: Cerebras-only fields such as clear_thinking, or keywords newer than the
     project's openai release. extra_body={...} sends the same request body, on every
     release.""",
-    "`{keyword}` is not a keyword of the openai client{release}; moved into extra_body",
+    {
+        DEFAULT: "`{keyword}` is not a keyword of the openai client{release}; moved into "
+        "extra_body",
+        "typescript-spread": "`{keyword}` is not a parameter in openai-node's types (a "
+        "TypeScript error at the top level); now spread in from an object literal, which "
+        "sends the same body",
+    },
 )
 CM202 = _rule(
     "CM202",
@@ -627,6 +647,25 @@ CM209 = _rule(
     {
         "awaited": "AsyncCerebras raw responses parse asynchronously: awaited",
         "removed": "openai raw responses parse synchronously: await removed",
+    },
+)
+
+CM210 = _rule(
+    "CM210",
+    "extra-body-flattened",
+    FIXED,
+    Fix.SAFE,
+    "openai-node has no `extra_body`: its entries became top-level request params",
+    """openai-node JSON-encodes the params object as it is, so extra_body: {...} (as the
+    Python SDK spells it) is sent as a literal "extra_body" property, which Cerebras rejects,
+    and it is a TypeScript error too. Its entries are now top-level params, sent as they
+    are: plain in JavaScript, in a spread ...{ } in TypeScript (which type-checks and keeps
+    the streaming overload).""",
+    {
+        DEFAULT: 'openai-node sends extra_body as a literal "extra_body" property; its '
+        "entries are now top-level params",
+        "conflict": "`{keyword}` is set both in extra_body and at the top level; left as it is: "
+        "remove one (openai-node sends extra_body as a literal property)",
     },
 )
 
