@@ -173,6 +173,8 @@ CM102 = _rule(
         "not-an-argument": "`{keyword}` is not an argument of {sdk}; dropped",
         "module-setting": "openai.{attr} has no meaning on Cerebras; dropped",
         "header": "the {header} header is an OpenAI account id; dropped",
+        "js-null": "`{keyword}` is an OpenAI account id; now null, so that openai-node neither "
+        "reads it from the environment nor sends it",
         "v0-cleared": "openai.{attr} is an OpenAI setting (openai 0.x also reads it from "
         "${env}); now None, so that it cannot reach Cerebras",
     },
@@ -212,6 +214,8 @@ CM104 = _rule(
         "client": "base_url is computed at run time; client left alone: point it at "
         "{base_url} where the value comes from",
         "module": "openai.base_url is computed at run time; left alone: set it to {base_url!r}",
+        "js-client": "baseURL is computed at run time; client left alone: point it at "
+        "{base_url} where the value comes from",
         "v0-module": "openai.api_base is computed at run time; the module-level client is left "
         "alone: set it to {base_url!r}",
         "v0-request": "api_base is computed at run time; request left alone (it must pass its "
@@ -227,8 +231,13 @@ CM105 = _rule(
     """The constructor's arguments come from a mapping, so neither the URL nor the key can be
     checked or set here. Put the Cerebras base URL and the key from the environment into the
     mapping where it is built.""",
-    "{cls}(**...) cannot be checked; set base_url={base_url!r} and api_key from ${env} "
-    "where those arguments are built",
+    {
+        DEFAULT: "{cls}(**...) cannot be checked; set base_url={base_url!r} and api_key from "
+        "${env} where those arguments are built",
+        "js": "new {cls}(...) with options that are not an object literal (or hold a spread) "
+        "cannot be checked; set baseURL: {base_url!r} and apiKey from process.env.{env} where "
+        "they are built",
+    },
 )
 CM106 = _rule(
     "CM106",

@@ -104,7 +104,7 @@ class ClientConstructors(Fixer):
             value = base.child_by_field_name("value")
             url = _url_value(value) if value is not None else None
             if url is None:
-                ctx.report(node, rules.CM104, "client", base_url=ctx.options.base_url)
+                ctx.report(node, rules.CM104, "js-client", base_url=ctx.options.base_url)
                 return
             if url.rstrip("/") not in _OPENAI_URLS | ctx.options.own_urls:
                 ctx.report(node, rules.CM103, "client", url=url)
@@ -132,7 +132,7 @@ class ClientConstructors(Fixer):
                 continue
             value = pair.child_by_field_name("value")
             if value is not None and value.type != "null":
-                ctx.report(pair, rules.CM102, keyword=option)
+                ctx.report(pair, rules.CM102, "js-null", keyword=option)
                 ctx.replace(value, "null")
         if added:
             self._add(ctx, node, arguments, options, added)
@@ -143,7 +143,8 @@ class ClientConstructors(Fixer):
         ctx.report(
             client.node,
             rules.CM105,
-            cls=f"new {client.cls}",
+            "js",
+            cls=client.cls,
             base_url=ctx.options.base_url,
             env=ctx.options.api_key_env,
         )
