@@ -16,6 +16,7 @@ from codemods.js.fixers.client_constructors import ClientConstructors
 from codemods.js.fixers.flatten_extra_body import FlattenExtraBody
 from codemods.js.fixers.map_model_ids import MapModelIds
 from codemods.js.fixers.unsupported_target import UnsupportedTarget
+from codemods.js.fixers.untraced_requests import UntracedRequests
 from codemods.options import Target
 
 FIXERS: tuple[type[Fixer], ...] = (
@@ -23,6 +24,7 @@ FIXERS: tuple[type[Fixer], ...] = (
     FlattenExtraBody,
     CerebrasOnlyParams,
     MapModelIds,
+    UntracedRequests,
     UnsupportedTarget,
 )
 

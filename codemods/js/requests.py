@@ -45,4 +45,4 @@ def cerebras_only(method: str) -> frozenset[str]:
 def moving(ctx: Context) -> list[Request]:
     """The requests on clients that are on Cerebras after the migration, with their params
     written as an object literal."""
-    return [r for r in ctx.module.requests if r.client.moves and r.params is not None]
+    return [r for r in ctx.module.requests if r.moves and r.params is not None]

@@ -58,8 +58,21 @@ class Client:
 class Request:
     node: Node  # the call_expression
     method: str  # "chat.completions.create", ...
-    client: Client
+    clients: tuple[Client, ...]  # what the receiver may be: each made under its name
     params: Node | None  # the first argument when it is an object literal
+
+    @property
+    def moves(self) -> bool:
+        return all(client.moves for client in self.clients)
+
+
+@dataclass
+class Untraced:
+    """A call shaped like a request on something no client in the module is held under."""
+
+    node: Node
+    receiver: str
+    method: str
 
 
 @dataclass
@@ -68,6 +81,7 @@ class Module:
     imports: list[Node] = field(default_factory=list)  # the SDK imports and requires
     clients: list[Client] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
+    untraced: list[Untraced] = field(default_factory=list)
     quote: str | None = None  # the quote of the first SDK specifier: what new strings use
 
 
@@ -278,6 +292,57 @@ def _request_path(function: Node) -> tuple[Node | str, tuple[str, ...]] | None:
     return (receiver, path) if path in sdk.REQUEST_METHODS else None
 
 
+_PARAMETERS = frozenset({"formal_parameters"})
+_PARAMETER_WRAPPERS = frozenset({"required_parameter", "optional_parameter"})
+
+
+def _parameter_names(params: Node) -> list[str]:
+    names = []
+    for child in params.named_children:
+        if child.type in _PARAMETER_WRAPPERS:
+            child = child.child_by_field_name("pattern") or child
+        if child.type == "assignment_pattern":
+            child = child.child_by_field_name("left") or child
+        if child.type == "identifier":
+            names.append(child.text.decode())
+    return names
+
+
+def _other_bindings(nodes: list[Node], made: dict[int, Client]) -> set[str]:
+    """Names (and ``this.x`` keys) bound somewhere to something that is not a client."""
+    found: set[str] = set()
+
+    def is_client(value: Node | None) -> bool:
+        return value is not None and value.type == "new_expression" and value.id in made
+
+    for node in nodes:
+        kind = node.type
+        if kind == "variable_declarator":
+            target = node.child_by_field_name("name")
+            value = node.child_by_field_name("value")
+            if target is not None and target.type == "identifier" and not is_client(value):
+                found.add(target.text.decode())
+        elif kind == "assignment_expression":
+            key = receiver_key(node.child_by_field_name("left"))
+            if key is not None and not is_client(node.child_by_field_name("right")):
+                found.add(key)
+        elif kind in ("field_definition", "public_field_definition"):
+            name = node.child_by_field_name("property") or node.child_by_field_name("name")
+            if name is not None and not is_client(node.child_by_field_name("value")):
+                found.add("this." + name.text.decode())
+        elif kind in _PARAMETERS:
+            found.update(_parameter_names(node))
+        elif kind == "arrow_function":
+            single = node.child_by_field_name("parameter")
+            if single is not None and single.type == "identifier":
+                found.add(single.text.decode())
+        elif kind in ("function_declaration", "class_declaration"):
+            name = node.child_by_field_name("name")
+            if name is not None:
+                found.add(name.text.decode())
+    return found
+
+
 def read_module(root: Node) -> Module:
     """Bindings, clients and requests of one parsed module."""
     module = Module()
@@ -299,7 +364,7 @@ def read_module(root: Node) -> Module:
             break
     if not module.bindings:
         return module
-    held: dict[str, Client] = {}
+    held: dict[str, list[Client]] = {}
     made: dict[int, Client] = {}
     for node in nodes:
         if node.type == "new_expression":
@@ -311,7 +376,11 @@ def read_module(root: Node) -> Module:
             made[node.id] = client
             key = _holder(node)
             if key is not None:
-                held[key] = client
+                held.setdefault(key, []).append(client)
+    # A name also bound to anything but a client (another function's ``client`` parameter,
+    # ``this.client = client``) cannot be told apart from it without a scope walk: its
+    # requests are reported, never guessed.
+    elsewhere = _other_bindings(nodes, made)
     for node in nodes:
         if node.type != "call_expression":
             continue
@@ -322,17 +391,23 @@ def read_module(root: Node) -> Module:
         if found_path is None:
             continue
         receiver, path = found_path
-        if isinstance(receiver, str):
-            client = held.get(receiver)
-        elif receiver.type == "new_expression":
+        method = sdk.REQUEST_METHODS[path]
+        clients: list[Client] = []
+        if not isinstance(receiver, str) and receiver.type == "new_expression":
             client = made.get(receiver.id)
+            clients = [client] if client is not None else []
+            key = None
         else:
-            key = receiver_key(receiver)
-            client = held.get(key) if key is not None else None
-        if client is None:
+            key = receiver if isinstance(receiver, str) else receiver_key(receiver)
+            if key is not None and key not in elsewhere:
+                clients = held.get(key, [])
+        if not clients:
+            if key is None or key not in module.bindings:
+                shown = key or function.text.decode(errors="replace").split(".", 1)[0]
+                module.untraced.append(Untraced(node, shown, method))
             continue
         arguments = node.child_by_field_name("arguments")
         first = arguments.named_children[0] if arguments and arguments.named_children else None
         params = first if first is not None and first.type == "object" else None
-        module.requests.append(Request(node, sdk.REQUEST_METHODS[path], client, params))
+        module.requests.append(Request(node, method, tuple(clients), params))
     return module
