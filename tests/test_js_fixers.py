@@ -80,3 +80,35 @@ def test_a_namespace_and_an_alias_resolve() -> None:
     )
     result = migrate_js(text, migrate_options(), ".mjs")
     assert result.rewritten_sites == 3
+
+
+@pytest.mark.parametrize(
+    ("setup", "call"),
+    [
+        ("const client = new OpenAI();", "client.withOptions({ timeout: 5 }).chat.completions"),
+        ("", "new OpenAI().chat.completions"),
+        ("class A { constructor() { this.llm = new OpenAI(); } }", "this.llm.chat.completions"),
+        ("class A { llm = new OpenAI(); }", "this.llm.chat.completions"),
+        ("let client; client = new OpenAI();", "client.beta.chat.completions"),
+    ],
+)
+def test_requests_follow_their_client(setup: str, call: str) -> None:
+    method = "parse" if ".beta." in call else "create"
+    text = (
+        f'import OpenAI from "openai";\n{setup}\n'
+        f'{call}.{method}({{ model: "gpt-4o", extra_body: {{ min_tokens: 1 }} }});\n'
+    )
+    result = migrate_js(text, migrate_options(), ".js")
+    assert '{ model: "gpt-oss-120b", min_tokens: 1 }' in result.code
+    assert [d.code for d in result.diagnostics if d.code != "CM301"] == ["CM210"]
+
+
+def test_requests_on_a_client_left_alone_are_left_alone() -> None:
+    text = (
+        'import OpenAI from "openai";\n'
+        'const groq = new OpenAI({ baseURL: "https://api.groq.com/openai/v1" });\n'
+        'groq.chat.completions.create({ model: "gpt-4o", clear_thinking: false });\n'
+    )
+    result = migrate_js(text, migrate_options(), ".ts")
+    assert result.code == text
+    assert [d.code for d in result.diagnostics] == ["CM103"]

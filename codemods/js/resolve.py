@@ -319,8 +319,13 @@ def _other_bindings(nodes: list[Node], made: dict[int, Client]) -> set[str]:
         kind = node.type
         if kind == "variable_declarator":
             target = node.child_by_field_name("name")
-            value = node.child_by_field_name("value")
-            if target is not None and target.type == "identifier" and not is_client(value):
+            value = node.child_by_field_name("value")  # ``let client;`` binds nothing yet
+            if (
+                target is not None
+                and target.type == "identifier"
+                and value is not None
+                and not is_client(value)
+            ):
                 found.add(target.text.decode())
         elif kind == "assignment_expression":
             key = receiver_key(node.child_by_field_name("left"))
