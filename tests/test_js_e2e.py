@@ -9,9 +9,8 @@ every OpenAI setting a decoy: it must print the same, reach the same paths under
 bodies but for the mapped model and ``extra_body``'s entries, now at the top level. Without
 ``CEREBRAS_API_KEY`` the migrated program must stop before sending anything.
 
-The packages come from ``tests/js/package-lock.json`` (``npm ci``, run here when
-``tests/js/node_modules`` does not hold the locked release; ``.ci/run`` runs it first).
-Node and npm are required: without them these tests fail, they do not skip.
+The packages come from ``tests/js/package-lock.json`` (``tests/js_packages.py``). Node and
+npm are required: without them these tests fail, they do not skip.
 """
 
 from __future__ import annotations
@@ -24,10 +23,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import js_packages
 import pytest
 from loopback import LoopbackServer, Request
 
-JS = Path(__file__).resolve().parent / "js"
+JS = js_packages.JS
 PROGRAMS = sorted(p.name for p in (JS / "programs").iterdir())
 CEREBRAS_KEY = "csk-test"
 DECOYS = {
@@ -38,24 +38,9 @@ DECOYS = {
 DEAD_PROXY = "http://127.0.0.1:9"  # nothing listens: a request that leaves 127.0.0.1 fails
 
 
-def _locked_version() -> str:
-    lock = json.loads((JS / "package-lock.json").read_text())
-    return lock["packages"]["node_modules/openai"]["version"]
-
-
 @pytest.fixture(scope="module")
 def node_modules() -> Path:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.fail("node and npm are needed for the JavaScript end-to-end tests")
-    installed = JS / "node_modules" / "openai" / "package.json"
-    if not installed.is_file() or json.loads(installed.read_text())["version"] != (
-        _locked_version()
-    ):
-        subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"], cwd=JS, check=True, capture_output=True
-        )
-    return JS / "node_modules"
+    return js_packages.node_modules()
 
 
 def _env(**extra: str) -> dict[str, str]:
