@@ -64,6 +64,23 @@ def env_read(node: tree_sitter.Node | None) -> EnvRead | None:
     return EnvRead(name, style)
 
 
+def with_fallback(node: tree_sitter.Node) -> tuple[EnvRead, tree_sitter.Node] | None:
+    """``process.env.X || "..."`` or ``?? "..."``: the read and its literal default."""
+    node = unwrap(node)
+    if node.type != "binary_expression":
+        return None
+    operator = node.child_by_field_name("operator")
+    right = node.child_by_field_name("right")
+    read = env_read(node.child_by_field_name("left"))
+    if operator is None or operator.type not in ("||", "??") or right is None or read is None:
+        return None
+    right = unwrap(right)
+    substituted = any(c.type == "template_substitution" for c in right.named_children)
+    if right.type not in ("string", "template_string") or substituted:
+        return None
+    return read, right
+
+
 def is_strict(node: tree_sitter.Node) -> bool:
     """Whether ``node`` is already a read that throws when the variable is unset (``X ??
     (() => { throw ... })()``): what this module writes."""

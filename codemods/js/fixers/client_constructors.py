@@ -154,8 +154,20 @@ class ClientConstructors(Fixer):
         if value is None or keys.is_strict(value):
             return
         env = ctx.options.api_key_env
-        literal = string_value(keys.unwrap(value))
+        literal = _url_value(keys.unwrap(value))
         read = keys.env_read(value)
+        fallback = keys.with_fallback(value)
+        if fallback is not None:
+            # ``process.env.OPENAI_API_KEY || "sk-…"``: a key all the same, and the one sent
+            # whenever the variable is unset; the read then fails closed like any other.
+            read, default = fallback
+            default_text = _url_value(default)
+            if default_text:
+                ctx.secrets.append(default_text)
+                name = env if read.name in (sdk.OPENAI_API_KEY_ENV, env) else read.name
+                ctx.report(
+                    pair, rules.CM101, "env-default", masked=mask(default_text), variable=name
+                )
         if literal is not None:
             if literal:
                 ctx.secrets.append(literal)
@@ -186,12 +198,20 @@ class ClientConstructors(Fixer):
         )
         if options is not None and entries and not layout.on_own_lines(options):
             # ``{ model }`` on one line: the new entries go first, on that line.
-            gap = ctx.data[options.start_byte + 1 : entries[0].start_byte].decode()
+            between = ctx.data[options.start_byte + 1 : entries[0].start_byte].decode()
+            gap = between[: len(between) - len(between.lstrip())]  # a comment stays once
             ctx.insert(options.start_byte + 1, gap + ", ".join(added) + ("," if gap else ", "))
             return
         if options is not None and entries:
-            first = entries[0]
-            indent = layout.line_indent(first.start_byte)
+            # The indentation of the entries that start their own line (``{ a,`` then
+            # ``  b }``: b's); one level in from the constructor's line when none does.
+            row = options.start_point[0]
+            own = [entry for entry in entries if entry.start_point[0] > row]
+            indent = (
+                layout.line_indent(own[0].start_byte)
+                if own
+                else layout.line_indent(node.start_byte) + layout.indent_unit
+            )
             ctx.insert(
                 options.start_byte + 1,
                 "".join(f"{newline}{indent}{entry}," for entry in added),
@@ -287,5 +307,31 @@ class ClientConstructors(Fixer):
                     """
             },
             codes={"openai": ("CM101", "CM107", "CM107")},
+        ),
+        Example(
+            name="key-fallbacks",
+            before="""
+                import OpenAI from "openai";
+
+                const a = new OpenAI({ apiKey: process.env.OPENAI_API_KEY || "sk-proj-fallbackKey0123456789abcdef" });
+                const b = new OpenAI({ /* keyed */ apiKey: `sk-proj-templateKey0123456789abcdef` });
+                const c = new OpenAI({ timeout: 5,
+                  maxRetries: 1 });
+                """,
+            after={
+                "openai": """
+                    import OpenAI from "openai";
+
+                    const a = new OpenAI({ baseURL: "https://api.cerebras.ai/v1", organization: null, project: null, apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })() });
+                    const b = new OpenAI({ baseURL: "https://api.cerebras.ai/v1", organization: null, project: null, /* keyed */ apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })() });
+                    const c = new OpenAI({
+                      baseURL: "https://api.cerebras.ai/v1",
+                      apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })(),
+                      organization: null,
+                      project: null, timeout: 5,
+                      maxRetries: 1 });
+                    """
+            },
+            codes={"openai": ("CM101", "CM101")},
         ),
     )
