@@ -1,8 +1,9 @@
 """One JavaScript or TypeScript text in, the migrated text and its diagnostics out: pure,
 and it never raises.
 
-The text is parsed by tree-sitter (the grammar of its suffix); a text that does not parse is
-CM901 at the first error. A text with no import or ``require`` of an SDK is returned as it is.
+The text is parsed by tree-sitter (the grammar of its suffix). A text with no import or
+``require`` of an SDK is returned as it is; one with an SDK import that does not parse is
+CM901 at the first error.
 The fixers add byte-range edits to the original UTF-8 bytes, so what they do not touch keeps
 its bytes; the new text is parsed again, and one that would not parse is CM903, never a
 result.
@@ -43,13 +44,17 @@ def _migrate(text: str, options: Options, suffix: str) -> SourceResult:
 
     data = text.encode("utf-8", errors="surrogatepass")
     tree = syntax.parse(data, suffix)
+    module = read_module(tree.root_node)  # tree-sitter recovers: imports are still found
+    if not module.imports:
+        # Nothing to rewrite. Not reported even when tree-sitter finds an error: unlike
+        # CPython's parser for Python, it is not the language's authority, and its grammars
+        # miss some valid TypeScript (``global {}`` in ``declare module``, ``import()``
+        # types), which a file that needs no rewrite must not fail the run on.
+        return SourceResult(text)
     problem = syntax.first_problem(tree, data)
     if problem is not None:
         diagnostic = rules.CM901.at(problem.line, problem.column, reason=problem.message)
         return SourceResult(text, [diagnostic], error=True)
-    module = read_module(tree.root_node)
-    if not module.imports:
-        return SourceResult(text)
     layout = edits.Layout(data)
     if module.quote is not None:
         layout.quote = module.quote
