@@ -112,3 +112,21 @@ def test_requests_on_a_client_left_alone_are_left_alone() -> None:
     result = migrate_js(text, migrate_options(), ".ts")
     assert result.code == text
     assert [d.code for d in result.diagnostics] == ["CM103"]
+
+
+def test_the_specifier_prefilter_never_hides_an_import() -> None:
+    # codemods/js/source.py skips the parse when no string is exactly a specifier: it must
+    # hold wherever resolve finds an SDK import or require.
+    from pathlib import Path
+
+    from codemods.js.resolve import read_module
+    from codemods.js.source import may_import_sdk
+
+    texts = [example.source() for fixer in FIXERS for example in fixer.examples]
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "js"
+    texts += [p.read_text(encoding="utf-8-sig") for p in sorted(fixtures.glob("*/*.*s"))]
+    texts += ['import OpenAI from  "openai"', "const o = require( 'openai' )"]
+    for text in texts:
+        data = text.encode()
+        if read_module(syntax.parse(data, ".tsx").root_node).imports:
+            assert may_import_sdk(text), text

@@ -11,6 +11,8 @@ result.
 
 from __future__ import annotations
 
+import re
+
 from codemods import rules
 from codemods.facts import js
 from codemods.js import edits, syntax
@@ -18,6 +20,15 @@ from codemods.js.context import Context
 from codemods.js.resolve import read_module
 from codemods.options import Options
 from codemods.result import SourceResult
+
+# A necessary condition for ``resolve`` to find an SDK import or require: a string literal
+# that is exactly one of the specifiers. Most files that mention "openai" (a comment, a
+# model name, ``@langchain/openai``) have none, and are then never parsed.
+_SPECIFIER = re.compile("|".join(rf"(?:[\"']{re.escape(spec)}[\"'])" for spec in js.SPECIFIERS))
+
+
+def may_import_sdk(text: str) -> bool:
+    return _SPECIFIER.search(text) is not None
 
 
 def looks_minified(name: str, text: str) -> bool:
@@ -42,6 +53,8 @@ def migrate_js(text: str, options: Options, suffix: str) -> SourceResult:
 def _migrate(text: str, options: Options, suffix: str) -> SourceResult:
     from codemods.js.pipeline import fixers_for
 
+    if not may_import_sdk(text):
+        return SourceResult(text)
     data = text.encode("utf-8", errors="surrogatepass")
     tree = syntax.parse(data, suffix)
     module = read_module(tree.root_node)  # tree-sitter recovers: imports are still found
