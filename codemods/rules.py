@@ -664,7 +664,7 @@ CM210 = _rule(
     "extra-body-flattened",
     FIXED,
     Fix.SAFE,
-    "openai-node has no `extra_body`: its entries became top-level request params",
+    "`extra_body` does not exist in openai-node: its entries became top-level request params",
     """openai-node JSON-encodes the params object as it is, so extra_body: {...} (as the
     Python SDK spells it) is sent as a literal "extra_body" property, which Cerebras rejects,
     and it is a TypeScript error too. Its entries are now top-level params, sent as they
