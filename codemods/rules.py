@@ -175,6 +175,8 @@ CM102 = _rule(
         "not-an-argument": "`{keyword}` is not an argument of {sdk}; dropped",
         "module-setting": "openai.{attr} has no meaning on Cerebras; dropped",
         "header": "the {header} header is an OpenAI account id; dropped",
+        "js-null": "`{keyword}` is an OpenAI account id; now null, so that openai-node neither "
+        "reads it from the environment nor sends it",
         "v0-cleared": "openai.{attr} is an OpenAI setting (openai 0.x also reads it from "
         "${env}); now None, so that it cannot reach Cerebras",
     },
@@ -214,6 +216,8 @@ CM104 = _rule(
         "client": "base_url is computed at run time; client left alone: point it at "
         "{base_url} where the value comes from",
         "module": "openai.base_url is computed at run time; left alone: set it to {base_url!r}",
+        "js-client": "baseURL is computed at run time; client left alone: point it at "
+        "{base_url} where the value comes from",
         "v0-module": "openai.api_base is computed at run time; the module-level client is left "
         "alone: set it to {base_url!r}",
         "v0-request": "api_base is computed at run time; request left alone (it must pass its "
@@ -229,8 +233,13 @@ CM105 = _rule(
     """The constructor's arguments come from a mapping, so neither the URL nor the key can be
     checked or set here. Put the Cerebras base URL and the key from the environment into the
     mapping where it is built.""",
-    "{cls}(**...) cannot be checked; set base_url={base_url!r} and api_key from ${env} "
-    "where those arguments are built",
+    {
+        DEFAULT: "{cls}(**...) cannot be checked; set base_url={base_url!r} and api_key from "
+        "${env} where those arguments are built",
+        "js": "new {cls}(...) with options that are not an object literal (or hold a spread) "
+        "cannot be checked; set baseURL: {base_url!r} and apiKey from process.env.{env} where "
+        "they are built",
+    },
 )
 CM106 = _rule(
     "CM106",
@@ -519,6 +528,20 @@ CM122 = _rule(
     "migrated (clients, requests, a hard-coded key); import the names you use and run again",
 )
 
+CM123 = _rule(
+    "CM123",
+    "target-not-yet-supported",
+    WARNING,
+    Fix.NONE,
+    "this `--target` does not rewrite JavaScript or TypeScript yet; the file was left as it is",
+    """The JavaScript/TypeScript front-end rewrites for --target openai only (openai-node
+    pointed at Cerebras). A file that imports an SDK is reported at that import and left as
+    it is on --target cerebras, so that a run over a mixed repository does not end as if
+    nothing needed doing. Run with --target openai, or switch the file by hand.""",
+    "--target {target} does not rewrite JavaScript or TypeScript yet; left as it is (run "
+    "with --target openai)",
+)
+
 # Requests -----------------------------------------------------------------------------------
 CM201 = _rule(
     "CM201",
@@ -530,7 +553,13 @@ CM201 = _rule(
     sending anything: Cerebras-only fields such as clear_thinking, or keywords newer than the
     project's openai release. extra_body={...} sends the same request body, on every
     release.""",
-    "`{keyword}` is not a keyword of the openai client{release}; moved into extra_body",
+    {
+        DEFAULT: "`{keyword}` is not a keyword of the openai client{release}; moved into "
+        "extra_body",
+        "typescript-spread": "`{keyword}` is not a parameter in openai-node's types (a "
+        "TypeScript error at the top level); now spread in from an object literal, which "
+        "sends the same body",
+    },
 )
 CM202 = _rule(
     "CM202",
@@ -629,6 +658,25 @@ CM209 = _rule(
     {
         "awaited": "AsyncCerebras raw responses parse asynchronously: awaited",
         "removed": "openai raw responses parse synchronously: await removed",
+    },
+)
+
+CM210 = _rule(
+    "CM210",
+    "extra-body-flattened",
+    FIXED,
+    Fix.SAFE,
+    "`extra_body` does not exist in openai-node: its entries became top-level request params",
+    """openai-node JSON-encodes the params object as it is, so extra_body: {...} (as the
+    Python SDK spells it) is sent as a literal "extra_body" property, which Cerebras rejects,
+    and it is a TypeScript error too. Its entries are now top-level params, sent as they
+    are: plain in JavaScript, in a spread ...{ } in TypeScript (which type-checks and keeps
+    the streaming overload).""",
+    {
+        DEFAULT: 'openai-node sends extra_body as a literal "extra_body" property; its '
+        "entries are now top-level params",
+        "conflict": "`{keyword}` is set both in extra_body and at the top level; left as it is: "
+        "remove one (openai-node sends extra_body as a literal property)",
     },
 )
 

@@ -4,7 +4,8 @@
   never mention ``openai`` or ``cerebras`` (most files of a repository) or that is marked
   ``@generated`` needs no parsing at all.
 - ``migrate_bytes``: decode, hand the text to the front-end of its kind (a ``.py`` file to
-  the Python front-end, a notebook to ``migrator.notebooks``), and keep the diagnostics
+  the Python front-end, a notebook to ``migrator.notebooks``, a ``.js``/``.ts`` file and
+  the like to the JavaScript/TypeScript one, ``codemods.js``), and keep the diagnostics
   ``--select``/``--ignore`` let through.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codemods import rules
-from codemods.facts import sdk
+from codemods.facts import js, sdk
 
 from . import files
 from .results import NOTEBOOK_SUFFIX, FileResult, Status
@@ -83,6 +84,8 @@ def migrate_bytes(
         from .notebooks import migrate_notebook  # lazily, as notebooks are rare
 
         outcome, source = migrate_notebook(path, raw, settings.options)
+    elif path.suffix.lower() in js.SUFFIXES:
+        outcome, source = _migrate_js(path, raw, settings)
     else:
         outcome, source = _migrate_python(path, raw, settings, place)
     if settings.select or settings.ignore:
@@ -101,6 +104,34 @@ def _migrate_python(
         diagnostic = rules.CM902.at(exc.line, 1, reason=str(exc))
         return FileResult(path, Status.ERROR, diagnostics=[diagnostic]), None
     result = migrate_source(source.text, settings.options, place=place)
+    status = Status.ERROR if result.error else Status.UNCHANGED
+    if result.changed(source.text):
+        status = Status.CHANGED
+    outcome = FileResult(
+        path,
+        status,
+        original=source.text,
+        new=result.code,
+        diagnostics=result.diagnostics,
+        secrets=result.secrets,
+        rewritten_sites=result.rewritten_sites,
+    )
+    return outcome, source
+
+
+def _migrate_js(
+    path: Path, raw: bytes, settings: Settings
+) -> tuple[FileResult, files.Source | None]:
+    from codemods.js.source import looks_minified, migrate_js
+
+    try:
+        source = files.decode(path, raw)
+    except files.SourceError as exc:
+        diagnostic = rules.CM902.at(exc.line, 1, reason=str(exc))
+        return FileResult(path, Status.ERROR, diagnostics=[diagnostic]), None
+    if looks_minified(path.name, source.text):
+        return FileResult(path, Status.SKIPPED, note="minified"), None
+    result = migrate_js(source.text, settings.options, path.suffix)
     status = Status.ERROR if result.error else Status.UNCHANGED
     if result.changed(source.text):
         status = Status.CHANGED

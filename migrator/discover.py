@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from codemods.facts import js
+
 from . import files
 
 if TYPE_CHECKING:
@@ -73,7 +75,7 @@ def discover(
     paths: Sequence[Path],
     excludes: Sequence[str],
     *,
-    suffixes: tuple[str, ...] = (".py", ".pyi", ".ipynb"),
+    suffixes: tuple[str, ...] = (".py", ".pyi", ".ipynb", *js.SUFFIXES),
 ) -> list[Candidate]:
     """The files to migrate, de-duplicated, named files in order and each walk sorted."""
     exclude_spec = _compile_excludes(excludes)

@@ -59,4 +59,24 @@ def _example(rule: Rule) -> str | None:
         lines += ["", "  and reports:"]
         lines += [f"    {d.line}:{d.column} {d.code} {d.message}" for d in found]
         return "\n".join(lines)
+    return _js_example(rule)
+
+
+def _js_example(rule: Rule) -> str | None:
+    """The first example of a JavaScript/TypeScript fixer that emits ``rule``."""
+    from codemods.js.pipeline import examples_of
+    from codemods.js.source import migrate_js
+
+    for example, target in examples_of(rule.code):
+        before = example.source()
+        result = migrate_js(before, example.options_for(target), example.suffix)
+        lines = [f"Example (--target {target}, a {example.suffix} file):", "", _indented(before)]
+        if result.code != before:
+            lines += ["", "  becomes", "", _indented(result.code)]
+        else:
+            lines += ["", "  is left as it is"]
+        found = [d for d in result.diagnostics if d.code == rule.code]
+        lines += ["", "  and reports:"]
+        lines += [f"    {d.line}:{d.column} {d.code} {d.message}" for d in found]
+        return "\n".join(lines)
     return None

@@ -30,6 +30,8 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     "site-packages",
     "build",
     "dist",
+    ".next",  # Next.js build output
+    "out",  # static exports (Next.js, TypeScript's outDir)
     "__pycache__",
     ".mypy_cache",
     ".ruff_cache",

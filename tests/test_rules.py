@@ -19,6 +19,8 @@ import pytest
 from helpers import invoke
 
 from codemods import rules
+from codemods.js.pipeline import FIXERS as JS_FIXERS
+from codemods.js.pipeline import examples_of as js_examples_of
 from codemods.options import Options
 from codemods.python.fixers.base import Fixer
 from codemods.python.pipeline import FIXERS, examples_of
@@ -110,12 +112,18 @@ def _helpers_of(path: Path) -> list[Path]:
     found = []
     for node in ast.walk(tree):
         module = node.module if isinstance(node, ast.ImportFrom) else None
-        if module and module.startswith("codemods.python.") and ".fixers." not in module:
+        if (
+            module
+            and module.startswith(("codemods.python.", "codemods.js."))
+            and (".fixers." not in module)
+        ):
             found.append(ROOT / (module.replace(".", "/") + ".py"))
     return [p for p in found if p.is_file()]
 
 
-@pytest.mark.parametrize("fixer", FIXERS, ids=lambda fixer: fixer.__name__)
+@pytest.mark.parametrize(
+    "fixer", [*FIXERS, *JS_FIXERS], ids=lambda fixer: f"{fixer.__module__}.{fixer.__name__}"
+)
 def test_a_fixer_declares_what_its_code_emits(fixer: type[Fixer]) -> None:
     module = ROOT / (fixer.__module__.replace(".", "/") + ".py")
     named = _rules_named(module)
@@ -126,14 +134,21 @@ def test_a_fixer_declares_what_its_code_emits(fixer: type[Fixer]) -> None:
 
 
 def test_every_code_but_the_file_errors_belongs_to_a_fixer() -> None:
-    declared = {rule.code for fixer in FIXERS for rule in fixer.emits}
+    declared = {rule.code for fixer in [*FIXERS, *JS_FIXERS] for rule in fixer.emits}
     assert declared | ERROR_CODES == set(RULES)
     assert not declared & ERROR_CODES
 
 
 def test_every_fixer_code_has_an_example_that_emits_it() -> None:
     # test_fixer_examples.py runs each example and checks exactly these codes come out.
-    missing = [code for code in RULES if code not in ERROR_CODES and not list(examples_of(code))]
+    # tests/test_js_fixers.py does the same for the JavaScript/TypeScript fixers' examples.
+    missing = [
+        code
+        for code in RULES
+        if code not in ERROR_CODES
+        and not list(examples_of(code))
+        and not list(js_examples_of(code))
+    ]
     assert not missing
 
 

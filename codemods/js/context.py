@@ -1,0 +1,51 @@
+"""What the fixers of one module share: the text, its tree, what ``resolve`` found, the
+edits made so far and the diagnostics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from codemods import rules
+from codemods.js import edits, syntax
+from codemods.options import Options
+
+if TYPE_CHECKING:
+    import tree_sitter
+
+    from codemods.js.resolve import Module
+
+
+@dataclass
+class Context:
+    data: bytes  # the UTF-8 text the tree was parsed from
+    options: Options
+    typescript: bool
+    module: Module
+    layout: edits.Layout
+    edits: list[edits.Edit] = field(default_factory=list)
+    diagnostics: list[rules.Diagnostic] = field(default_factory=list)
+    secrets: list[str] = field(default_factory=list)
+    sites: set[int] = field(default_factory=set)  # start bytes of the call sites rewritten
+
+    def text(self, node: tree_sitter.Node) -> str:
+        return edits.text(self.data, node)
+
+    def replace(self, node: tree_sitter.Node, text: str) -> None:
+        self.edits.append(edits.Edit(node.start_byte, node.end_byte, text))
+
+    def replace_range(self, start: int, end: int, text: str) -> None:
+        self.edits.append(edits.Edit(start, end, text))
+
+    def insert(self, offset: int, text: str) -> None:
+        self.edits.append(edits.Edit(offset, offset, text))
+
+    def rewrote(self, site: tree_sitter.Node) -> None:
+        self.sites.add(site.start_byte)
+
+    def report(
+        self, node: tree_sitter.Node, rule: rules.Rule, variant: str = rules.DEFAULT, **fields: Any
+    ) -> None:
+        row, byte_column = node.start_point
+        column = syntax.column(self.data, row, byte_column, node.start_byte - byte_column)
+        self.diagnostics.append(rule.at(row + 1, column, variant, **fields))

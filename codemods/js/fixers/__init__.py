@@ -1,0 +1,1 @@
+"""One module per rewrite concern of the JavaScript/TypeScript front-end (see ``base``)."""

@@ -1,0 +1,337 @@
+"""``new OpenAI({...})`` pointed at Cerebras: ``baseURL``, the Cerebras key, no account ids.
+
+openai-node falls back to the environment for every option it is not given: ``baseURL``
+to ``OPENAI_BASE_URL``, ``apiKey`` to ``OPENAI_API_KEY`` (also when the value given is
+``undefined``), ``organization`` and ``project`` to ``OPENAI_ORG_ID`` / ``OPENAI_PROJECT_ID``,
+sent as headers to any host. So a migrated constructor gets all four:
+
+- ``baseURL: "https://api.cerebras.ai/v1"`` (an OpenAI one is replaced);
+- ``apiKey``: the Cerebras variable read so that a missing one throws (``keys.py``); a read of
+  ``OPENAI_API_KEY`` becomes it in the same accessor style (``process.env.X`` or
+  ``process.env["X"]``), a project's own variable is kept and read the same strict way
+  (CM107), a literal key is replaced (CM101, masked); a key from an expression is kept
+  (CM107: it must never be ``undefined``);
+- ``organization: null, project: null``: ``null`` stops the environment read (a destructuring
+  default applies to ``undefined`` only) and a ``null`` header is not sent; a value given is
+  dropped (CM102).
+
+Left alone and reported: another provider's ``baseURL`` (CM103), a computed one (CM104),
+options that are not an object literal or hold a spread (CM105), ``AzureOpenAI`` (CM106).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from codemods import rules
+from codemods.facts import js, sdk
+from codemods.js import keys
+from codemods.js.fixers.base import Example, Fixer
+from codemods.js.resolve import Client, string_value
+from codemods.secrets import mask
+
+if TYPE_CHECKING:
+    import tree_sitter
+
+    from codemods.js.context import Context
+
+_OPENAI_URLS = frozenset({f"https://{sdk.OPENAI_HOST}/v1", f"https://{sdk.OPENAI_HOST}"})
+
+
+def _key_name(pair: tree_sitter.Node) -> str | None:
+    key = pair.child_by_field_name("key")
+    if key is None:
+        return None
+    if key.type == "property_identifier":
+        return key.text.decode()
+    return string_value(key)
+
+
+def _url_value(node: tree_sitter.Node) -> str | None:
+    """A literal URL: a plain string, or a template string without substitutions."""
+    value = string_value(node)
+    if value is not None:
+        return value
+    if node.type == "template_string" and all(
+        c.type == "string_fragment" for c in node.named_children
+    ):
+        return "".join(c.text.decode() for c in node.named_children)
+    return None
+
+
+class ClientConstructors(Fixer):
+    targets = frozenset({"openai"})
+    emits = (
+        rules.CM101,
+        rules.CM102,
+        rules.CM103,
+        rules.CM104,
+        rules.CM105,
+        rules.CM106,
+        rules.CM107,
+    )
+
+    def run(self, ctx: Context) -> None:
+        for client in ctx.module.clients:
+            if client.sdk_name == "openai":
+                self._client(ctx, client)
+
+    def _client(self, ctx: Context, client: Client) -> None:
+        node = client.node
+        if client.cls in js.AZURE_CLASSES:
+            ctx.report(node, rules.CM106, cls=client.cls)
+            return
+        if client.cls not in js.CLIENT_CLASSES["openai"]:
+            return
+        arguments = node.child_by_field_name("arguments")
+        named = arguments.named_children if arguments is not None else []
+        if len(named) > 1 or (named and named[0].type != "object"):
+            self._dynamic(ctx, client)
+            return
+        options = named[0] if named else None
+        pairs: dict[str, tree_sitter.Node] = {}
+        if options is not None:
+            for entry in options.named_children:
+                if entry.type in ("spread_element", "shorthand_property_identifier"):
+                    self._dynamic(ctx, client)
+                    return
+                if entry.type == "pair":
+                    name = _key_name(entry)
+                    if name is not None:
+                        pairs[name] = entry
+        base = pairs.get(js.BASE_URL_OPTION)
+        if base is not None:
+            value = base.child_by_field_name("value")
+            url = _url_value(value) if value is not None else None
+            if url is None:
+                ctx.report(node, rules.CM104, "js-client", base_url=ctx.options.base_url)
+                return
+            if url.rstrip("/") not in _OPENAI_URLS | ctx.options.own_urls:
+                ctx.report(node, rules.CM103, "client", url=url)
+                return
+        client.moves = True
+        before = len(ctx.edits)
+        added: list[str] = []
+        new_url = ctx.layout.string(ctx.options.base_url)
+        if base is None:
+            added.append(f"{js.BASE_URL_OPTION}: {new_url}")
+        else:
+            value = base.child_by_field_name("value")
+            assert value is not None
+            if _url_value(value) != ctx.options.base_url:
+                ctx.replace(value, new_url)
+        key = pairs.get(js.API_KEY_OPTION)
+        if key is None:
+            added.append(f"{js.API_KEY_OPTION}: {keys.strict_read(ctx, ctx.options.api_key_env)}")
+        else:
+            self._key(ctx, key)
+        for option in js.ACCOUNT_OPTIONS:
+            pair = pairs.get(option)
+            if pair is None:
+                added.append(f"{option}: null")
+                continue
+            value = pair.child_by_field_name("value")
+            if value is not None and value.type != "null":
+                ctx.report(pair, rules.CM102, "js-null", keyword=option)
+                ctx.replace(value, "null")
+        if added:
+            self._add(ctx, node, arguments, options, added)
+        if len(ctx.edits) > before:
+            ctx.rewrote(node)
+
+    def _dynamic(self, ctx: Context, client: Client) -> None:
+        ctx.report(
+            client.node,
+            rules.CM105,
+            "js",
+            cls=client.cls,
+            base_url=ctx.options.base_url,
+            env=ctx.options.api_key_env,
+        )
+
+    def _key(self, ctx: Context, pair: tree_sitter.Node) -> None:
+        value = pair.child_by_field_name("value")
+        if value is None or keys.is_strict(value):
+            return
+        env = ctx.options.api_key_env
+        literal = _url_value(keys.unwrap(value))
+        read = keys.env_read(value)
+        fallback = keys.with_fallback(value)
+        if fallback is not None:
+            # ``process.env.OPENAI_API_KEY || "sk-…"``: a key all the same, and the one sent
+            # whenever the variable is unset; the read then fails closed like any other.
+            read, default = fallback
+            default_text = _url_value(default)
+            if default_text:
+                ctx.secrets.append(default_text)
+                name = env if read.name in (sdk.OPENAI_API_KEY_ENV, env) else read.name
+                ctx.report(
+                    pair, rules.CM101, "env-default", masked=mask(default_text), variable=name
+                )
+        if literal is not None:
+            if literal:
+                ctx.secrets.append(literal)
+            ctx.report(pair, rules.CM101, masked=mask(literal), env=env)
+            ctx.replace(value, keys.strict_read(ctx, env))
+        elif read is not None:
+            name = env if read.name in (sdk.OPENAI_API_KEY_ENV, env) else read.name
+            if name != env:
+                ctx.report(pair, rules.CM107, "env", env=name)
+            ctx.replace(value, keys.strict_read(ctx, name, read.style))
+        else:
+            ctx.report(pair, rules.CM107, "expression-openai")
+
+    def _add(
+        self,
+        ctx: Context,
+        node: tree_sitter.Node,
+        arguments: tree_sitter.Node | None,
+        options: tree_sitter.Node | None,
+        added: list[str],
+    ) -> None:
+        layout = ctx.layout
+        newline = layout.newline
+        entries = (
+            [child for child in options.named_children if child.type != "comment"]
+            if options
+            else []
+        )
+        if options is not None and entries and not layout.on_own_lines(options):
+            # ``{ model }`` on one line: the new entries go first, on that line.
+            between = ctx.data[options.start_byte + 1 : entries[0].start_byte].decode()
+            gap = between[: len(between) - len(between.lstrip())]  # a comment stays once
+            ctx.insert(options.start_byte + 1, gap + ", ".join(added) + ("," if gap else ", "))
+            return
+        if options is not None and entries:
+            # The indentation of the entries that start their own line (``{ a,`` then
+            # ``  b }``: b's); one level in from the constructor's line when none does.
+            row = options.start_point[0]
+            own = [entry for entry in entries if entry.start_point[0] > row]
+            indent = (
+                layout.line_indent(own[0].start_byte)
+                if own
+                else layout.line_indent(node.start_byte) + layout.indent_unit
+            )
+            ctx.insert(
+                options.start_byte + 1,
+                "".join(f"{newline}{indent}{entry}," for entry in added),
+            )
+            return
+        indent = layout.line_indent(node.start_byte)
+        inner = indent + layout.indent_unit
+        body = "".join(f"{inner}{entry},{newline}" for entry in added)
+        block = f"{{{newline}{body}{indent}}}"
+        if options is not None:
+            ctx.replace(options, block)
+        elif arguments is not None:
+            ctx.replace(arguments, f"({block})")
+        else:  # ``new OpenAI`` without parentheses
+            constructor = node.child_by_field_name("constructor")
+            assert constructor is not None
+            ctx.insert(constructor.end_byte, f"({block})")
+
+    examples = (
+        Example(
+            name="default-import",
+            before="""
+                import OpenAI from "openai";
+
+                const client = new OpenAI();
+                """,
+            after={
+                "openai": """
+                    import OpenAI from "openai";
+
+                    const client = new OpenAI({
+                      baseURL: "https://api.cerebras.ai/v1",
+                      apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })(),
+                      organization: null,
+                      project: null,
+                    });
+                    """
+            },
+        ),
+        Example(
+            name="openai-key-read",
+            before="""
+                const { OpenAI } = require('openai');
+
+                const client = new OpenAI({
+                  apiKey: process.env['OPENAI_API_KEY'],
+                  organization: 'org-123',
+                });
+                """,
+            after={
+                "openai": """
+                    const { OpenAI } = require('openai');
+
+                    const client = new OpenAI({
+                      baseURL: 'https://api.cerebras.ai/v1',
+                      project: null,
+                      apiKey: process.env['CEREBRAS_API_KEY'] ?? (() => { throw new Error('CEREBRAS_API_KEY is not set'); })(),
+                      organization: null,
+                    });
+                    """
+            },
+            codes={"openai": ("CM102",)},
+        ),
+        Example(
+            name="other-provider",
+            suffix=".ts",
+            before="""
+                import * as o from "openai";
+
+                const groq = new o.OpenAI({ baseURL: "https://api.groq.com/openai/v1" });
+                const azure = new o.AzureOpenAI();
+                const made = new o.OpenAI(config);
+                const computed = new o.OpenAI({ baseURL: process.env.LLM_URL });
+                """,
+            codes={"openai": ("CM103", "CM106", "CM105", "CM104")},
+        ),
+        Example(
+            name="hard-coded-key",
+            before="""
+                import OpenAI from "openai";
+
+                const client = new OpenAI({ apiKey: "sk-proj-abcdefghijklmnopqrstuvwxyz0123" });
+                const own = new OpenAI({ apiKey: process.env.LLM_KEY, baseURL: "https://api.openai.com/v1" });
+                const other = new OpenAI({ apiKey: settings.key });
+                """,
+            after={
+                "openai": """
+                    import OpenAI from "openai";
+
+                    const client = new OpenAI({ baseURL: "https://api.cerebras.ai/v1", organization: null, project: null, apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })() });
+                    const own = new OpenAI({ organization: null, project: null, apiKey: process.env.LLM_KEY ?? (() => { throw new Error("LLM_KEY is not set"); })(), baseURL: "https://api.cerebras.ai/v1" });
+                    const other = new OpenAI({ baseURL: "https://api.cerebras.ai/v1", organization: null, project: null, apiKey: settings.key });
+                    """
+            },
+            codes={"openai": ("CM101", "CM107", "CM107")},
+        ),
+        Example(
+            name="key-fallbacks",
+            before="""
+                import OpenAI from "openai";
+
+                const a = new OpenAI({ apiKey: process.env.OPENAI_API_KEY || "sk-proj-fallbackKey0123456789abcdef" });
+                const b = new OpenAI({ /* keyed */ apiKey: `sk-proj-templateKey0123456789abcdef` });
+                const c = new OpenAI({ timeout: 5,
+                  maxRetries: 1 });
+                """,
+            after={
+                "openai": """
+                    import OpenAI from "openai";
+
+                    const a = new OpenAI({ baseURL: "https://api.cerebras.ai/v1", organization: null, project: null, apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })() });
+                    const b = new OpenAI({ baseURL: "https://api.cerebras.ai/v1", organization: null, project: null, /* keyed */ apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })() });
+                    const c = new OpenAI({
+                      baseURL: "https://api.cerebras.ai/v1",
+                      apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })(),
+                      organization: null,
+                      project: null, timeout: 5,
+                      maxRetries: 1 });
+                    """
+            },
+            codes={"openai": ("CM101", "CM101")},
+        ),
+    )

@@ -1,0 +1,120 @@
+"""``extra_body: {...}`` in an openai-node request becomes top-level params.
+
+The Python SDK's ``extra_body`` does not exist in openai-node, which JSON-encodes the params
+object as it is: ``extra_body: { clear_thinking: false }`` (the Cerebras page's own Node
+example) sends a literal ``"extra_body"`` property, which Cerebras rejects, and is a
+TypeScript error. Its entries are sent at the top level instead, where openai-node passes
+unknown params through: in JavaScript as plain entries, in TypeScript as a spread
+``...{ clear_thinking: false }``, which type-checks and keeps the streaming overload. A
+value that is not an object literal is spread (``...extra``). An entry also set at the top
+level is left as it is and reported: which one should win is the author's call.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from codemods import rules
+from codemods.facts import js
+from codemods.js import requests
+from codemods.js.fixers.base import Example, Fixer
+
+if TYPE_CHECKING:
+    import tree_sitter
+
+    from codemods.js.context import Context
+
+
+class FlattenExtraBody(Fixer):
+    targets = frozenset({"openai"})
+    emits = (rules.CM210,)
+
+    def run(self, ctx: Context) -> None:
+        for request in requests.moving(ctx):
+            assert request.params is not None
+            entries = requests.pairs(request.params)
+            top = {name for name, _ in entries}
+            for name, pair in entries:
+                if name == js.EXTRA_BODY:
+                    self._flatten(ctx, pair, top, request.node)
+
+    def _flatten(
+        self, ctx: Context, pair: tree_sitter.Node, top: set[str], site: tree_sitter.Node
+    ) -> None:
+        value = pair.child_by_field_name("value")
+        if value is None:
+            return
+        if value.type == "object":
+            for name, inner in requests.pairs(value):
+                if name in top:
+                    ctx.report(inner, rules.CM210, "conflict", keyword=name)
+                    return
+        ctx.report(pair, rules.CM210)
+        ctx.rewrote(site)
+        if ctx.typescript or value.type != "object" or not value.named_children:
+            ctx.replace_range(pair.start_byte, value.start_byte, "...")
+            return
+        inner = ctx.data[value.start_byte + 1 : value.end_byte - 1].decode().strip()
+        inner = inner.removesuffix(",").rstrip()
+        if ctx.layout.on_own_lines(value):
+            # Entries one level deeper than the pair move out by one level.
+            pair_indent = ctx.layout.line_indent(pair.start_byte)
+            entry_indent = ctx.layout.line_indent(value.named_children[0].start_byte)
+            extra = len(entry_indent) - len(pair_indent)
+            lines = inner.split("\n")
+            for index in range(1, len(lines)):
+                line = lines[index]
+                lead = len(line) - len(line.lstrip(" \t"))
+                lines[index] = line[min(lead, max(extra, 0)) :]
+            inner = "\n".join(lines)
+        ctx.replace(pair, inner)
+
+    examples = (
+        Example(
+            name="javascript",
+            before="""
+                import OpenAI from "openai";
+
+                const client = new OpenAI({ baseURL: "https://api.cerebras.ai/v1", apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })(), organization: null, project: null });
+                await client.chat.completions.create({
+                  model: "zai-glm-4.7",
+                  messages,
+                  extra_body: {
+                    clear_thinking: false,
+                  },
+                });
+                """,
+            after={
+                "openai": """
+                    import OpenAI from "openai";
+
+                    const client = new OpenAI({ baseURL: "https://api.cerebras.ai/v1", apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })(), organization: null, project: null });
+                    await client.chat.completions.create({
+                      model: "zai-glm-4.7",
+                      messages,
+                      clear_thinking: false,
+                    });
+                    """
+            },
+            codes={"openai": ("CM210",)},
+        ),
+        Example(
+            name="typescript",
+            suffix=".ts",
+            before="""
+                import OpenAI from "openai";
+
+                const client = new OpenAI({ baseURL: "https://api.cerebras.ai/v1", apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })(), organization: null, project: null });
+                await client.chat.completions.create({ model: "zai-glm-4.7", messages, extra_body: { clear_thinking: false } });
+                """,
+            after={
+                "openai": """
+                    import OpenAI from "openai";
+
+                    const client = new OpenAI({ baseURL: "https://api.cerebras.ai/v1", apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })(), organization: null, project: null });
+                    await client.chat.completions.create({ model: "zai-glm-4.7", messages, ...{ clear_thinking: false } });
+                    """
+            },
+            codes={"openai": ("CM210",)},
+        ),
+    )

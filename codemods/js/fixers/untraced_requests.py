@@ -1,0 +1,53 @@
+"""Requests on something no client of the module is held under are reported (CM119).
+
+``x.chat.completions.create({...})`` in a module that imports the SDK, where ``x`` is a
+parameter, a client imported from another module (not followed yet), or a name that is
+also bound to something else in the module (the front-end has no scope walk yet, so two
+``client`` variables cannot be told apart): the request is left as written, its model not
+mapped, its ``extra_body`` not flattened, and the report says so, rather than the run
+ending as if nothing needed doing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from codemods import rules
+from codemods.js.fixers.base import Example, Fixer
+
+if TYPE_CHECKING:
+    from codemods.js.context import Context
+
+
+class UntracedRequests(Fixer):
+    targets = frozenset({"openai"})
+    emits = (rules.CM119,)
+
+    def run(self, ctx: Context) -> None:
+        for found in ctx.module.untraced:
+            ctx.report(found.node, rules.CM119, receiver=found.receiver, method=found.method)
+
+    examples = (
+        Example(
+            name="parameter-and-shadowed-name",
+            before="""
+                import OpenAI from "openai";
+                import Groq from "groq-sdk";
+
+                export async function ask(llm, question) {
+                  return llm.chat.completions.create({ model: "gpt-4o", messages: [question] });
+                }
+
+                function fast() {
+                  const client = new Groq();
+                  return client.chat.completions.create({ model: "gpt-4o", messages: [] });
+                }
+
+                function smart() {
+                  const client = new OpenAI({ baseURL: "https://api.cerebras.ai/v1", apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })(), organization: null, project: null });
+                  return client.chat.completions.create({ model: "gpt-4o", messages: [] });
+                }
+                """,
+            codes={"openai": ("CM119", "CM119", "CM119")},
+        ),
+    )

@@ -1,0 +1,43 @@
+"""The fixers of the JavaScript/TypeScript front-end, in the order they run.
+
+The constructors run first: they decide which clients move (``Client.moves``), and the
+request fixers touch only requests on those. Each fixer edits its own byte ranges (the
+constructor's options, a request's ``extra_body`` entry, its Cerebras-only entries, its
+``model``), so edits never overlap; two that did would be a bug (CM903).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from codemods.js.fixers.base import Example, Fixer
+from codemods.js.fixers.cerebras_only_params import CerebrasOnlyParams
+from codemods.js.fixers.client_constructors import ClientConstructors
+from codemods.js.fixers.flatten_extra_body import FlattenExtraBody
+from codemods.js.fixers.map_model_ids import MapModelIds
+from codemods.js.fixers.unsupported_target import UnsupportedTarget
+from codemods.js.fixers.untraced_requests import UntracedRequests
+from codemods.options import Target
+
+FIXERS: tuple[type[Fixer], ...] = (
+    ClientConstructors,
+    FlattenExtraBody,
+    CerebrasOnlyParams,
+    MapModelIds,
+    UntracedRequests,
+    UnsupportedTarget,
+)
+
+
+def fixers_for(target: Target) -> list[Fixer]:
+    return [fixer() for fixer in FIXERS if target in fixer.targets]
+
+
+def examples_of(code: str) -> Iterator[tuple[Example, Target]]:
+    """Every fixer example that expects ``code``, with a target it shows it on."""
+    for fixer in FIXERS:
+        for example in fixer.examples:
+            for target, codes in example.codes.items():
+                if code in codes:
+                    yield example, target
+                    break

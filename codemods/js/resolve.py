@@ -1,0 +1,418 @@
+"""What a name is in one module: which local names are the SDKs' classes or modules, which
+values are clients, and which calls are requests.
+
+Names are resolved through imports, never by spelling, and only the exact specifiers count
+(``"openai"``, ``"@cerebras/cerebras_cloud_sdk"``; ``@langchain/openai`` or a local
+``./openai`` are look-alikes):
+
+- ``import OpenAI from "openai"`` (the default export is the client class),
+  ``import { OpenAI as C } from "openai"``, ``import * as o from "openai"`` (``o.OpenAI``,
+  ``o.default``);
+- ``const OpenAI = require("openai")`` (CommonJS gets the class, which also carries the
+  named exports), ``const { OpenAI: C } = require("openai")``,
+  ``const C = require("openai").OpenAI``.
+
+A client is a ``new`` of such a class held in a variable (``const client = new
+OpenAI()``), in ``this.client`` (assigned, or a class field), or used where it is made
+(``new OpenAI().chat...``). A request is a call of one of the SDK's request methods
+(``facts/sdk.REQUEST_METHODS``) on a client, through ``withOptions(...)`` too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from codemods.facts import js, sdk
+
+if TYPE_CHECKING:
+    import tree_sitter
+
+    Node = tree_sitter.Node
+
+Kind = Literal["class", "module", "both"]
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A local name bound by an SDK import: a class of ``sdk_name`` (``export``), its module
+    object, or both (what ``require`` returns)."""
+
+    sdk_name: str  # "openai" or "cerebras"
+    kind: Kind
+    export: str  # the class's exported name; the default class for a module
+    node: Node  # the import or require that binds it
+
+
+@dataclass
+class Client:
+    """One ``new`` of an SDK class, and what the constructor fixer decided for it."""
+
+    node: Node  # the new_expression
+    sdk_name: str
+    cls: str  # the exported class name: "OpenAI", "AzureOpenAI", "Cerebras"
+    moves: bool = False  # pointed at Cerebras (or already there): its requests follow
+
+
+@dataclass
+class Request:
+    node: Node  # the call_expression
+    method: str  # "chat.completions.create", ...
+    clients: tuple[Client, ...]  # what the receiver may be: each made under its name
+    params: Node | None  # the first argument when it is an object literal
+
+    @property
+    def moves(self) -> bool:
+        return all(client.moves for client in self.clients)
+
+
+@dataclass
+class Untraced:
+    """A call shaped like a request on something no client in the module is held under."""
+
+    node: Node
+    receiver: str
+    method: str
+
+
+@dataclass
+class Module:
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    imports: list[Node] = field(default_factory=list)  # the SDK imports and requires
+    clients: list[Client] = field(default_factory=list)
+    requests: list[Request] = field(default_factory=list)
+    untraced: list[Untraced] = field(default_factory=list)
+    quote: str | None = None  # the quote of the first SDK specifier: what new strings use
+
+
+def string_value(node: Node | None) -> str | None:
+    """The value of a plain string literal (no escapes), else None."""
+    if node is None or node.type != "string":
+        return None
+    parts = [c for c in node.named_children]
+    if not parts:
+        return ""
+    if len(parts) == 1 and parts[0].type == "string_fragment":
+        return parts[0].text.decode("utf-8")
+    return None
+
+
+def _require_specifier(node: Node | None) -> str | None:
+    """``x`` of ``require("x")``."""
+    if node is None or node.type != "call_expression":
+        return None
+    function = node.child_by_field_name("function")
+    arguments = node.child_by_field_name("arguments")
+    if function is None or function.type != "identifier" or function.text != b"require":
+        return None
+    if arguments is None or arguments.named_child_count != 1:
+        return None
+    return string_value(arguments.named_children[0])
+
+
+def _walk(root: Node) -> list[Node]:
+    """Every node below ``root``, in source order."""
+    out: list[Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(reversed(node.children))
+    return out
+
+
+def _bind_import(module: Module, node: Node) -> None:
+    source = string_value(node.child_by_field_name("source"))
+    sdk_name = js.SPECIFIERS.get(source or "")
+    if sdk_name is None:
+        return
+    module.imports.append(node)
+    default_class = js.CLIENT_CLASSES[sdk_name][0]
+    for clause in node.named_children:
+        if clause.type != "import_clause":
+            continue
+        for part in clause.named_children:
+            if part.type == "identifier":
+                module.bindings[part.text.decode()] = Binding(
+                    sdk_name, "class", default_class, node
+                )
+            elif part.type == "namespace_import":
+                for name in part.named_children:
+                    if name.type == "identifier":
+                        module.bindings[name.text.decode()] = Binding(
+                            sdk_name, "module", default_class, node
+                        )
+            elif part.type == "named_imports":
+                for spec in part.named_children:
+                    if spec.type != "import_specifier":
+                        continue
+                    name = spec.child_by_field_name("name")
+                    alias = spec.child_by_field_name("alias") or name
+                    if name is None or alias is None:
+                        continue
+                    export = name.text.decode()
+                    if export == "default":
+                        export = default_class
+                    module.bindings[alias.text.decode()] = Binding(sdk_name, "class", export, node)
+
+
+def _bind_require(module: Module, node: Node) -> None:
+    """A variable_declarator whose value is ``require(SDK)`` or ``require(SDK).Name``."""
+    value = node.child_by_field_name("value")
+    target = node.child_by_field_name("name")
+    if value is None or target is None:
+        return
+    export: str | None = None
+    if value.type == "member_expression":
+        prop = value.child_by_field_name("property")
+        export = prop.text.decode() if prop is not None else None
+        value = value.child_by_field_name("object")
+    sdk_name = js.SPECIFIERS.get(_require_specifier(value) or "")
+    if sdk_name is None:
+        return
+    module.imports.append(node)
+    default_class = js.CLIENT_CLASSES[sdk_name][0]
+    if export is not None:
+        if target.type == "identifier":
+            name = default_class if export == "default" else export
+            module.bindings[target.text.decode()] = Binding(sdk_name, "class", name, node)
+        return
+    if target.type == "identifier":
+        module.bindings[target.text.decode()] = Binding(sdk_name, "both", default_class, node)
+    elif target.type == "object_pattern":
+        for part in target.named_children:
+            if part.type == "shorthand_property_identifier_pattern":
+                name = part.text.decode()
+                module.bindings[name] = Binding(sdk_name, "class", name, node)
+            elif part.type == "pair_pattern":
+                key = part.child_by_field_name("key")
+                local = part.child_by_field_name("value")
+                if key is None or local is None or local.type != "identifier":
+                    continue
+                export = key.text.decode()
+                if export == "default":
+                    export = default_class
+                module.bindings[local.text.decode()] = Binding(sdk_name, "class", export, node)
+
+
+def constructed_class(module: Module, node: Node) -> tuple[str, str] | None:
+    """(sdk, exported class) that a new_expression constructs, or None."""
+    constructor = node.child_by_field_name("constructor")
+    if constructor is None:
+        return None
+    if constructor.type == "identifier":
+        binding = module.bindings.get(constructor.text.decode())
+        if binding is None or binding.kind == "module":
+            return None
+        return binding.sdk_name, binding.export
+    if constructor.type == "member_expression":
+        obj = constructor.child_by_field_name("object")
+        prop = constructor.child_by_field_name("property")
+        if obj is None or prop is None or obj.type != "identifier":
+            return None
+        binding = module.bindings.get(obj.text.decode())
+        if binding is None or binding.kind == "class":
+            return None
+        name = prop.text.decode()
+        if name == "default":
+            return binding.sdk_name, binding.export
+        if name in js.CLIENT_CLASSES[binding.sdk_name] or name in js.AZURE_CLASSES:
+            return binding.sdk_name, name
+    return None
+
+
+def _holder(node: Node) -> str | None:
+    """The name a client made by ``node`` (a new_expression) is kept under: ``client`` or
+    ``this.client``; None when it is used where it is made."""
+    parent = node.parent
+    if parent is None:
+        return None
+    if parent.type == "variable_declarator" and parent.child_by_field_name("value") == node:
+        target = parent.child_by_field_name("name")
+        if target is not None and target.type == "identifier":
+            return target.text.decode()
+    if parent.type == "assignment_expression" and parent.child_by_field_name("right") == node:
+        return receiver_key(parent.child_by_field_name("left"))
+    if parent.type in ("field_definition", "public_field_definition"):
+        name = parent.child_by_field_name("property") or parent.child_by_field_name("name")
+        if name is not None and name.type == "property_identifier":
+            return "this." + name.text.decode()
+    return None
+
+
+def receiver_key(node: Node | None) -> str | None:
+    """``client`` for an identifier, ``this.client`` for that member; else None."""
+    if node is None:
+        return None
+    if node.type == "identifier":
+        return node.text.decode()
+    if node.type == "member_expression":
+        obj = node.child_by_field_name("object")
+        prop = node.child_by_field_name("property")
+        if obj is not None and obj.type == "this" and prop is not None:
+            return "this." + prop.text.decode()
+    return None
+
+
+def _request_path(function: Node) -> tuple[Node | str, tuple[str, ...]] | None:
+    """What a call's function is called on, and the attribute path below it
+    (``client.chat.completions.create``: ``client`` and ``("chat", "completions",
+    "create")``), looking through ``withOptions(...)``. The receiver is a node (an identifier,
+    a new_expression) or a ``this.name`` key."""
+    names: list[str] = []
+    node = function
+    while True:
+        if node.type == "member_expression":
+            prop = node.child_by_field_name("property")
+            obj = node.child_by_field_name("object")
+            if prop is None or obj is None or prop.type != "property_identifier":
+                return None
+            names.append(prop.text.decode())
+            node = obj
+            continue
+        if node.type == "call_expression":
+            inner = node.child_by_field_name("function")
+            if inner is None or inner.type != "member_expression":
+                return None
+            prop = inner.child_by_field_name("property")
+            obj = inner.child_by_field_name("object")
+            if prop is None or obj is None or prop.text.decode() not in js.CLIENT_WRAPPERS:
+                return None
+            node = obj
+            continue
+        break
+    path = tuple(reversed(names))
+    if node.type == "this":
+        if len(path) < 2:
+            return None
+        receiver: Node | str = "this." + path[0]
+        path = path[1:]
+    else:
+        receiver = node
+    return (receiver, path) if path in sdk.REQUEST_METHODS else None
+
+
+_PARAMETERS = frozenset({"formal_parameters"})
+_PARAMETER_WRAPPERS = frozenset({"required_parameter", "optional_parameter"})
+
+
+def _parameter_names(params: Node) -> list[str]:
+    names = []
+    for child in params.named_children:
+        if child.type in _PARAMETER_WRAPPERS:
+            child = child.child_by_field_name("pattern") or child
+        if child.type == "assignment_pattern":
+            child = child.child_by_field_name("left") or child
+        if child.type == "identifier":
+            names.append(child.text.decode())
+    return names
+
+
+def _other_bindings(nodes: list[Node], made: dict[int, Client]) -> set[str]:
+    """Names (and ``this.x`` keys) bound somewhere to something that is not a client."""
+    found: set[str] = set()
+
+    def is_client(value: Node | None) -> bool:
+        return value is not None and value.type == "new_expression" and value.id in made
+
+    for node in nodes:
+        kind = node.type
+        if kind == "variable_declarator":
+            target = node.child_by_field_name("name")
+            value = node.child_by_field_name("value")  # ``let client;`` binds nothing yet
+            if (
+                target is not None
+                and target.type == "identifier"
+                and value is not None
+                and not is_client(value)
+            ):
+                found.add(target.text.decode())
+        elif kind == "assignment_expression":
+            key = receiver_key(node.child_by_field_name("left"))
+            if key is not None and not is_client(node.child_by_field_name("right")):
+                found.add(key)
+        elif kind in ("field_definition", "public_field_definition"):
+            name = node.child_by_field_name("property") or node.child_by_field_name("name")
+            if name is not None and not is_client(node.child_by_field_name("value")):
+                found.add("this." + name.text.decode())
+        elif kind in _PARAMETERS:
+            found.update(_parameter_names(node))
+        elif kind == "arrow_function":
+            single = node.child_by_field_name("parameter")
+            if single is not None and single.type == "identifier":
+                found.add(single.text.decode())
+        elif kind in ("function_declaration", "class_declaration"):
+            name = node.child_by_field_name("name")
+            if name is not None:
+                found.add(name.text.decode())
+    return found
+
+
+def read_module(root: Node) -> Module:
+    """Bindings, clients and requests of one parsed module."""
+    module = Module()
+    nodes = _walk(root)
+    for node in nodes:
+        if node.type == "import_statement":
+            _bind_import(module, node)
+        elif node.type == "variable_declarator":
+            _bind_require(module, node)
+    for node in module.imports:
+        source = node.child_by_field_name("source")
+        if source is None:
+            for inner in _walk(node):
+                if inner.type == "string":
+                    source = inner
+                    break
+        if source is not None and source.text[:1] in (b'"', b"'"):
+            module.quote = source.text[:1].decode()
+            break
+    if not module.bindings:
+        return module
+    held: dict[str, list[Client]] = {}
+    made: dict[int, Client] = {}
+    for node in nodes:
+        if node.type == "new_expression":
+            found = constructed_class(module, node)
+            if found is None:
+                continue
+            client = Client(node, found[0], found[1])
+            module.clients.append(client)
+            made[node.id] = client
+            key = _holder(node)
+            if key is not None:
+                held.setdefault(key, []).append(client)
+    # A name also bound to anything but a client (another function's ``client`` parameter,
+    # ``this.client = client``) cannot be told apart from it without a scope walk: its
+    # requests are reported, never guessed.
+    elsewhere = _other_bindings(nodes, made)
+    for node in nodes:
+        if node.type != "call_expression":
+            continue
+        function = node.child_by_field_name("function")
+        if function is None:
+            continue
+        found_path = _request_path(function)
+        if found_path is None:
+            continue
+        receiver, path = found_path
+        method = sdk.REQUEST_METHODS[path]
+        clients: list[Client] = []
+        if not isinstance(receiver, str) and receiver.type == "new_expression":
+            client = made.get(receiver.id)
+            clients = [client] if client is not None else []
+            key = None
+        else:
+            key = receiver if isinstance(receiver, str) else receiver_key(receiver)
+            if key is not None and key not in elsewhere:
+                clients = held.get(key, [])
+        if not clients:
+            if key is None or key not in module.bindings:
+                shown = key or function.text.decode(errors="replace").split(".", 1)[0]
+                module.untraced.append(Untraced(node, shown, method))
+            continue
+        arguments = node.child_by_field_name("arguments")
+        first = arguments.named_children[0] if arguments and arguments.named_children else None
+        params = first if first is not None and first.type == "object" else None
+        module.requests.append(Request(node, method, tuple(clients), params))
+    return module

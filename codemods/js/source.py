@@ -1,0 +1,87 @@
+"""One JavaScript or TypeScript text in, the migrated text and its diagnostics out: pure,
+and it never raises.
+
+The text is parsed by tree-sitter (the grammar of its suffix). A text with no import or
+``require`` of an SDK is returned as it is; one with an SDK import that does not parse is
+CM901 at the first error.
+The fixers add byte-range edits to the original UTF-8 bytes, so what they do not touch keeps
+its bytes; the new text is parsed again, and one that would not parse is CM903, never a
+result.
+"""
+
+from __future__ import annotations
+
+import re
+
+from codemods import rules
+from codemods.facts import js
+from codemods.js import edits, syntax
+from codemods.js.context import Context
+from codemods.js.resolve import read_module
+from codemods.options import Options
+from codemods.result import SourceResult
+
+# A necessary condition for ``resolve`` to find an SDK import or require: a string literal
+# that is exactly one of the specifiers. Most files that mention "openai" (a comment, a
+# model name, ``@langchain/openai``) have none, and are then never parsed.
+_SPECIFIER = re.compile("|".join(rf"(?:[\"']{re.escape(spec)}[\"'])" for spec in js.SPECIFIERS))
+
+
+def may_import_sdk(text: str) -> bool:
+    return _SPECIFIER.search(text) is not None
+
+
+def looks_minified(name: str, text: str) -> bool:
+    """Build output rather than source: ``app.min.js``, or long lines throughout."""
+    if any(marker in name for marker in js.MINIFIED_MARKERS):
+        return True
+    lines = text.count("\n") + 1
+    return len(text) > 4096 and len(text) / lines > 500
+
+
+def migrate_js(text: str, options: Options, suffix: str) -> SourceResult:
+    """Rewrite ``text`` (a file ending in ``suffix``) for ``options.target``."""
+    try:
+        return _migrate(text, options, suffix)
+    except RecursionError:
+        return SourceResult(text, [rules.CM903.at(1, 1, "too-deep")], error=True)
+    except Exception as exc:  # a bug of ours: report it for this file, keep going
+        diagnostic = rules.CM903.at(1, 1, error=f"{type(exc).__name__}: {exc}")
+        return SourceResult(text, [diagnostic], error=True)
+
+
+def _migrate(text: str, options: Options, suffix: str) -> SourceResult:
+    from codemods.js.pipeline import fixers_for
+
+    if not may_import_sdk(text):
+        return SourceResult(text)
+    data = text.encode("utf-8", errors="surrogatepass")
+    tree = syntax.parse(data, suffix)
+    module = read_module(tree.root_node)  # tree-sitter recovers: imports are still found
+    if not module.imports:
+        # Nothing to rewrite. Not reported even when tree-sitter finds an error: unlike
+        # CPython's parser for Python, it is not the language's authority, and its grammars
+        # miss some valid TypeScript (``global {}`` in ``declare module``, ``import()``
+        # types), which a file that needs no rewrite must not fail the run on.
+        return SourceResult(text)
+    problem = syntax.first_problem(tree, data)
+    if problem is not None:
+        diagnostic = rules.CM901.at(problem.line, problem.column, reason=problem.message)
+        return SourceResult(text, [diagnostic], error=True)
+    layout = edits.Layout(data)
+    if module.quote is not None:
+        layout.quote = module.quote
+    ctx = Context(data, options, syntax.is_typescript(suffix), module, layout)
+    for fixer in fixers_for(options.target):
+        fixer.run(ctx)
+    diagnostics = sorted(ctx.diagnostics, key=lambda d: (d.line, d.column))
+    if not ctx.edits:
+        return SourceResult(text, diagnostics, ctx.secrets)
+    new_data = edits.apply(data, ctx.edits)
+    new_problem = syntax.first_problem(syntax.parse(new_data, suffix), new_data)
+    if new_problem is not None:
+        internal = rules.CM903.at(new_problem.line, new_problem.column, "would-not-parse")
+        return SourceResult(text, [*diagnostics, internal], ctx.secrets, error=True)
+    return SourceResult(
+        new_data.decode("utf-8", errors="surrogatepass"), diagnostics, ctx.secrets, len(ctx.sites)
+    )
