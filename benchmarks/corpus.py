@@ -87,6 +87,32 @@ def build_one_file(dest: Path) -> Path:
     return path
 
 
+def build_big_file(dest: Path, megabytes: int) -> Path:
+    """One module of ``megabytes`` MB: a client, then ordinary code (``_filler``) that never
+    touches it, then one request: the file a focused parse need not hold whole."""
+    dest.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(5)
+    parts = [
+        "import json\nimport logging\nfrom dataclasses import dataclass\n"
+        "from typing import Any, Iterable\n\nfrom openai import OpenAI\n\n"
+        "logger = logging.getLogger(__name__)\nclient = OpenAI()\n"
+    ]
+    size, index = len(parts[0]), 0
+    while size < megabytes << 20:
+        parts.append(_filler(rng, f"part{index}"))
+        size += len(parts[-1])
+        index += 1
+    parts.append(
+        "\n\ndef ask(prompt: str) -> str:\n"
+        "    response = client.chat.completions.create(\n"
+        '        model="gpt-4o", messages=[{"role": "user", "content": prompt}]\n    )\n'
+        "    return response.choices[0].message.content\n"
+    )
+    path = dest / "big.py"
+    path.write_text("".join(parts), encoding="utf-8")
+    return path
+
+
 def build_project(dest: Path, files: int = 2000) -> dict[str, object]:
     """A project of ``files`` Python files under ``dest`` (see the module docstring): about
     one in twenty uses the SDK, one in fifty uses the client of ``acme/llm.py`` without

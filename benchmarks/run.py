@@ -33,6 +33,10 @@ extraction is removed with the scratch folder and leaves the repository as it wa
   ``--no-cache``, against the baseline's ``--check .``;
 - **project_warm_haystack**, **project_warm_dense**: the same with the cache warmed first.
 
+**big_file** runs ``--no-cache --check`` once on one generated 50 MB module (2 MB in
+``--quick``: ``corpus.build_big_file``) holding one client and ordinary code, and gives its
+peak memory as a multiple of the file's size (the target: at most 50).
+
 The project rows are informational (no target). Without a checkout's history (no ``git``,
 or the baseline commit missing) they are left out, with a warning.
 """
@@ -65,6 +69,8 @@ TARGETS = {
     "peer": ("peer / tool", ">=", 10.0),
     "one_file": ("tool / reference", "<=", 1.5),
     "memory": ("peak RSS, full / quarter corpus", "<=", 1.25),
+    # "Peak memory for one file <= 50x its size for the 50 MB case".
+    "big_file": ("peak RSS / file size", "<=", 50.0),
     # The project pass: "a warm one-file hook run stays within 1.5x of today's one-file
     # --check" (today's: the baseline, the code before the project pass).
     "hook": ("tool / baseline", "<=", 1.5),
@@ -314,6 +320,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "files": len(files[::4]),
             "bytes": sum(p.stat().st_size for p in files[::4]),
         }
+        big = corpus.build_big_file(scratch / "big", 2 if quick else 50)
+        corpora["big_file"] = {"files": 1, "bytes": big.stat().st_size}
         one = corpus.build_one_file(scratch / "one")
         corpora["one_file"] = {"files": 1, "bytes": one.stat().st_size}
         peer_dir = scratch / "peer"
@@ -436,6 +444,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             Side("dense, all", [*tool, "--check", str(scratch / "dense")]),
         ]
         _measure(memory, 1, scratch, env)
+
+        # One run, no warm-up: minutes for 50 MB, and memory is what it measures.
+        print("running big_file ...", file=sys.stderr)
+        big_side = Side("cerebras-migrate --check BIG", [*tool, "--no-cache", "--check", str(big)])
+        seconds, rss, code = _run(big_side.command, scratch, env)
+        big_side.seconds.append(seconds)
+        big_side.peak_rss_mb = rss
+        big_side.exit_codes.append(code)
     finally:
         if args.keep:
             print(f"corpora kept in {scratch}", file=sys.stderr)
@@ -475,6 +491,16 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "target": f"<= {TARGETS['memory'][2]}",
         "met": growth <= TARGETS["memory"][2],
     }
+    big_mb = corpora["big_file"]["bytes"] / 1048576  # type: ignore[index]
+    times = big_side.peak_rss_mb / big_mb
+    results["big_file"] = {
+        "tool": {**asdict(big_side), "median_s": big_side.median},
+        "file_mb": big_mb,
+        "ratio": times,
+        "ratio_is": TARGETS["big_file"][0],
+        "target": f"<= {TARGETS['big_file'][2]}",
+        "met": times <= TARGETS["big_file"][2],
+    }
     return results
 
 
@@ -501,6 +527,17 @@ def _print(results: dict[str, object]) -> None:
             f"a quarter: {memory['quarter']['peak_rss_mb']:.0f} MB",
             f"{memory['ratio']:.2f} ({memory['ratio_is']})",
             f"{memory['target']}: {'met' if memory['met'] else 'NOT met'}",
+            "",
+        )
+    )
+    big = results["big_file"]  # type: ignore[index]
+    rows.append(
+        (
+            "big_file",
+            f"{big['tool']['median_s']:.0f} s, {big['tool']['peak_rss_mb']:.0f} MB",
+            f"the file: {big['file_mb']:.0f} MB",
+            f"{big['ratio']:.1f} ({big['ratio_is']})",
+            f"{big['target']}: {'met' if big['met'] else 'NOT met'}",
             "",
         )
     )
@@ -552,6 +589,8 @@ def main(argv: list[str] | None = None) -> int:
         for side in (pair["tool"], pair["reference"])
         if any(code not in (0, 1) for code in side["exit_codes"])
     ]
+    if any(code not in (0, 1) for code in results["big_file"]["tool"]["exit_codes"]):  # type: ignore[index]
+        failed.append("big_file")
     if failed:
         print(f"commands failed in: {', '.join(sorted(set(failed)))}", file=sys.stderr)
         return 1
