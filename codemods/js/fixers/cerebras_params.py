@@ -1,0 +1,57 @@
+"""Request params the Cerebras TS SDK does not declare are reported (``--target cerebras``).
+
+``store``, ``metadata``, ``modalities``, ``audio``, ``verbosity``, ... are openai-node params
+that ``ChatCompletionCreateParams`` of ``@cerebras/cerebras_cloud_sdk`` lacks
+(``facts/js.CEREBRAS_CHAT_PARAMS``): a TypeScript excess-property error, and at run time the
+SDK sends them as they are, to be ignored or rejected by Cerebras. What they asked of OpenAI
+is the author's to replace or drop, so they are reported (CM204), not removed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from codemods import rules
+from codemods.facts import js
+from codemods.js import requests
+from codemods.js.fixers.base import Example, Fixer
+
+if TYPE_CHECKING:
+    from codemods.js.context import Context
+
+
+class CerebrasParams(Fixer):
+    targets = frozenset({"cerebras"})
+    emits = (rules.CM204,)
+
+    def run(self, ctx: Context) -> None:
+        for request in requests.moving(ctx):
+            if request.method != "chat.completions.create":
+                continue
+            assert request.params is not None
+            for name, pair in requests.pairs(request.params):
+                if name not in js.CEREBRAS_CHAT_PARAMS and name != js.EXTRA_BODY:
+                    ctx.report(pair, rules.CM204, "js-cerebras", keyword=name)
+
+    examples = (
+        Example(
+            name="store-and-metadata",
+            before="""
+                import OpenAI from "openai";
+
+                const client = new OpenAI();
+                await client.chat.completions.create({ model: "gpt-oss-120b", messages, store: true, metadata: { a: "b" } });
+                """,
+            after={
+                "cerebras": """
+                    import Cerebras from "@cerebras/cerebras_cloud_sdk";
+
+                    const client = new Cerebras({
+                      warmTCPConnection: false,
+                    });
+                    await client.chat.completions.create({ model: "gpt-oss-120b", messages, store: true, metadata: { a: "b" } });
+                    """,
+            },
+            codes={"cerebras": ("CM204", "CM204")},
+        ),
+    )
