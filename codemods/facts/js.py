@@ -161,3 +161,9 @@ CEREBRAS_CHAT_PARAMS = frozenset(
 # ``r.choices`` does not type-check; a request that is not streamed resolves to this member
 # (an HTTP error throws ``APIError``), relative to the client class.
 CEREBRAS_CHAT_RESPONSE_TYPE = "Chat.ChatCompletion.ChatCompletionResponse"
+# openai-node request helpers the Cerebras TS SDK has no counterpart of, and what to write.
+NO_CEREBRAS_METHOD = {
+    "stream": "use create({ ..., stream: true }) and iterate over the chunks",
+    "parse": 'use create({ ..., response_format: { type: "json_schema", json_schema: ... } }) '
+    "and validate the JSON of the reply yourself",
+}

@@ -88,6 +88,25 @@ def _response_cast(node: Node) -> list[tuple[int, int]] | None:
     return [(value.start_byte, inner.start_byte), (inner.end_byte, outer.end_byte)]
 
 
+# Where a bound name is used: a value, a type, ``{ OpenAI }`` (the key is the name too).
+_REFERENCES = frozenset({"identifier", "type_identifier", "shorthand_property_identifier"})
+
+
+def _renamed(node: Node, old: str, new: str) -> str:
+    """What a use of ``old`` becomes so that only the local name changes: ``{ OpenAI }`` keeps
+    its key, ``export { OpenAI }`` its exported name."""
+    if node.type == "shorthand_property_identifier":
+        return f"{old}: {new}"
+    parent = node.parent
+    if (
+        parent is not None
+        and parent.type == "export_specifier"
+        and parent.child_by_field_name("alias") is None
+    ):
+        return f"{new} as {old}"
+    return new
+
+
 def _in_import(node: Node, imports: list[Node]) -> bool:
     return any(i.start_byte <= node.start_byte < i.end_byte for i in imports)
 
@@ -119,7 +138,7 @@ class Plan:
             self._import(ctx, node, counterparts, renames)
         # References of the bound names outside the imports.
         for node in nodes:
-            if node.type not in ("identifier", "type_identifier") or _in_import(node, imports):
+            if node.type not in _REFERENCES or _in_import(node, imports):
                 continue
             local = node.text.decode()
             binding = ctx.module.bindings.get(local)
@@ -134,7 +153,7 @@ class Plan:
             if member is not None and (binding.kind != "class" or binding.export == source_class):
                 self._member_name(member, local, counterparts)
             if local in renames:
-                self.edits.append((node, renames[local]))
+                self.edits.append((node, _renamed(node, local, renames[local])))
 
     @staticmethod
     def sdk_of(ctx: Context, node: Node) -> str | None:

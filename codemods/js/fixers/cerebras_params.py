@@ -4,7 +4,9 @@
 that ``ChatCompletionCreateParams`` of ``@cerebras/cerebras_cloud_sdk`` lacks
 (``facts/js.CEREBRAS_CHAT_PARAMS``): a TypeScript excess-property error, and at run time the
 SDK sends them as they are, to be ignored or rejected by Cerebras. What they asked of OpenAI
-is the author's to replace or drop, so they are reported (CM204), not removed.
+is the author's to replace or drop, so they are reported (CM204), not removed. The
+``chat.completions.parse``/``stream`` helpers have no counterpart there either: reported with
+what to write instead (CM205).
 """
 
 from __future__ import annotations
@@ -22,9 +24,14 @@ if TYPE_CHECKING:
 
 class CerebrasParams(Fixer):
     targets = frozenset({"cerebras"})
-    emits = (rules.CM204,)
+    emits = (rules.CM204, rules.CM205)
 
     def run(self, ctx: Context) -> None:
+        for request in ctx.module.requests:
+            verb = request.method.rpartition(".")[2]
+            if request.moves and verb in js.NO_CEREBRAS_METHOD:
+                instead = js.NO_CEREBRAS_METHOD[verb]
+                ctx.report(request.node, rules.CM205, method=request.method, instead=instead)
         for request in requests.moving(ctx):
             if request.method != "chat.completions.create":
                 continue
@@ -53,5 +60,23 @@ class CerebrasParams(Fixer):
                     """,
             },
             codes={"cerebras": ("CM204", "CM204")},
+        ),
+        Example(
+            name="helpers",
+            before="""
+                import OpenAI from "openai";
+
+                const client = new OpenAI({ maxRetries: 1 });
+                const runner = client.chat.completions.stream({ model: "gpt-oss-120b", messages });
+                """,
+            after={
+                "cerebras": """
+                    import Cerebras from "@cerebras/cerebras_cloud_sdk";
+
+                    const client = new Cerebras({ warmTCPConnection: false, maxRetries: 1 });
+                    const runner = client.chat.completions.stream({ model: "gpt-oss-120b", messages });
+                    """,
+            },
+            codes={"cerebras": ("CM205",)},
         ),
     )

@@ -12,6 +12,9 @@ name is already taken. ``OpenAIError`` is ``CerebrasError`` (``{ CerebrasError a
 }`` in a named import); the other errors keep their names (``facts/js.RENAMED_EXPORTS``,
 ``SHARED_EXPORTS``).
 
+Only local names change: ``export { OpenAI }`` becomes ``export { Cerebras as OpenAI }`` and
+``{ OpenAI }`` ``{ OpenAI: Cerebras }``, so that what other modules import stays the same.
+
 A module switches whole or not at all: one import serves every client of the module. It is
 left as it is when a name it uses has no counterpart (``AzureOpenAI``, the ``Chat`` type
 namespaces, whose types differ: CM111), or when one of its clients stays (another provider,
@@ -91,6 +94,32 @@ class SwitchSdk(Fixer):
                     } catch (e) {
                       if (e instanceof OpenAI.APIError || e instanceof OpenAIError) throw e;
                     }
+                    """,
+            },
+        ),
+        Example(
+            name="exported-and-shorthand",
+            before="""
+                import OpenAI from "openai";
+
+                export const client = new OpenAI({ maxRetries: 1 });
+                export { OpenAI };
+                export const sdk = { OpenAI };
+                """,
+            after={
+                "cerebras": """
+                    import Cerebras from "@cerebras/cerebras_cloud_sdk";
+
+                    export const client = new Cerebras({ warmTCPConnection: false, maxRetries: 1 });
+                    export { Cerebras as OpenAI };
+                    export const sdk = { OpenAI: Cerebras };
+                    """,
+                "openai": """
+                    import OpenAI from "openai";
+
+                    export const client = new OpenAI({ baseURL: "https://api.cerebras.ai/v1", apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })(), organization: null, project: null, maxRetries: 1 });
+                    export { OpenAI };
+                    export const sdk = { OpenAI };
                     """,
             },
         ),
