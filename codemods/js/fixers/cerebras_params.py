@@ -4,7 +4,8 @@
 that ``ChatCompletionCreateParams`` of ``@cerebras/cerebras_cloud_sdk`` lacks
 (``facts/js.CEREBRAS_CHAT_PARAMS``): a TypeScript excess-property error, and at run time the
 SDK sends them as they are, to be ignored or rejected by Cerebras. What they asked of OpenAI
-is the author's to replace or drop, so they are reported (CM204), not removed. The
+is the author's to replace or drop, so they are reported (CM204), not removed; with
+``--drop-unsupported`` they are removed (CM207), as on the Python side. The
 ``chat.completions.parse``/``stream`` helpers have no counterpart there either: reported with
 what to write instead (CM205).
 """
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from codemods import rules
 from codemods.facts import js
-from codemods.js import requests
+from codemods.js import constructors, requests
 from codemods.js.fixers.base import Example, Fixer
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 class CerebrasParams(Fixer):
     targets = frozenset({"cerebras"})
-    emits = (rules.CM204, rules.CM205)
+    emits = (rules.CM204, rules.CM205, rules.CM207)
 
     def run(self, ctx: Context) -> None:
         for request in ctx.module.requests:
@@ -36,9 +37,19 @@ class CerebrasParams(Fixer):
             if request.method != "chat.completions.create":
                 continue
             assert request.params is not None
-            for name, pair in requests.pairs(request.params):
-                if name not in js.CEREBRAS_CHAT_PARAMS and name != js.EXTRA_BODY:
+            unknown = [
+                (name, pair)
+                for name, pair in requests.pairs(request.params)
+                if name not in js.CEREBRAS_CHAT_PARAMS and name != js.EXTRA_BODY
+            ]
+            for name, pair in unknown:
+                if ctx.options.drop_unsupported:
+                    ctx.report(pair, rules.CM207, keyword=name)
+                else:
                     ctx.report(pair, rules.CM204, "js-cerebras", keyword=name)
+            if unknown and ctx.options.drop_unsupported:
+                constructors.remove_entries(ctx, [pair for _, pair in unknown])
+                ctx.rewrote(request.node)
 
     examples = (
         Example(
@@ -60,6 +71,33 @@ class CerebrasParams(Fixer):
                     """,
             },
             codes={"cerebras": ("CM204", "CM204")},
+        ),
+        Example(
+            name="dropped",
+            before="""
+                import OpenAI from "openai";
+
+                const client = new OpenAI({ maxRetries: 1 });
+                await client.chat.completions.create({
+                  model: "gpt-oss-120b",
+                  store: true,
+                  messages,
+                  modalities: ["text"],
+                });
+                """,
+            after={
+                "cerebras": """
+                    import Cerebras from "@cerebras/cerebras_cloud_sdk";
+
+                    const client = new Cerebras({ warmTCPConnection: false, maxRetries: 1 });
+                    await client.chat.completions.create({
+                      model: "gpt-oss-120b",
+                      messages,
+                    });
+                    """,
+            },
+            codes={"cerebras": ("CM207", "CM207")},
+            options={"drop_unsupported": True},
         ),
         Example(
             name="helpers",
