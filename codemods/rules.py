@@ -338,6 +338,8 @@ CM111 = _rule(
         "uses by hand",
         "reference": "{qualname} has no exact counterpart in the {target} SDK; kept: rewrite "
         "it by hand",
+        "js": "{qualname} has no exact counterpart in the {target} SDK: the module was left as "
+        "it is (one import serves all its clients); rewrite that use by hand, then run again",
     },
 )
 CM112 = _rule(
@@ -528,20 +530,6 @@ CM122 = _rule(
     "migrated (clients, requests, a hard-coded key); import the names you use and run again",
 )
 
-CM123 = _rule(
-    "CM123",
-    "target-not-yet-supported",
-    WARNING,
-    Fix.NONE,
-    "this `--target` does not rewrite JavaScript or TypeScript yet; the file was left as it is",
-    """The JavaScript/TypeScript front-end rewrites for --target openai only (openai-node
-    pointed at Cerebras). A file that imports an SDK is reported at that import and left as
-    it is on --target cerebras, so that a run over a mixed repository does not end as if
-    nothing needed doing. Run with --target openai, or switch the file by hand.""",
-    "--target {target} does not rewrite JavaScript or TypeScript yet; left as it is (run "
-    "with --target openai)",
-)
-
 # Requests -----------------------------------------------------------------------------------
 CM201 = _rule(
     "CM201",
@@ -597,6 +585,8 @@ CM204 = _rule(
         "openai": "`{keyword}` is not supported by Cerebras (ignored or rejected); remove it",
         "cerebras": "`{keyword}` is not a keyword of the Cerebras SDK (TypeError); remove it, "
         "or rerun with --drop-unsupported",
+        "js-cerebras": "`{keyword}` is not a param of the Cerebras TS SDK (a TypeScript error; "
+        "sent as it is, Cerebras ignores or rejects it); remove it",
     },
 )
 CM205 = _rule(
@@ -677,6 +667,8 @@ CM210 = _rule(
         "entries are now top-level params",
         "conflict": "`{keyword}` is set both in extra_body and at the top level; left as it is: "
         "remove one (openai-node sends extra_body as a literal property)",
+        "cerebras": 'the Cerebras TS SDK would send extra_body as a literal "extra_body" '
+        "property; its entries are now top-level params, which it declares",
     },
 )
 
@@ -893,6 +885,40 @@ CM410 = _rule(
     },
     cerebras_url=sdk.CEREBRAS_BASE_URL_ENV,
     also="",
+)
+
+CM411 = _rule(
+    "CM411",
+    "response-type-union",
+    WARNING,
+    Fix.NONE,
+    "the Cerebras TS SDK types a response as a union with a stream chunk and an error chunk: "
+    "`r.choices` is a TypeScript error; narrow it by hand",
+    """The Cerebras TS SDK's ChatCompletion is ChatCompletionResponse | ChatChunkResponse |
+    ErrorChunkResponse, for a request and for each chunk of a stream, so reading choices
+    from it fails tsc --strict (TS2339). Where the tool cannot tell that the value is a
+    response that was not streamed (a stream's chunks, a response passed on or returned),
+    the access is reported: narrow it by hand (``if ("error" in chunk) ...``, or a cast to
+    the member it is).""",
+    "the Cerebras TS SDK types {access} as a union with its error chunk: reading `choices` "
+    'there fails tsc --strict (TS2339); narrow it by hand (`if ("error" in x)`, or a cast '
+    "to a member of {cls}.Chat.ChatCompletion)",
+)
+CM412 = _rule(
+    "CM412",
+    "response-type-cast",
+    FIXED,
+    Fix.SAFE,
+    "the response of a request that is not streamed is cast to the Cerebras TS SDK's "
+    "`ChatCompletionResponse`, so that `r.choices` type-checks",
+    """The Cerebras TS SDK's ChatCompletion is a union of the response, a stream chunk and an
+    error chunk, so r.choices fails tsc --strict (TS2339). A request that is not streamed,
+    awaited into a variable, resolves to a ChatCompletionResponse (an HTTP error throws
+    APIError instead), so the tool casts it there: `as
+    Cerebras.Chat.ChatCompletion.ChatCompletionResponse`, which changes nothing at run
+    time.""",
+    "the response of a request that is not streamed is a ChatCompletionResponse: cast so that "
+    "its choices type-check",
 )
 
 # Files --------------------------------------------------------------------------------------

@@ -74,12 +74,14 @@ def test_a_hard_coded_key_is_replaced_and_never_printed(tmp_path: Path) -> None:
     assert KEY not in new and "process.env.CEREBRAS_API_KEY ??" in new
 
 
-def test_cerebras_target_reports_instead_of_staying_silent(tmp_path: Path) -> None:
+def test_cerebras_target_switches_to_the_cerebras_sdk(tmp_path: Path) -> None:
     (tmp_path / "app.ts").write_text(CLIENT)
-    done = _run("--target", "cerebras", "--strict", ".", cwd=tmp_path)
-    assert "app.ts:1:1 CM123" in done.stderr
-    assert done.returncode == 1
-    assert (tmp_path / "app.ts").read_text() == CLIENT
+    done = _run("--target", "cerebras", ".", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert (tmp_path / "app.ts").read_text() == (
+        'import Cerebras from "@cerebras/cerebras_cloud_sdk";\n'
+        "const client = new Cerebras({\n  warmTCPConnection: false,\n});\n"
+    )
 
 
 def test_a_file_without_an_sdk_import_never_fails_on_a_grammar_gap(tmp_path: Path) -> None:

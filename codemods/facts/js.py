@@ -46,3 +46,124 @@ PROCESS_ENV = "process.env"
 EXTRA_BODY = "extra_body"
 # ``client.withOptions({...})`` returns a client with the same requests.
 CLIENT_WRAPPERS = frozenset({"withOptions"})
+
+# ``@cerebras/cerebras_cloud_sdk`` (checked against 1.91 in ``tests/test_js_cerebras_facts.py``):
+# its base URL has no ``/v1`` (the paths carry it: ``https://api.cerebras.ai/v1`` requests
+# ``/v1/v1/...``). It reads ``CEREBRAS_API_KEY`` when ``apiKey`` is undefined and throws when
+# that is unset too, and ``CEREBRAS_BASE_URL`` when ``baseURL`` is; it never reads an OpenAI
+# variable.
+CEREBRAS_SDK_BASE_URL = "https://api.cerebras.ai"
+API_PATH = "/v1"
+# On by default: the constructor sends ``GET /v1/tcp_warming`` (with the key), in the
+# background, whether or not the program ever makes a request.
+WARM_TCP_OPTION = "warmTCPConnection"
+
+# Constructor options each SDK declares (``ClientOptions``); the others are dropped on the way
+# to the other SDK (a TypeScript error there, and meaningless).
+CLIENT_OPTIONS = {
+    "openai": frozenset(
+        {
+            "apiKey",
+            "organization",
+            "project",
+            "webhookSecret",
+            "baseURL",
+            "timeout",
+            "fetchOptions",
+            "fetch",
+            "maxRetries",
+            "defaultHeaders",
+            "defaultQuery",
+            "dangerouslyAllowBrowser",
+            "logLevel",
+            "logger",
+        }
+    ),
+    "cerebras": frozenset(
+        {
+            "apiKey",
+            "baseURL",
+            "timeout",
+            "httpAgent",
+            "fetch",
+            "maxRetries",
+            "defaultHeaders",
+            "defaultQuery",
+            "warmTCPConnection",
+        }
+    ),
+}
+
+# Names the two packages export (and their client classes carry as statics) that stand for the
+# same thing, openai's on the left; the error hierarchy matches name for name but its base.
+# Any other name (``AzureOpenAI``, ``InvalidWebhookSignatureError``, ``fileFromPath``, the
+# ``Chat`` type namespaces, whose types differ) has no counterpart: the module is left alone.
+RENAMED_EXPORTS = {"OpenAI": "Cerebras", "OpenAIError": "CerebrasError"}
+SHARED_EXPORTS = frozenset(
+    {
+        "default",
+        "ClientOptions",
+        "DEFAULT_TIMEOUT",
+        "toFile",
+        "APIError",
+        "APIConnectionError",
+        "APIConnectionTimeoutError",
+        "APIUserAbortError",
+        "NotFoundError",
+        "ConflictError",
+        "RateLimitError",
+        "BadRequestError",
+        "AuthenticationError",
+        "InternalServerError",
+        "PermissionDeniedError",
+        "UnprocessableEntityError",
+    }
+)
+
+# The body params the Cerebras SDK declares for ``chat.completions.create``
+# (``ChatCompletionCreateParamsBase``): Cerebras-only ones are typed top-level params there.
+CEREBRAS_CHAT_PARAMS = frozenset(
+    {
+        "messages",
+        "model",
+        "clear_thinking",
+        "disable_reasoning",
+        "frequency_penalty",
+        "logit_bias",
+        "logprobs",
+        "max_completion_tokens",
+        "max_tokens",
+        "min_completion_tokens",
+        "min_tokens",
+        "model_parameters",
+        "n",
+        "parallel_tool_calls",
+        "prediction",
+        "presence_penalty",
+        "prompt_cache_key",
+        "reasoning_effort",
+        "reasoning_format",
+        "response_format",
+        "seed",
+        "service_tier",
+        "stop",
+        "stream",
+        "stream_options",
+        "temperature",
+        "tool_choice",
+        "tools",
+        "top_logprobs",
+        "top_p",
+        "user",
+    }
+)
+# Its ``ChatCompletion`` is a union of the response, a stream chunk and an error chunk, so
+# ``r.choices`` does not type-check; a request that is not streamed resolves to this member
+# (an HTTP error throws ``APIError``), relative to the client class.
+CEREBRAS_CHAT_RESPONSE_TYPE = "Chat.ChatCompletion.ChatCompletionResponse"
+# openai-node request helpers the Cerebras TS SDK has no counterpart of, and what to write.
+NO_CEREBRAS_METHOD = {
+    "stream": "use create({ ..., stream: true }) and iterate over the chunks",
+    "parse": 'use create({ ..., response_format: { type: "json_schema", json_schema: ... } }) '
+    "and validate the JSON of the reply yourself",
+}

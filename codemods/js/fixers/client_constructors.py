@@ -17,6 +17,10 @@ sent as headers to any host. So a migrated constructor gets all four:
 
 Left alone and reported: another provider's ``baseURL`` (CM103), a computed one (CM104),
 options that are not an object literal or hold a spread (CM105), ``AzureOpenAI`` (CM106).
+
+The same for a Cerebras TS SDK client (``new Cerebras({...})``, the way back): its URL, with
+or without ``/v1``, becomes the openai one, and the options openai-node does not declare
+(``warmTCPConnection``, ``httpAgent``) are dropped (CM102).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from codemods import rules
 from codemods.facts import js, sdk
-from codemods.js import keys
+from codemods.js import constructors, keys, sdk_switch
 from codemods.js.fixers.base import Example, Fixer
 from codemods.js.resolve import Client, string_value
 from codemods.secrets import mask
@@ -75,13 +79,18 @@ class ClientConstructors(Fixer):
         for client in ctx.module.clients:
             if client.sdk_name == "openai":
                 self._client(ctx, client)
+        # The way back: Cerebras TS SDK clients become openai-node ones (``switch_sdk``
+        # switches the import), all of a module's or none.
+        cerebras = [c for c in ctx.module.clients if c.sdk_name == "cerebras"]
+        if cerebras:
+            constructors.transaction(ctx, cerebras, self._client, sdk_switch.blocked(ctx))
 
     def _client(self, ctx: Context, client: Client) -> None:
         node = client.node
         if client.cls in js.AZURE_CLASSES:
             ctx.report(node, rules.CM106, cls=client.cls)
             return
-        if client.cls not in js.CLIENT_CLASSES["openai"]:
+        if client.cls not in js.CLIENT_CLASSES[client.sdk_name]:
             return
         arguments = node.child_by_field_name("arguments")
         named = arguments.named_children if arguments is not None else []
@@ -106,7 +115,10 @@ class ClientConstructors(Fixer):
             if url is None:
                 ctx.report(node, rules.CM104, "js-client", base_url=ctx.options.base_url)
                 return
-            if url.rstrip("/") not in _OPENAI_URLS | ctx.options.own_urls:
+            known = _OPENAI_URLS | ctx.options.own_urls
+            if client.sdk_name == "cerebras":
+                known = known | constructors.CEREBRAS_URLS
+            if url.rstrip("/") not in known:
                 ctx.report(node, rules.CM103, "client", url=url)
                 return
         client.moves = True
@@ -134,8 +146,14 @@ class ClientConstructors(Fixer):
             if value is not None and value.type != "null":
                 ctx.report(pair, rules.CM102, "js-null", keyword=option)
                 ctx.replace(value, "null")
+        if client.sdk_name == "cerebras":
+            dropped = [p for n, p in pairs.items() if n not in js.CLIENT_OPTIONS["openai"]]
+            for pair in dropped:
+                name = _key_name(pair)
+                ctx.report(pair, rules.CM102, "not-an-argument", keyword=name, sdk="openai-node")
+            constructors.remove_entries(ctx, dropped)
         if added:
-            self._add(ctx, node, arguments, options, added)
+            constructors.add_entries(ctx, node, arguments, options, added)
         if len(ctx.edits) > before:
             ctx.rewrote(node)
 
@@ -181,55 +199,6 @@ class ClientConstructors(Fixer):
         else:
             ctx.report(pair, rules.CM107, "expression-openai")
 
-    def _add(
-        self,
-        ctx: Context,
-        node: tree_sitter.Node,
-        arguments: tree_sitter.Node | None,
-        options: tree_sitter.Node | None,
-        added: list[str],
-    ) -> None:
-        layout = ctx.layout
-        newline = layout.newline
-        entries = (
-            [child for child in options.named_children if child.type != "comment"]
-            if options
-            else []
-        )
-        if options is not None and entries and not layout.on_own_lines(options):
-            # ``{ model }`` on one line: the new entries go first, on that line.
-            between = ctx.data[options.start_byte + 1 : entries[0].start_byte].decode()
-            gap = between[: len(between) - len(between.lstrip())]  # a comment stays once
-            ctx.insert(options.start_byte + 1, gap + ", ".join(added) + ("," if gap else ", "))
-            return
-        if options is not None and entries:
-            # The indentation of the entries that start their own line (``{ a,`` then
-            # ``  b }``: b's); one level in from the constructor's line when none does.
-            row = options.start_point[0]
-            own = [entry for entry in entries if entry.start_point[0] > row]
-            indent = (
-                layout.line_indent(own[0].start_byte)
-                if own
-                else layout.line_indent(node.start_byte) + layout.indent_unit
-            )
-            ctx.insert(
-                options.start_byte + 1,
-                "".join(f"{newline}{indent}{entry}," for entry in added),
-            )
-            return
-        indent = layout.line_indent(node.start_byte)
-        inner = indent + layout.indent_unit
-        body = "".join(f"{inner}{entry},{newline}" for entry in added)
-        block = f"{{{newline}{body}{indent}}}"
-        if options is not None:
-            ctx.replace(options, block)
-        elif arguments is not None:
-            ctx.replace(arguments, f"({block})")
-        else:  # ``new OpenAI`` without parentheses
-            constructor = node.child_by_field_name("constructor")
-            assert constructor is not None
-            ctx.insert(constructor.end_byte, f"({block})")
-
     examples = (
         Example(
             name="default-import",
@@ -248,7 +217,7 @@ class ClientConstructors(Fixer):
                       organization: null,
                       project: null,
                     });
-                    """
+                    """,
             },
         ),
         Example(
@@ -271,7 +240,7 @@ class ClientConstructors(Fixer):
                       apiKey: process.env['CEREBRAS_API_KEY'] ?? (() => { throw new Error('CEREBRAS_API_KEY is not set'); })(),
                       organization: null,
                     });
-                    """
+                    """,
             },
             codes={"openai": ("CM102",)},
         ),
@@ -304,7 +273,7 @@ class ClientConstructors(Fixer):
                     const client = new OpenAI({ baseURL: "https://api.cerebras.ai/v1", organization: null, project: null, apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })() });
                     const own = new OpenAI({ organization: null, project: null, apiKey: process.env.LLM_KEY ?? (() => { throw new Error("LLM_KEY is not set"); })(), baseURL: "https://api.cerebras.ai/v1" });
                     const other = new OpenAI({ baseURL: "https://api.cerebras.ai/v1", organization: null, project: null, apiKey: settings.key });
-                    """
+                    """,
             },
             codes={"openai": ("CM101", "CM107", "CM107")},
         ),
@@ -330,7 +299,7 @@ class ClientConstructors(Fixer):
                       organization: null,
                       project: null, timeout: 5,
                       maxRetries: 1 });
-                    """
+                    """,
             },
             codes={"openai": ("CM101", "CM101")},
         ),

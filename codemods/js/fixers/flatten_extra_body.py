@@ -8,6 +8,10 @@ unknown params through: in JavaScript as plain entries, in TypeScript as a sprea
 ``...{ clear_thinking: false }``, which type-checks and keeps the streaming overload. A
 value that is not an object literal is spread (``...extra``). An entry also set at the top
 level is left as it is and reported: which one should win is the author's call.
+
+On ``--target cerebras`` the same holds for the Cerebras TS SDK, which declares the
+Cerebras-only params as typed top-level ones: their entries are plain there, in TypeScript
+too.
 """
 
 from __future__ import annotations
@@ -26,7 +30,6 @@ if TYPE_CHECKING:
 
 
 class FlattenExtraBody(Fixer):
-    targets = frozenset({"openai"})
     emits = (rules.CM210,)
 
     def run(self, ctx: Context) -> None:
@@ -49,9 +52,10 @@ class FlattenExtraBody(Fixer):
                 if name in top:
                     ctx.report(inner, rules.CM210, "conflict", keyword=name)
                     return
-        ctx.report(pair, rules.CM210)
+        cerebras = ctx.options.target == "cerebras"
+        ctx.report(pair, rules.CM210, "cerebras" if cerebras else rules.DEFAULT)
         ctx.rewrote(site)
-        if ctx.typescript or value.type != "object" or not value.named_children:
+        if (ctx.typescript and not cerebras) or value.type != "object" or not value.named_children:
             ctx.replace_range(pair.start_byte, value.start_byte, "...")
             return
         inner = ctx.data[value.start_byte + 1 : value.end_byte - 1].decode().strip()
@@ -85,6 +89,16 @@ class FlattenExtraBody(Fixer):
                 });
                 """,
             after={
+                "cerebras": """
+                    import Cerebras from "@cerebras/cerebras_cloud_sdk";
+
+                    const client = new Cerebras({ warmTCPConnection: false, apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })() });
+                    await client.chat.completions.create({
+                      model: "zai-glm-4.7",
+                      messages,
+                      clear_thinking: false,
+                    });
+                    """,
                 "openai": """
                     import OpenAI from "openai";
 
@@ -94,9 +108,9 @@ class FlattenExtraBody(Fixer):
                       messages,
                       clear_thinking: false,
                     });
-                    """
+                    """,
             },
-            codes={"openai": ("CM210",)},
+            codes={"cerebras": ("CM102", "CM102", "CM210"), "openai": ("CM210",)},
         ),
         Example(
             name="typescript",
@@ -108,13 +122,19 @@ class FlattenExtraBody(Fixer):
                 await client.chat.completions.create({ model: "zai-glm-4.7", messages, extra_body: { clear_thinking: false } });
                 """,
             after={
+                "cerebras": """
+                    import Cerebras from "@cerebras/cerebras_cloud_sdk";
+
+                    const client = new Cerebras({ warmTCPConnection: false, apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })() });
+                    await client.chat.completions.create({ model: "zai-glm-4.7", messages, clear_thinking: false });
+                    """,
                 "openai": """
                     import OpenAI from "openai";
 
                     const client = new OpenAI({ baseURL: "https://api.cerebras.ai/v1", apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })(), organization: null, project: null });
                     await client.chat.completions.create({ model: "zai-glm-4.7", messages, ...{ clear_thinking: false } });
-                    """
+                    """,
             },
-            codes={"openai": ("CM210",)},
+            codes={"cerebras": ("CM102", "CM102", "CM411", "CM210"), "openai": ("CM210",)},
         ),
     )

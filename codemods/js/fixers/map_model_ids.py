@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 
 class MapModelIds(Fixer):
-    targets = frozenset({"openai"})
     emits = (rules.CM301, rules.CM406)
 
     def run(self, ctx: Context) -> None:
@@ -58,14 +57,21 @@ class MapModelIds(Fixer):
                 await client.chat.completions.create({ model: pick(), messages });
                 """,
             after={
+                "cerebras": """
+                    import Cerebras from "@cerebras/cerebras_cloud_sdk";
+
+                    const client = new Cerebras({ warmTCPConnection: false, apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })() });
+                    await client.chat.completions.create({ model: 'gpt-oss-120b', messages });
+                    await client.chat.completions.create({ model: pick(), messages });
+                    """,
                 "openai": """
                     import OpenAI from "openai";
 
                     const client = new OpenAI({ baseURL: "https://api.cerebras.ai/v1", apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })(), organization: null, project: null });
                     await client.chat.completions.create({ model: 'gpt-oss-120b', messages });
                     await client.chat.completions.create({ model: pick(), messages });
-                    """
+                    """,
             },
-            codes={"openai": ("CM301", "CM406")},
+            codes={"cerebras": ("CM102", "CM102", "CM301", "CM406"), "openai": ("CM301", "CM406")},
         ),
     )

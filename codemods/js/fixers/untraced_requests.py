@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
 
 class UntracedRequests(Fixer):
-    targets = frozenset({"openai"})
     emits = (rules.CM119,)
 
     def run(self, ctx: Context) -> None:
@@ -48,6 +47,29 @@ class UntracedRequests(Fixer):
                   return client.chat.completions.create({ model: "gpt-4o", messages: [] });
                 }
                 """,
-            codes={"openai": ("CM119", "CM119", "CM119")},
+            after={
+                "cerebras": """
+                    import Cerebras from "@cerebras/cerebras_cloud_sdk";
+                    import Groq from "groq-sdk";
+
+                    export async function ask(llm, question) {
+                      return llm.chat.completions.create({ model: "gpt-4o", messages: [question] });
+                    }
+
+                    function fast() {
+                      const client = new Groq();
+                      return client.chat.completions.create({ model: "gpt-4o", messages: [] });
+                    }
+
+                    function smart() {
+                      const client = new Cerebras({ warmTCPConnection: false, apiKey: process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })() });
+                      return client.chat.completions.create({ model: "gpt-4o", messages: [] });
+                    }
+                    """,
+            },
+            codes={
+                "cerebras": ("CM119", "CM119", "CM102", "CM102", "CM119"),
+                "openai": ("CM119", "CM119", "CM119"),
+            },
         ),
     )
