@@ -56,19 +56,20 @@ def _small_path(text: str, target: str, monkeypatch: pytest.MonkeyPatch) -> str:
         return source.migrate_source(text, make_options(target=target)).code
 
 
-@pytest.mark.parametrize("target", ["openai", "cerebras"])
+@pytest.mark.parametrize(
+    ("target", "newline"), [("openai", "\n"), ("cerebras", "\n"), ("openai", "\r\n")]
+)
 def test_a_big_file_is_migrated_like_a_small_one(
-    target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    target: str, newline: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = _big(statements.BIG_TEXT + 200_000)
+    text = _big(statements.BIG_TEXT + 200_000).replace("\n", newline)
     assert statements.is_big(text)
     path = tmp_path / "app.py"
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(text.encode())
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
     done = subprocess.run(
         [*CLI, "--diff", "--target", target, "app.py"],
         capture_output=True,
-        text=True,
         cwd=tmp_path,
         check=False,
     )
@@ -77,8 +78,8 @@ def test_a_big_file_is_migrated_like_a_small_one(
     assert expected != text
     # The diff applies, and gives what the small path gives.
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
-    subprocess.run(["git", "apply", "-"], input=done.stdout, text=True, cwd=tmp_path, check=True)
-    assert path.read_text(encoding="utf-8") == expected
+    subprocess.run(["git", "apply", "-"], input=done.stdout, cwd=tmp_path, check=True)
+    assert path.read_bytes() == expected.encode()
 
 
 def test_a_syntax_error_late_in_a_big_file_is_reported_where_it_is(tmp_path: Path) -> None:

@@ -339,12 +339,12 @@ def test_strings_keep_their_statements() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "from openai import OpenAI\r\n\r\n\r\ndef f():\r\n    return 1\r\n\r\nc = OpenAI()\r\n",
+        "from openai import OpenAI\r\r\rdef f():\r    return 1\r\rc = OpenAI()\r",
         "from openai import OpenAI\n\n\ndef __cerebras_migrate_hole_0__():\n    pass\n\n"
         "c = OpenAI()\n",
         "from openai import OpenAI\n\n\ndef f(x=(y := 2)):\n    return y\n\nc = OpenAI()\n",
     ],
-    ids=["crlf", "marker-in-file", "walrus"],
+    ids=["cr-only", "marker-in-file", "walrus"],
 )
 def test_no_holes_where_unsafe(text: str) -> None:
     made = focus_module.focus(text, ast.parse(text), reads_alone(make_options()))
@@ -352,6 +352,22 @@ def test_no_holes_where_unsafe(text: str) -> None:
         assert "def" not in "".join(made.holes.values())
     assert_same(text)
     assert_same(text, target="cerebras")
+
+
+def test_crlf_modules_have_holes_and_keep_their_newlines() -> None:
+    body = "".join(f"    x{i} = {i}\r\n" for i in range(30))
+    text = (
+        "from openai import OpenAI\r\n\r\nclient = OpenAI()\r\n\r\n\r\n"
+        f"def unrelated():\r\n{body}    return x1\r\n\r\n\r\n"
+        "def ask():\r\n    return client.chat.completions.create(model='gpt-4o', messages=[],"
+        " clear_thinking=False)\r\n"
+    )
+    made = focus_module.focus(text, ast.parse(text), reads_alone(make_options()))
+    assert made is not None and "def unrelated" in "".join(made.holes.values())
+    for target in TARGETS:
+        result = assert_same(text, target=target)
+        assert result.code != text
+        assert "\n" not in result.code.replace("\r\n", "")
 
 
 def test_restore_refuses_a_lost_hole() -> None:

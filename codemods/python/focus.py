@@ -181,13 +181,18 @@ class Focus:
         return restored
 
 
-_PLACEHOLDER = re.compile("def " + _HOLE + r'\d+__\(\):(?: |\n[ \t\f]*)"""\n*"""')
+_PLACEHOLDER = re.compile("def " + _HOLE + r'\d+__\(\):(?: |\r?\n[ \t\f]*)"""(?:\r?\n)*"""')
 
 
 def may_focus(text: str) -> bool:
     """False when ``focus`` cannot leave anything out of ``text``, read off the text alone
     (before paying for ``ast.parse``)."""
-    return "\r" not in text and _HOLE not in text and _TOP_LEVEL_DEF.search(text) is not None
+    # CR-only line ends would be lines CPython counts and the line starts here do not.
+    return (
+        _HOLE not in text
+        and text.count("\r") == text.count("\r\n")
+        and _TOP_LEVEL_DEF.search(text) is not None
+    )
 
 
 def focus(
@@ -199,7 +204,7 @@ def focus(
     """``text`` with the top-level functions and classes that cannot matter as holes, or
     None when there is nothing (worth) hiding. ``tree`` is ``ast.parse(text)``; ``seeds``
     are names that matter as an SDK import's do (clients imported from the project)."""
-    if not may_focus(text):  # placeholders are written with "\n": no other line ends
+    if not may_focus(text):
         return None
     starts = _line_starts(text)
     return _focus(text, list(_chunks(tree.body, text, starts)), starts, reads_alone, seeds)
@@ -257,23 +262,28 @@ def _focus(
     holes: dict[str, str] = {}
     position = 0
     indent = _first_indent(chunks)
+    first_end = text.find("\n")
+    newline = "\r\n" if first_end > 0 and text[first_end - 1] == "\r" else "\n"
     for index, (first, last) in enumerate(runs):
         begin = starts[first - 1]
         end = starts[last] - 1 if last < len(starts) else len(text)
-        if last < len(starts) and text[end] != "\n":  # pragma: no cover - "\r" excluded
-            return None
+        if last < len(starts) and text[end - 1] == "\r":
+            end -= 1  # the CRLF that ends the hole stays outside it
         original = text[begin:end]
         # A function, as what it hides is functions and classes (the fixers lay out what
         # they add by what follows), whose body is one string token however many lines:
-        # newlines between brackets would each be a node to build, walk and print.
-        placeholder = f'def {_HOLE}{index}__(): """' + "\n" * (last - first) + '"""'
+        # newlines between brackets would each be a node to build, walk and print. Its
+        # newlines are the file's, which libcst takes for the lines a rewrite adds.
+        placeholder = f'def {_HOLE}{index}__(): """' + newline * (last - first) + '"""'
         if indent is not None and first <= indent[0] <= last:
             if not indent[1]:
                 return None
             # This hole holds the file's first indented block, whose indentation libcst
             # gives the lines a rewrite adds: the body goes on the next line, as indented.
             placeholder = (
-                f'def {_HOLE}{index}__():\n{indent[1]}"""' + "\n" * (last - first - 1) + '"""'
+                f'def {_HOLE}{index}__():{newline}{indent[1]}"""'
+                + newline * (last - first - 1)
+                + '"""'
             )
         parts.append(text[position:begin])
         parts.append(placeholder)
