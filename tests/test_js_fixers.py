@@ -87,8 +87,12 @@ def test_a_namespace_and_an_alias_resolve() -> None:
     [
         ("const client = new OpenAI();", "client.withOptions({ timeout: 5 }).chat.completions"),
         ("", "new OpenAI().chat.completions"),
-        ("class A { constructor() { this.llm = new OpenAI(); } }", "this.llm.chat.completions"),
-        ("class A { llm = new OpenAI(); }", "this.llm.chat.completions"),
+        # ``this`` is the class's: the request is made in one of its methods.
+        (
+            "class A { constructor() { this.llm = new OpenAI(); }\nask() {",
+            "this.llm.chat.completions",
+        ),
+        ("class A { llm = new OpenAI();\nask = () => {", "this.llm.chat.completions"),
         ("let client; client = new OpenAI();", "client.beta.chat.completions"),
     ],
 )
@@ -97,6 +101,7 @@ def test_requests_follow_their_client(setup: str, call: str) -> None:
     text = (
         f'import OpenAI from "openai";\n{setup}\n'
         f'{call}.{method}({{ model: "gpt-4o", extra_body: {{ min_tokens: 1 }} }});\n'
+        + ("} }\n" if setup.startswith("class") else "")
     )
     result = migrate_js(text, migrate_options(), ".js")
     assert '{ model: "gpt-oss-120b", min_tokens: 1 }' in result.code
