@@ -12,14 +12,18 @@ result.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from codemods import rules
 from codemods.facts import js
-from codemods.js import edits, syntax
+from codemods.js import edits, suppressions, syntax
 from codemods.js.context import Context
-from codemods.js.resolve import read_module
+from codemods.js.resolve import Module, read_module
 from codemods.options import Options
 from codemods.result import SourceResult
+
+if TYPE_CHECKING:
+    import tree_sitter
 
 # A necessary condition for ``resolve`` to find an SDK import or require: a string literal
 # that is exactly one of the specifiers. Most files that mention "openai" (a comment, a
@@ -72,9 +76,15 @@ def _migrate(text: str, options: Options, suffix: str) -> SourceResult:
     if module.quote is not None:
         layout.quote = module.quote
     ctx = Context(data, options, syntax.is_typescript(suffix), module, layout)
+    marks = suppressions.suppressions(data, tree.root_node)
+    if marks:
+        ctx.skipped = suppressions.skipped_ranges(tree.root_node, marks)
+        _leave_skipped(module, ctx.skipped)
     for fixer in fixers_for(options.target):
         fixer.run(ctx)
-    diagnostics = sorted(ctx.diagnostics, key=lambda d: (d.line, d.column))
+    diagnostics = sorted(
+        suppressions.unsilenced(ctx.diagnostics, marks), key=lambda d: (d.line, d.column)
+    )
     if not ctx.edits:
         return SourceResult(text, diagnostics, ctx.secrets)
     new_data = edits.apply(data, ctx.edits)
@@ -85,3 +95,16 @@ def _migrate(text: str, options: Options, suffix: str) -> SourceResult:
     return SourceResult(
         new_data.decode("utf-8", errors="surrogatepass"), diagnostics, ctx.secrets, len(ctx.sites)
     )
+
+
+def _leave_skipped(module: Module, skipped: list[tuple[int, int]]) -> None:
+    """What ``// cerebras-migrate: ignore`` marks is no longer the fixers' to see: a
+    constructor there stays as written, so its client does not move and its requests are
+    left too, wherever they are; a request there is neither rewritten nor reported."""
+
+    def inside(node: tree_sitter.Node) -> bool:
+        return suppressions.within(skipped, node.start_byte, node.end_byte)
+
+    module.clients = [c for c in module.clients if not inside(c.node)]
+    module.requests = [r for r in module.requests if not inside(r.node)]
+    module.untraced = [u for u in module.untraced if not inside(u.node)]
