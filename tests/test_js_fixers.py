@@ -29,13 +29,14 @@ def test_every_fixer_has_examples() -> None:
 @pytest.mark.parametrize(("example", "target"), _examples())
 def test_example(example: Any, target: str) -> None:
     options = example.options_for(target)
-    result = migrate_js(example.source(), options, example.suffix)
+    imports = example.imports or None
+    result = migrate_js(example.source(), options, example.suffix, imports)
     assert not result.error, result.diagnostics
     assert result.code == example.expected(target)
     assert tuple(d.code for d in result.diagnostics) == example.codes.get(target, ())
     data = result.code.encode()
     assert syntax.first_problem(syntax.parse(data, example.suffix), data) is None
-    again = migrate_js(result.code, options, example.suffix)
+    again = migrate_js(result.code, options, example.suffix, imports)
     assert again.code == result.code
 
 

@@ -14,6 +14,7 @@ from codemods.js.fixers.base import Example, Fixer
 from codemods.js.fixers.cerebras_only_params import CerebrasOnlyParams
 from codemods.js.fixers.client_constructors import ClientConstructors
 from codemods.js.fixers.flatten_extra_body import FlattenExtraBody
+from codemods.js.fixers.imported_clients import ImportedClients
 from codemods.js.fixers.map_model_ids import MapModelIds
 from codemods.js.fixers.unsupported_target import UnsupportedTarget
 from codemods.js.fixers.untraced_requests import UntracedRequests
@@ -25,6 +26,7 @@ FIXERS: tuple[type[Fixer], ...] = (
     CerebrasOnlyParams,
     MapModelIds,
     UntracedRequests,
+    ImportedClients,
     UnsupportedTarget,
 )
 

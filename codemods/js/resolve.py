@@ -20,6 +20,7 @@ OpenAI()``), in ``this.client`` (assigned, or a class field), or used where it i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -47,12 +48,31 @@ class Binding:
 
 @dataclass
 class Client:
-    """One ``new`` of an SDK class, and what the constructor fixer decided for it."""
+    """One ``new`` of an SDK class, and what the constructor fixer decided for it; or a
+    client another module of the project makes (``origin``: the specifier it is imported
+    by), with the decision made there."""
 
-    node: Node  # the new_expression
+    node: Node  # the new_expression; for an imported client, its import
     sdk_name: str
     cls: str  # the exported class name: "OpenAI", "AzureOpenAI", "Cerebras"
     moves: bool = False  # pointed at Cerebras (or already there): its requests follow
+    origin: str | None = None
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What another module exports that is a client (``export const openai = new
+    OpenAI()``), or a function returning one (``factory``), with that module's decision."""
+
+    sdk_name: str
+    cls: str
+    moves: bool
+    factory: bool = False
+
+
+# The clients other modules of the project export, by the specifier this module imports them
+# with (``"./lib/openai"``, ``"@/lib/openai"``), then by export name (``"default"`` too).
+Imports = Mapping[str, Mapping[str, Exported]]
 
 
 @dataclass
@@ -84,6 +104,13 @@ class Module:
     requests: list[Request] = field(default_factory=list)
     untraced: list[Untraced] = field(default_factory=list)
     scopes: Scopes | None = None
+    # Where each client is kept (``_holder``), and what each new_expression (or call of an
+    # imported factory) makes: what ``project.exports`` reads.
+    held: dict[Key, list[Client]] = field(default_factory=dict)
+    made: dict[int, Client] = field(default_factory=dict)
+    # Local names bound to other modules' clients or factories (``import { openai } from
+    # "./lib/openai"``), with the import that binds them.
+    remote: dict[str, tuple[Exported, str, Node, int]] = field(default_factory=dict)
     quote: str | None = None  # the quote of the first SDK specifier: what new strings use
 
 
@@ -156,6 +183,54 @@ def _bind_import(module: Module, node: Node) -> None:
                     if export == "default":
                         export = default_class
                     module.bindings[alias.text.decode()] = Binding(sdk_name, "class", export, node)
+
+
+def _bind_remote(module: Module, node: Node, imports: Imports) -> None:
+    """``import { openai as ai } from "./lib/openai"``, ``import client from "@/lib/llm"``,
+    ``const { openai } = require("./lib/openai")``: names of clients other modules make."""
+    if node.type == "import_statement":
+        specifier = string_value(node.child_by_field_name("source"))
+        exports = imports.get(specifier or "")
+        if exports is None or specifier is None:
+            return
+        for clause in node.named_children:
+            if clause.type != "import_clause":
+                continue
+            for part in clause.named_children:
+                if part.type == "identifier":
+                    pairs = [("default", part)]
+                elif part.type == "named_imports":
+                    pairs = []
+                    for spec in part.named_children:
+                        name = spec.child_by_field_name("name")
+                        alias = spec.child_by_field_name("alias") or name
+                        if spec.type == "import_specifier" and name is not None and alias:
+                            pairs.append((name.text.decode(), alias))
+                else:
+                    continue
+                for export, local in pairs:
+                    if export in exports:
+                        module.remote[local.text.decode()] = (exports[export], specifier, node, 0)
+        return
+    value = node.child_by_field_name("value")
+    target = node.child_by_field_name("name")
+    specifier = _require_specifier(value)
+    exports = imports.get(specifier or "")
+    if exports is None or specifier is None or target is None or target.type != "object_pattern":
+        return
+    for part in target.named_children:
+        if part.type == "shorthand_property_identifier_pattern":
+            export, local = part.text.decode(), part
+        elif part.type == "pair_pattern":
+            key, local = part.child_by_field_name("key"), part.child_by_field_name("value")
+            if key is None or local is None or local.type != "identifier":
+                continue
+            export = key.text.decode()
+        else:
+            continue
+        if export in exports and module.scopes is not None:
+            scope = module.scopes.scope_of(local)
+            module.remote[local.text.decode()] = (exports[export], specifier, node, scope)
 
 
 def _bind_require(module: Module, node: Node) -> None:
@@ -263,6 +338,16 @@ def _holder(scopes: Scopes, node: Node) -> Key | None:
     return None
 
 
+def receiver_text(call: Node) -> str:
+    """How a request's receiver is written: ``llm``, ``getClient()``, ``this.client``."""
+    function = call.child_by_field_name("function")
+    text = function.text.decode(errors="replace") if function is not None else ""
+    for marker in (".chat.", ".completions.", ".beta.", ".withOptions("):
+        if marker in text:
+            return text.split(marker, 1)[0]
+    return text
+
+
 def shown(key: Key) -> str:
     """How a key is written: ``client``, ``this.client``."""
     return key[2] if key[0] == "var" else "this." + key[2]
@@ -286,6 +371,8 @@ def _request_path(function: Node) -> tuple[Node, tuple[str, ...]] | None:
             continue
         if node.type == "call_expression":
             inner = node.child_by_field_name("function")
+            if inner is not None and inner.type == "identifier":
+                break  # ``getClient().chat...``: a factory's call is the receiver
             if inner is None or inner.type != "member_expression":
                 return None
             prop = inner.child_by_field_name("property")
@@ -447,7 +534,7 @@ def _other_bindings(nodes: list[Node], made: dict[int, Client], scopes: Scopes) 
     found: set[Key] = set()
 
     def is_client(value: Node | None) -> bool:
-        return value is not None and value.type == "new_expression" and value.id in made
+        return value is not None and value.id in made  # a new_expression, a factory's call
 
     def add(key: Key | None) -> None:
         if key is not None:
@@ -457,8 +544,9 @@ def _other_bindings(nodes: list[Node], made: dict[int, Client], scopes: Scopes) 
         kind = node.type
         if kind == "variable_declarator":
             target = node.child_by_field_name("name")
-            value = node.child_by_field_name("value")  # ``let client;`` binds nothing yet
-            if target is None or value is None:
+            # ``let client;`` (or ``= null``, a lazy getter's) binds nothing yet.
+            value = node.child_by_field_name("value")
+            if target is None or value is None or value.type in ("null", "undefined"):
                 continue
             if target.type != "identifier":  # ``const { client } = deps``
                 for name in pattern_names(target):
@@ -478,16 +566,33 @@ def _other_bindings(nodes: list[Node], made: dict[int, Client], scopes: Scopes) 
     return found
 
 
-def read_module(root: Node) -> Module:
-    """Bindings, clients and requests of one parsed module."""
+def _remote_client(module: Module, name: Node, factory: bool) -> Client | None:
+    """The client an identifier names (or, with ``factory``, a call of it returns) when it
+    is bound to another module's export, not shadowed."""
+    found = module.remote.get(name.text.decode())
+    if found is None or found[0].factory != factory:
+        return None
+    exported, specifier, node, scope = found
+    if module.scopes is not None and module.scopes.scope_of(name) != scope:
+        return None
+    return Client(node, exported.sdk_name, exported.cls, exported.moves, specifier)
+
+
+def read_module(root: Node, imports: Imports | None = None) -> Module:
+    """Bindings, clients and requests of one parsed module; ``imports``: the clients other
+    modules of the project export, by the specifiers this one may import them with."""
     module = Module()
     nodes = _walk(root)
     scopes = module.scopes = Scopes(nodes)
     for node in nodes:
         if node.type == "import_statement":
             _bind_import(module, node)
+            if imports:
+                _bind_remote(module, node, imports)
         elif node.type == "variable_declarator":
             _bind_require(module, node)
+            if imports:
+                _bind_remote(module, node, imports)
     for node in module.imports:
         source = node.child_by_field_name("source")
         if source is None:
@@ -498,12 +603,28 @@ def read_module(root: Node) -> Module:
         if source is not None and source.text[:1] in (b'"', b"'"):
             module.quote = source.text[:1].decode()
             break
-    if not module.bindings:
+    if not module.bindings and not module.remote:
         return module
-    held: dict[Key, list[Client]] = {}
-    made: dict[int, Client] = {}
+    held, made = module.held, module.made
+    for name in module.remote:
+        # An imported client is held under its local name, at the module's level.
+        exported, specifier, node, scope = module.remote[name]
+        if not exported.factory:
+            client = Client(node, exported.sdk_name, exported.cls, exported.moves, specifier)
+            held.setdefault(("var", scope, name), []).append(client)
     for node in nodes:
-        if node.type == "new_expression":
+        if node.type == "call_expression" and module.remote:
+            function = node.child_by_field_name("function")
+            if function is None or function.type != "identifier":
+                continue
+            remote = _remote_client(module, function, factory=True)
+            if remote is None:
+                continue
+            made[node.id] = remote  # ``getClient()``: what that module's factory returns
+            key = _holder(scopes, node)
+            if key is not None:
+                held.setdefault(key, []).append(remote)
+        elif node.type == "new_expression":
             found = constructed_class(module, node)
             if found is None:
                 continue
@@ -530,8 +651,10 @@ def read_module(root: Node) -> Module:
         method = sdk.REQUEST_METHODS[path]
         clients: list[Client] = []
         key: Key | None = None
-        if receiver.type == "new_expression":
+        if receiver.type in ("new_expression", "call_expression"):
             client = made.get(receiver.id)
+            if client is None and receiver.type == "call_expression":
+                continue  # a call of anything else, as before: not a request on a client
             clients = [client] if client is not None else []
         else:
             key = scopes.key(receiver)

@@ -18,7 +18,7 @@ from codemods import rules
 from codemods.facts import js
 from codemods.js import edits, suppressions, syntax
 from codemods.js.context import Context
-from codemods.js.resolve import Module, read_module
+from codemods.js.resolve import Imports, Module, read_module
 from codemods.options import Options
 from codemods.result import SourceResult
 
@@ -43,10 +43,14 @@ def looks_minified(name: str, text: str) -> bool:
     return len(text) > 4096 and len(text) / lines > 500
 
 
-def migrate_js(text: str, options: Options, suffix: str) -> SourceResult:
-    """Rewrite ``text`` (a file ending in ``suffix``) for ``options.target``."""
+def migrate_js(
+    text: str, options: Options, suffix: str, imports: Imports | None = None
+) -> SourceResult:
+    """Rewrite ``text`` (a file ending in ``suffix``) for ``options.target``. ``imports``:
+    the clients other modules of the project export, by the specifiers this file may use
+    (``migrator/project.py``); a file importing one is migrated without naming an SDK."""
     try:
-        return _migrate(text, options, suffix)
+        return _migrate(text, options, suffix, imports)
     except RecursionError:
         return SourceResult(text, [rules.CM903.at(1, 1, "too-deep")], error=True)
     except Exception as exc:  # a bug of ours: report it for this file, keep going
@@ -54,15 +58,16 @@ def migrate_js(text: str, options: Options, suffix: str) -> SourceResult:
         return SourceResult(text, [diagnostic], error=True)
 
 
-def _migrate(text: str, options: Options, suffix: str) -> SourceResult:
+def _migrate(text: str, options: Options, suffix: str, imports: Imports | None) -> SourceResult:
     from codemods.js.pipeline import fixers_for
 
-    if not may_import_sdk(text):
+    if not imports and not may_import_sdk(text):
         return SourceResult(text)
     data = text.encode("utf-8", errors="surrogatepass")
     tree = syntax.parse(data, suffix)
-    module = read_module(tree.root_node)  # tree-sitter recovers: imports are still found
-    if not module.imports:
+    # tree-sitter recovers: imports are still found
+    module = read_module(tree.root_node, imports)
+    if not module.imports and not module.remote:
         # Nothing to rewrite. Not reported even when tree-sitter finds an error: unlike
         # CPython's parser for Python, it is not the language's authority, and its grammars
         # miss some valid TypeScript (``global {}`` in ``declare module``, ``import()``
