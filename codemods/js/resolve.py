@@ -126,13 +126,29 @@ def string_value(node: Node | None) -> str | None:
     return None
 
 
+def _awaited(node: Node | None) -> Node | None:
+    """``node`` without the ``await`` and parentheses around it."""
+    while node is not None and node.type in ("await_expression", "parenthesized_expression"):
+        node = node.named_children[0] if node.named_children else None
+    return node
+
+
+def _is_dynamic_import(node: Node | None) -> bool:
+    node = _awaited(node)
+    function = node.child_by_field_name("function") if node is not None else None
+    return function is not None and function.type == "import"
+
+
 def _require_specifier(node: Node | None) -> str | None:
-    """``x`` of ``require("x")``."""
+    """``x`` of ``require("x")``, or of ``await import("x")``."""
+    node = _awaited(node)
     if node is None or node.type != "call_expression":
         return None
     function = node.child_by_field_name("function")
     arguments = node.child_by_field_name("arguments")
-    if function is None or function.type != "identifier" or function.text != b"require":
+    if function is None:
+        return None
+    if function.type != "import" and (function.type != "identifier" or function.text != b"require"):
         return None
     if arguments is None or arguments.named_child_count != 1:
         return None
@@ -234,8 +250,10 @@ def _bind_remote(module: Module, node: Node, imports: Imports) -> None:
 
 
 def _bind_require(module: Module, node: Node) -> None:
-    """A variable_declarator whose value is ``require(SDK)`` or ``require(SDK).Name``."""
-    value = node.child_by_field_name("value")
+    """A variable_declarator whose value is ``require(SDK)`` or ``require(SDK).Name``, or
+    the same with ``await import(SDK)`` (``(await import("openai")).default``, ``const {
+    default: OpenAI } = await import("openai")``), whose namespace is a module object."""
+    value = _awaited(node.child_by_field_name("value"))
     target = node.child_by_field_name("name")
     if value is None or target is None:
         return
@@ -259,8 +277,10 @@ def _bind_require(module: Module, node: Node) -> None:
             )
         return
     if target.type == "identifier":
+        # CommonJS gives the class (carrying the named exports), import() the namespace.
+        kind: Kind = "module" if _is_dynamic_import(value) else "both"
         module.bindings[target.text.decode()] = Binding(
-            sdk_name, "both", default_class, node, scopes.scope_of(target)
+            sdk_name, kind, default_class, node, scopes.scope_of(target)
         )
     elif target.type == "object_pattern":
         for part in target.named_children:
