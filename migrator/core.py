@@ -88,6 +88,7 @@ def migrate_bytes(
     elif path.suffix.lower() in js.SUFFIXES:
         outcome, source = _migrate_js(path, raw, settings, place)
     else:
+        # A JavaScript module's place (no ``project``) never reaches the Python front-end.
         python = place if place is None or hasattr(place, "project") else None
         outcome, source = _migrate_python(path, raw, settings, python)
     if settings.select or settings.ignore:

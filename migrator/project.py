@@ -238,11 +238,14 @@ class _File:
 def _index_root(
     root: Path, settings: Settings, *, cache: bool, jobs: int = 1
 ) -> tuple[dict[str, Summary], dict[str, str], set[str], set[str], dict[str, JsPlace]] | None:
-    paths = [
+    # One walk for both front-ends: the JavaScript files go to ``_index_js``.
+    walked = [
         c.path
-        for c in discover([root], settings.excludes, suffixes=(".py",))
-        if c.usable and c.path.suffix == ".py"
+        for c in discover([root], settings.excludes, suffixes=(".py", *js.SUFFIXES))
+        if c.usable
     ]
+    paths = [path for path in walked if path.suffix == ".py"]
+    js_paths = [path for path in walked if path.suffix.lower() in js.SUFFIXES]
     store = IndexCache(root, enabled=settings.cache and cache)
     files_at = [os.fspath(path) for path in paths]
     packages = {os.path.dirname(f) for f in files_at if f.endswith(os.sep + "__init__.py")}
@@ -314,7 +317,7 @@ def _index_root(
     if added:
         summaries = _by_name(known)
         project = Project(summaries, settings.options.own_urls)
-    js_places = _index_js(root, settings, store)
+    js_places = _index_js(js_paths, root, settings, store) if js_paths else {}
     store.save()
     modules = {_key(item.path): item.names[0] for item in known if item.summary is not None}
     dependents = {
@@ -489,17 +492,15 @@ _JSONC = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 
 
-def _index_js(root: Path, settings: Settings, store: IndexCache) -> dict[str, JsPlace]:
+def _index_js(
+    paths: list[Path], root: Path, settings: Settings, store: IndexCache
+) -> dict[str, JsPlace]:
     import hashlib
 
     from codemods.js.project import Place as JsPlace
     from codemods.js.project import summarize
     from codemods.js.source import looks_minified
 
-    paths = [c.path for c in discover([root], settings.excludes, suffixes=js.SUFFIXES) if c.usable]
-    paths = [p for p in paths if p.suffix.lower() in js.SUFFIXES]
-    if not paths:
-        return {}
     exporters: dict[str, dict[str, Exported]] = {}
     options = "js:" + hashlib.sha256(repr(settings.options).encode()).hexdigest()[:16]
     for path in paths:
