@@ -201,6 +201,9 @@ CM103 = _rule(
         "client is left alone",
         "v0-request": "this request points at another provider ({url}); left alone (it must pass "
         "that provider's api_key: the module's key is now the Cerebras key)",
+        "js-imported": "the client {receiver} from {origin!r} is left alone there (another "
+        "provider, a computed URL or options that cannot be checked); this {method} request "
+        "was left as written",
     },
 )
 CM104 = _rule(

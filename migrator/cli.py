@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from codemods import rules
+from codemods.facts import js
 from codemods.rules import RULES, Severity
 from codemods.secrets import redact, typed_secrets
 
@@ -184,7 +185,7 @@ class _Command(click.Command):
 
 
 # What pre-commit passes (the hooks' types): an argument like this that names a file is one.
-_SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
+_SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb", *js.SUFFIXES)
 
 
 def _dash_named_files(args: list[str]) -> list[str]:

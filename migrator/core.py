@@ -23,6 +23,7 @@ from .results import NOTEBOOK_SUFFIX, FileResult, Status
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from codemods.js.project import Place as JsPlace
     from codemods.python.project import Place
 
 _GENERATED = re.compile(rb"@generated\b")
@@ -69,7 +70,7 @@ def migrate_bytes(
     settings: Settings,
     *,
     gated: bool = False,
-    place: Place | None = None,
+    place: Place | JsPlace | None = None,
 ) -> tuple[FileResult, files.Source | None]:
     """Migrate one file's bytes; the Source is returned when they could be decoded.
 
@@ -85,9 +86,11 @@ def migrate_bytes(
 
         outcome, source = migrate_notebook(path, raw, settings.options)
     elif path.suffix.lower() in js.SUFFIXES:
-        outcome, source = _migrate_js(path, raw, settings)
+        outcome, source = _migrate_js(path, raw, settings, place)
     else:
-        outcome, source = _migrate_python(path, raw, settings, place)
+        # A JavaScript module's place (no ``project``) never reaches the Python front-end.
+        python = place if place is None or hasattr(place, "project") else None
+        outcome, source = _migrate_python(path, raw, settings, python)
     if settings.select or settings.ignore:
         outcome.diagnostics = [d for d in outcome.diagnostics if settings.reports(d)]
     return outcome, source
@@ -120,8 +123,9 @@ def _migrate_python(
 
 
 def _migrate_js(
-    path: Path, raw: bytes, settings: Settings
+    path: Path, raw: bytes, settings: Settings, place: Place | JsPlace | None = None
 ) -> tuple[FileResult, files.Source | None]:
+    from codemods.js.project import Place as JsPlace
     from codemods.js.source import looks_minified, migrate_js
 
     try:
@@ -131,7 +135,8 @@ def _migrate_js(
         return FileResult(path, Status.ERROR, diagnostics=[diagnostic]), None
     if looks_minified(path.name, source.text):
         return FileResult(path, Status.SKIPPED, note="minified"), None
-    result = migrate_js(source.text, settings.options, path.suffix)
+    imports = place.imports if isinstance(place, JsPlace) else None
+    result = migrate_js(source.text, settings.options, path.suffix, imports)
     status = Status.ERROR if result.error else Status.UNCHANGED
     if result.changed(source.text):
         status = Status.CHANGED

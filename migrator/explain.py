@@ -69,7 +69,8 @@ def _js_example(rule: Rule) -> str | None:
 
     for example, target in examples_of(rule.code):
         before = example.source()
-        result = migrate_js(before, example.options_for(target), example.suffix)
+        imports = example.imports or None
+        result = migrate_js(before, example.options_for(target), example.suffix, imports)
         lines = [f"Example (--target {target}, a {example.suffix} file):", "", _indented(before)]
         if result.code != before:
             lines += ["", "  becomes", "", _indented(result.code)]

@@ -22,10 +22,11 @@ import functools
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from codemods.facts import sdk
+from codemods.facts import js, sdk
 from codemods.python.index import Summary, module_tree, summarize
 from codemods.python.project import Place, Project
 
@@ -36,7 +37,11 @@ from .discover import discover
 from .forking import forked_map
 from .settings import Settings
 
-ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+if TYPE_CHECKING:
+    from codemods.js.project import Place as JsPlace
+    from codemods.js.resolve import Exported
+
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "package.json", ".git")
 # A call shaped like a request (codemods/python/index.py holds it to the SDK's paths): a
 # module that makes one is indexed even without mentioning an SDK, so that a request on a
 # client nobody can trace is reported wherever it is.
@@ -56,14 +61,19 @@ class ProjectIndex:
     # Files the index read and found to mention no SDK, that nothing makes dependents: the
     # run skips them without reading them a second time.
     clean: frozenset[str] = frozenset()
+    # JavaScript and TypeScript modules that import another module's client, by path.
+    js: dict[str, JsPlace] = field(default_factory=dict)
 
     @property
     def project(self) -> Project:
         """The project, when the run has one (most do)."""
         return self.projects[0]
 
-    def place(self, path: Path) -> Place | None:
-        found = self.modules.get(_key(path))
+    def place(self, path: Path) -> Place | JsPlace | None:
+        key = _key(path)
+        if key in self.js:
+            return self.js[key]
+        found = self.modules.get(key)
         return self.projects[found[0]].place(found[1]) if found is not None else None
 
     def needs(self, path: Path) -> bool:
@@ -178,11 +188,13 @@ def index_project(
     modules: dict[str, tuple[int, str]] = {}
     dependents: set[str] = set()
     clean: set[str] = set()
+    js_places: dict[str, JsPlace] = {}
     for root in sorted(roots, key=str):
         found = _index_root(root, settings, cache=roots[root], jobs=jobs)
         if found is None:
             continue
-        root_summaries, root_modules, root_dependents, root_clean = found
+        root_summaries, root_modules, root_dependents, root_clean, root_js = found
+        js_places.update(root_js)
         clean.update(root_clean)
         if not any(s.imports_sdk for s in root_summaries.values()):
             continue  # a project without an SDK: nothing to plan, nothing to report
@@ -190,9 +202,12 @@ def index_project(
         projects.append(Project(root_summaries, settings.options.own_urls))
         modules.update((key, (number, module)) for key, module in root_modules.items())
         dependents.update(root_dependents)
-    if not projects and not clean:
+    dependents.update(js_places)
+    if not projects and not clean and not js_places:
         return None
-    return ProjectIndex(projects, modules, frozenset(dependents), frozenset(clean - dependents))
+    return ProjectIndex(
+        projects, modules, frozenset(dependents), frozenset(clean - dependents), js_places
+    )
 
 
 class _File:
@@ -222,12 +237,15 @@ class _File:
 
 def _index_root(
     root: Path, settings: Settings, *, cache: bool, jobs: int = 1
-) -> tuple[dict[str, Summary], dict[str, str], set[str], set[str]] | None:
-    paths = [
+) -> tuple[dict[str, Summary], dict[str, str], set[str], set[str], dict[str, JsPlace]] | None:
+    # One walk for both front-ends: the JavaScript files go to ``_index_js``.
+    walked = [
         c.path
-        for c in discover([root], settings.excludes, suffixes=(".py",))
-        if c.usable and c.path.suffix == ".py"
+        for c in discover([root], settings.excludes, suffixes=(".py", *js.SUFFIXES))
+        if c.usable
     ]
+    paths = [path for path in walked if path.suffix == ".py"]
+    js_paths = [path for path in walked if path.suffix.lower() in js.SUFFIXES]
     store = IndexCache(root, enabled=settings.cache and cache)
     files_at = [os.fspath(path) for path in paths]
     packages = {os.path.dirname(f) for f in files_at if f.endswith(os.sep + "__init__.py")}
@@ -299,6 +317,7 @@ def _index_root(
     if added:
         summaries = _by_name(known)
         project = Project(summaries, settings.options.own_urls)
+    js_places = _index_js(js_paths, root, settings, store) if js_paths else {}
     store.save()
     modules = {_key(item.path): item.names[0] for item in known if item.summary is not None}
     dependents = {
@@ -315,7 +334,7 @@ def _index_root(
         )
     }
     clean = {_key(item.path) for item in known if item.clean and not item.scanned}
-    return summaries, modules, dependents, clean
+    return summaries, modules, dependents, clean, js_places
 
 
 def _summarize_modules(known: Iterable[_File], modules: set[str], store: IndexCache) -> bool:
@@ -453,3 +472,154 @@ def _summary(path: Path, raw: bytes, module: str) -> Summary | None:
         return None
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     return summarize(tree, module, package)
+
+
+# JavaScript and TypeScript ------------------------------------------------------------
+#
+# A client made in ``src/lib/openai.ts`` and imported elsewhere (``./lib/openai``,
+# ``../lib/openai.js``, ``./lib`` for ``lib/index.ts``, or ``@/lib/openai`` through
+# ``tsconfig.json``'s ``compilerOptions.paths`` and ``baseUrl``): every module of the
+# project that may import the SDK is summarized (codemods/js/project.py: which exports are
+# clients, and whether each moves), then every module whose bytes name one of those
+# modules has its specifiers resolved to files; those importing a client get a place, and
+# are migrated even when they never name an SDK. The summaries depend on the options (each
+# is the exporting module's own decision): they are cached under a fingerprint of them.
+
+_JS_SPECIFIER = re.compile(
+    r"""(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)(["'])([^"'\n]+)\1"""
+)
+_JSONC = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
+_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+
+
+def _index_js(
+    paths: list[Path], root: Path, settings: Settings, store: IndexCache
+) -> dict[str, JsPlace]:
+    import hashlib
+
+    from codemods.js.project import Place as JsPlace
+    from codemods.js.project import summarize
+    from codemods.js.source import looks_minified
+
+    exporters: dict[str, dict[str, Exported]] = {}
+    options = "js:" + hashlib.sha256(repr(settings.options).encode()).hexdigest()[:16]
+    for path in paths:
+        entry = store.lookup(path)
+        if entry is not None and entry.module == options:
+            summary = entry.summary
+        else:
+            text = _js_text(path, SDK_WORDS)
+            minified = text is not None and looks_minified(path.name, text)
+            summary = (
+                summarize(text, path.suffix, settings.options) if text and not minified else {}
+            )
+            store.store(path, options, True, summary)  # type: ignore[arg-type]
+        if summary:
+            exporters[_key(path)] = summary
+    if not exporters:
+        return {}
+    aliases = _ts_paths(root)
+    # A module importing one of them names it: its file's stem, or its folder's for index.*.
+    words = tuple(
+        {
+            (Path(key).parent.name if Path(key).stem == "index" else Path(key).stem)
+            .lower()
+            .encode()
+            for key in exporters
+        }
+    )
+    places: dict[str, JsPlace] = {}
+    for path in paths:
+        text = _js_text(path, words)
+        if text is None:
+            continue
+        imports: dict[str, dict[str, Exported]] = {}
+        for match in _JS_SPECIFIER.finditer(text):
+            specifier = match.group(2)
+            if specifier in js.SPECIFIERS or specifier in imports:
+                continue
+            for target in _resolve_specifier(specifier, path, aliases):
+                if target in exporters and target != _key(path):
+                    imports[specifier] = exporters[target]
+                    break
+        if imports:
+            places[_key(path)] = JsPlace(imports)
+    return places
+
+
+def _js_text(path: Path, words: tuple[bytes, ...]) -> str | None:
+    try:
+        raw = files.read_mentioning(path, words)
+        return files.decode(path, raw).text if raw is not None else None
+    except (OSError, files.SourceError):
+        return None  # reported when the file itself is migrated
+
+
+def _load_jsonc(path: Path) -> object:
+    """``tsconfig.json``, which may hold comments and trailing commas."""
+    import json
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    text = _JSONC.sub(lambda m: m.group(0) if m.group(0).startswith('"') else "", text)
+    try:
+        return json.loads(_TRAILING_COMMA.sub(r"\1", text))
+    except ValueError:
+        return None
+
+
+def _ts_paths(root: Path) -> tuple[Path | None, list[tuple[str, list[Path]]]]:
+    """``compilerOptions.baseUrl`` and ``paths`` (``"@/*": ["./src/*"]``) of the project's
+    ``tsconfig.json`` (or ``jsconfig.json``), as folders and patterns."""
+    for name in ("tsconfig.json", "jsconfig.json"):
+        config = _load_jsonc(root / name)
+        if not isinstance(config, dict):
+            continue
+        options = config.get("compilerOptions")
+        if not isinstance(options, dict):
+            return None, []
+        base_url = options.get("baseUrl")
+        base = root / base_url if isinstance(base_url, str) else None
+        patterns: list[tuple[str, list[Path]]] = []
+        paths = options.get("paths")
+        if isinstance(paths, dict):
+            for pattern, targets in paths.items():
+                if isinstance(pattern, str) and isinstance(targets, list):
+                    folder = base if base is not None else root
+                    patterns.append((pattern, [folder / t for t in targets if isinstance(t, str)]))
+        return base, patterns
+    return None, []
+
+
+def _resolve_specifier(
+    specifier: str, importer: Path, aliases: tuple[Path | None, list[tuple[str, list[Path]]]]
+) -> list[str]:
+    """The files (keys) a specifier may name, in the order TypeScript tries them."""
+    bases: list[Path] = []
+    if specifier.startswith(("./", "../")) or specifier in (".", ".."):
+        bases.append(importer.parent / specifier)
+    else:
+        base_url, patterns = aliases
+        for pattern, targets in patterns:
+            prefix, star, suffix = pattern.partition("*")
+            if star and specifier.startswith(prefix) and specifier.endswith(suffix):
+                middle = specifier[len(prefix) : len(specifier) - len(suffix) or None]
+                bases.extend(Path(str(t).replace("*", middle, 1)) for t in targets)
+            elif not star and specifier == pattern:
+                bases.extend(targets)
+        if base_url is not None:
+            bases.append(base_url / specifier)
+    found: list[str] = []
+    for base in bases:
+        text = os.fspath(base)
+        stem, dot, ext = text.rpartition(".")
+        candidates = [text] if "." + ext in js.SUFFIXES and dot else []
+        if dot and "." + ext in (".js", ".mjs", ".cjs", ".jsx"):
+            # ``./lib/openai.js`` in TypeScript names ``lib/openai.ts``.
+            candidates += [stem + s for s in (".ts", ".tsx", ".mts", ".cts")]
+        candidates += [text + s for s in js.SUFFIXES]
+        candidates += [os.path.join(text, "index" + s) for s in js.SUFFIXES]
+        found.extend(_key(Path(c)) for c in candidates)
+    return found

@@ -29,13 +29,14 @@ def test_every_fixer_has_examples() -> None:
 @pytest.mark.parametrize(("example", "target"), _examples())
 def test_example(example: Any, target: str) -> None:
     options = example.options_for(target)
-    result = migrate_js(example.source(), options, example.suffix)
+    imports = example.imports or None
+    result = migrate_js(example.source(), options, example.suffix, imports)
     assert not result.error, result.diagnostics
     assert result.code == example.expected(target)
     assert tuple(d.code for d in result.diagnostics) == example.codes.get(target, ())
     data = result.code.encode()
     assert syntax.first_problem(syntax.parse(data, example.suffix), data) is None
-    again = migrate_js(result.code, options, example.suffix)
+    again = migrate_js(result.code, options, example.suffix, imports)
     assert again.code == result.code
 
 
@@ -87,8 +88,12 @@ def test_a_namespace_and_an_alias_resolve() -> None:
     [
         ("const client = new OpenAI();", "client.withOptions({ timeout: 5 }).chat.completions"),
         ("", "new OpenAI().chat.completions"),
-        ("class A { constructor() { this.llm = new OpenAI(); } }", "this.llm.chat.completions"),
-        ("class A { llm = new OpenAI(); }", "this.llm.chat.completions"),
+        # ``this`` is the class's: the request is made in one of its methods.
+        (
+            "class A { constructor() { this.llm = new OpenAI(); }\nask() {",
+            "this.llm.chat.completions",
+        ),
+        ("class A { llm = new OpenAI();\nask = () => {", "this.llm.chat.completions"),
         ("let client; client = new OpenAI();", "client.beta.chat.completions"),
     ],
 )
@@ -97,6 +102,7 @@ def test_requests_follow_their_client(setup: str, call: str) -> None:
     text = (
         f'import OpenAI from "openai";\n{setup}\n'
         f'{call}.{method}({{ model: "gpt-4o", extra_body: {{ min_tokens: 1 }} }});\n'
+        + ("} }\n" if setup.startswith("class") else "")
     )
     result = migrate_js(text, migrate_options(), ".js")
     assert '{ model: "gpt-oss-120b", min_tokens: 1 }' in result.code

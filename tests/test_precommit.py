@@ -139,7 +139,7 @@ def test_manifest_declares_both_hooks() -> None:
     assert hooks["cerebras-migrate-check"]["entry"] == "cerebras-migrate --diff"
     for hook in hooks.values():
         assert hook["language"] == "python"
-        assert hook["types_or"] == ["python", "pyi", "jupyter"]
+        assert hook["types_or"] == ["python", "pyi", "jupyter", "javascript", "jsx", "ts", "tsx"]
 
 
 def test_try_repo_rewrites_then_passes(repo: Path, checkout: Path, git_env: dict[str, str]) -> None:
@@ -250,3 +250,29 @@ def test_a_staged_file_named_like_an_option_is_migrated(
     assert run.returncode == 1, output(run)
     assert "No such option" not in output(run)
     assert 'base_url="https://api.cerebras.ai/v1"' in (repo / "-x.py").read_text()
+
+
+JS_CLIENT = 'import OpenAI from "openai";\n\nexport const openai = new OpenAI();\n'
+JS_USE = (
+    'import { openai } from "./client";\n\n'
+    'await openai.chat.completions.create({ model: "gpt-4o", messages: [] });\n'
+)
+
+
+def test_staged_typescript_and_javascript_files_are_migrated(
+    repo: Path, checkout: Path, git_env: dict[str, str]
+) -> None:
+    """The hooks take JS/TS files (``types_or``): a staged ``.ts`` client, a module using it
+    that never names the SDK, and a ``-x.mjs`` named like an option."""
+    (repo / "client.ts").write_text(JS_CLIENT)
+    (repo / "use.ts").write_text(JS_USE)
+    (repo / "-x.mjs").write_text(JS_CLIENT)
+    _git("add", "--", "client.ts", "use.ts", "-x.mjs", cwd=repo, env=git_env)
+    run = pre_commit(
+        "try-repo", str(checkout), "cerebras-migrate", "--all-files", cwd=repo, env=git_env
+    )
+    assert run.returncode == 1, output(run)
+    assert "No such option" not in output(run)
+    for name in ("client.ts", "-x.mjs"):
+        assert 'baseURL: "https://api.cerebras.ai/v1"' in (repo / name).read_text(), name
+    assert 'model: "gpt-oss-120b"' in (repo / "use.ts").read_text()

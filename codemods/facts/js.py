@@ -40,6 +40,10 @@ ACCOUNT_OPTIONS = ("organization", "project")
 
 # How a program reads an environment variable: ``process.env.NAME`` or ``process.env["NAME"]``.
 PROCESS_ENV = "process.env"
+# The other environment accessors a key may be read with: Vite's (and other bundlers'),
+# and Deno's (``Deno.env.get("X")``).
+IMPORT_META_ENV = "import.meta.env"
+DENO_ENV_GET = "Deno.env.get"
 
 # The request options object's key for body fields in the Python SDK's style: openai-node
 # sends it as a literal ``"extra_body"`` key (Cerebras rejects unknown properties).

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from codemods import rules
 from codemods.js import edits, syntax
+from codemods.js.suppressions import within
 from codemods.options import Options
 
 if TYPE_CHECKING:
@@ -27,18 +28,22 @@ class Context:
     diagnostics: list[rules.Diagnostic] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list)
     sites: set[int] = field(default_factory=set)  # start bytes of the call sites rewritten
+    # Statements marked ``// cerebras-migrate: ignore`` (suppressions.py): no edit and no
+    # report inside them.
+    skipped: list[tuple[int, int]] = field(default_factory=list)
 
     def text(self, node: tree_sitter.Node) -> str:
         return edits.text(self.data, node)
 
     def replace(self, node: tree_sitter.Node, text: str) -> None:
-        self.edits.append(edits.Edit(node.start_byte, node.end_byte, text))
+        self.replace_range(node.start_byte, node.end_byte, text)
 
     def replace_range(self, start: int, end: int, text: str) -> None:
-        self.edits.append(edits.Edit(start, end, text))
+        if not within(self.skipped, start, end):
+            self.edits.append(edits.Edit(start, end, text))
 
     def insert(self, offset: int, text: str) -> None:
-        self.edits.append(edits.Edit(offset, offset, text))
+        self.replace_range(offset, offset, text)
 
     def rewrote(self, site: tree_sitter.Node) -> None:
         self.sites.add(site.start_byte)
@@ -46,6 +51,8 @@ class Context:
     def report(
         self, node: tree_sitter.Node, rule: rules.Rule, variant: str = rules.DEFAULT, **fields: Any
     ) -> None:
+        if within(self.skipped, node.start_byte):
+            return
         row, byte_column = node.start_point
         column = syntax.column(self.data, row, byte_column, node.start_byte - byte_column)
         self.diagnostics.append(rule.at(row + 1, column, variant, **fields))

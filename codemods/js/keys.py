@@ -8,7 +8,11 @@ migrated read throws instead:
     process.env.CEREBRAS_API_KEY ?? (() => { throw new Error("CEREBRAS_API_KEY is not set"); })()
 
 It is an expression (it fits where the key was), needs no helper or import, and type-checks
-as ``string`` (the thrown branch is ``never``).
+as ``string`` (the thrown branch is ``never``). A read keeps its accessor: ``process.env.X``,
+``process.env["X"]``, ``import.meta.env.X`` (Vite and other bundlers), ``import.meta.env["X"]``
+or ``Deno.env.get("X")`` (all ``undefined`` when the variable is unset, so the same ``??``
+fails closed); a key added where none was read uses the accessor the file already reads the
+environment with, ``process.env`` when it reads none.
 """
 
 from __future__ import annotations
@@ -23,7 +27,11 @@ if TYPE_CHECKING:
 
     from codemods.js.context import Context
 
-Style = Literal["dot", "subscript"]
+Style = Literal["dot", "subscript", "meta", "meta-subscript", "deno"]
+_ROOTS: dict[str, tuple[Style, Style]] = {  # accessor object -> its dot and subscript styles
+    js.PROCESS_ENV: ("dot", "subscript"),
+    js.IMPORT_META_ENV: ("meta", "meta-subscript"),
+}
 # What TypeScript wraps a value in without changing it at run time.
 _TRANSPARENT = (
     "non_null_expression",
@@ -45,23 +53,34 @@ def unwrap(node: tree_sitter.Node) -> tree_sitter.Node:
 
 
 def env_read(node: tree_sitter.Node | None) -> EnvRead | None:
-    """``process.env.NAME`` or ``process.env["NAME"]`` (through ``!``, ``as``), else None."""
+    """``process.env.NAME``, ``process.env["NAME"]``, ``import.meta.env.NAME`` (or
+    subscripted) or ``Deno.env.get("NAME")``, through ``!`` and ``as``; else None."""
     if node is None:
         return None
     node = unwrap(node)
+    index = 0
     if node.type == "member_expression":
         obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")
-        style: Style = "dot"
         name = prop.text.decode() if prop is not None else None
     elif node.type == "subscript_expression":
         obj = node.child_by_field_name("object")
-        style = "subscript"
+        index = 1
         name = string_value(node.child_by_field_name("index"))
+    elif node.type == "call_expression":
+        function = node.child_by_field_name("function")
+        arguments = node.child_by_field_name("arguments")
+        if function is None or function.text.decode() != js.DENO_ENV_GET or arguments is None:
+            return None
+        if arguments.named_child_count != 1:
+            return None
+        name = string_value(arguments.named_children[0])
+        return EnvRead(name, "deno") if name else None
     else:
         return None
-    if obj is None or name is None or obj.text.decode() != js.PROCESS_ENV:
+    styles = _ROOTS.get(obj.text.decode()) if obj is not None else None
+    if styles is None or name is None:
         return None
-    return EnvRead(name, style)
+    return EnvRead(name, styles[index])
 
 
 def with_fallback(node: tree_sitter.Node) -> tuple[EnvRead, tree_sitter.Node] | None:
@@ -96,12 +115,24 @@ def is_strict(node: tree_sitter.Node) -> bool:
     return b"throw" in right.text and right.type == "call_expression"
 
 
-def strict_read(ctx: Context, name: str, style: Style = "dot") -> str:
+def _file_style(ctx: Context) -> Style:
+    """The accessor the file reads its environment with: a key added beside it matches."""
+    if js.IMPORT_META_ENV.encode() in ctx.data and js.PROCESS_ENV.encode() not in ctx.data:
+        return "meta"
+    if js.DENO_ENV_GET.encode() + b"(" in ctx.data and js.PROCESS_ENV.encode() not in ctx.data:
+        return "deno"
+    return "dot"
+
+
+def strict_read(ctx: Context, name: str, style: Style | None = None) -> str:
     quote = ctx.layout.quote
-    read = (
-        f"{js.PROCESS_ENV}[{quote}{name}{quote}]"
-        if style == "subscript"
-        else (f"{js.PROCESS_ENV}.{name}")
-    )
+    style = _file_style(ctx) if style is None else style
+    read = {
+        "dot": f"{js.PROCESS_ENV}.{name}",
+        "subscript": f"{js.PROCESS_ENV}[{quote}{name}{quote}]",
+        "meta": f"{js.IMPORT_META_ENV}.{name}",
+        "meta-subscript": f"{js.IMPORT_META_ENV}[{quote}{name}{quote}]",
+        "deno": f"{js.DENO_ENV_GET}({quote}{name}{quote})",
+    }[style]
     message = ctx.layout.string(f"{name} is not set")
     return f"{read} ?? (() => {{ throw new Error({message}); }})()"

@@ -18,6 +18,7 @@ from codemods.js.fixers.cerebras_only_params import CerebrasOnlyParams
 from codemods.js.fixers.cerebras_params import CerebrasParams
 from codemods.js.fixers.client_constructors import ClientConstructors
 from codemods.js.fixers.flatten_extra_body import FlattenExtraBody
+from codemods.js.fixers.imported_clients import ImportedClients
 from codemods.js.fixers.map_model_ids import MapModelIds
 from codemods.js.fixers.response_types import ResponseTypes
 from codemods.js.fixers.switch_sdk import SwitchSdk
@@ -34,6 +35,7 @@ FIXERS: tuple[type[Fixer], ...] = (
     CerebrasParams,
     ResponseTypes,
     UntracedRequests,
+    ImportedClients,
 )
 
 

@@ -12,14 +12,18 @@ result.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from codemods import rules
 from codemods.facts import js
-from codemods.js import edits, syntax
+from codemods.js import edits, suppressions, syntax
 from codemods.js.context import Context
-from codemods.js.resolve import read_module
+from codemods.js.resolve import Imports, Module, read_module
 from codemods.options import Options
 from codemods.result import SourceResult
+
+if TYPE_CHECKING:
+    import tree_sitter
 
 # A necessary condition for ``resolve`` to find an SDK import or require: a string literal
 # that is exactly one of the specifiers. Most files that mention "openai" (a comment, a
@@ -39,10 +43,14 @@ def looks_minified(name: str, text: str) -> bool:
     return len(text) > 4096 and len(text) / lines > 500
 
 
-def migrate_js(text: str, options: Options, suffix: str) -> SourceResult:
-    """Rewrite ``text`` (a file ending in ``suffix``) for ``options.target``."""
+def migrate_js(
+    text: str, options: Options, suffix: str, imports: Imports | None = None
+) -> SourceResult:
+    """Rewrite ``text`` (a file ending in ``suffix``) for ``options.target``. ``imports``:
+    the clients other modules of the project export, by the specifiers this file may use
+    (``migrator/project.py``); a file importing one is migrated without naming an SDK."""
     try:
-        return _migrate(text, options, suffix)
+        return _migrate(text, options, suffix, imports)
     except RecursionError:
         return SourceResult(text, [rules.CM903.at(1, 1, "too-deep")], error=True)
     except Exception as exc:  # a bug of ours: report it for this file, keep going
@@ -50,15 +58,16 @@ def migrate_js(text: str, options: Options, suffix: str) -> SourceResult:
         return SourceResult(text, [diagnostic], error=True)
 
 
-def _migrate(text: str, options: Options, suffix: str) -> SourceResult:
+def _migrate(text: str, options: Options, suffix: str, imports: Imports | None) -> SourceResult:
     from codemods.js.pipeline import fixers_for
 
-    if not may_import_sdk(text):
+    if not imports and not may_import_sdk(text):
         return SourceResult(text)
     data = text.encode("utf-8", errors="surrogatepass")
     tree = syntax.parse(data, suffix)
-    module = read_module(tree.root_node)  # tree-sitter recovers: imports are still found
-    if not module.imports:
+    # tree-sitter recovers: imports are still found
+    module = read_module(tree.root_node, imports)
+    if not module.imports and not module.remote:
         # Nothing to rewrite. Not reported even when tree-sitter finds an error: unlike
         # CPython's parser for Python, it is not the language's authority, and its grammars
         # miss some valid TypeScript (``global {}`` in ``declare module``, ``import()``
@@ -72,9 +81,15 @@ def _migrate(text: str, options: Options, suffix: str) -> SourceResult:
     if module.quote is not None:
         layout.quote = module.quote
     ctx = Context(data, options, syntax.is_typescript(suffix), module, layout)
+    marks = suppressions.suppressions(data, tree.root_node)
+    if marks:
+        ctx.skipped = suppressions.skipped_ranges(tree.root_node, marks)
+        _leave_skipped(module, ctx.skipped)
     for fixer in fixers_for(options.target):
         fixer.run(ctx)
-    diagnostics = sorted(ctx.diagnostics, key=lambda d: (d.line, d.column))
+    diagnostics = sorted(
+        suppressions.unsilenced(ctx.diagnostics, marks), key=lambda d: (d.line, d.column)
+    )
     if not ctx.edits:
         return SourceResult(text, diagnostics, ctx.secrets)
     new_data = edits.apply(data, ctx.edits)
@@ -85,3 +100,16 @@ def _migrate(text: str, options: Options, suffix: str) -> SourceResult:
     return SourceResult(
         new_data.decode("utf-8", errors="surrogatepass"), diagnostics, ctx.secrets, len(ctx.sites)
     )
+
+
+def _leave_skipped(module: Module, skipped: list[tuple[int, int]]) -> None:
+    """What ``// cerebras-migrate: ignore`` marks is no longer the fixers' to see: a
+    constructor there stays as written, so its client does not move and its requests are
+    left too, wherever they are; a request there is neither rewritten nor reported."""
+
+    def inside(node: tree_sitter.Node) -> bool:
+        return suppressions.within(skipped, node.start_byte, node.end_byte)
+
+    module.clients = [c for c in module.clients if not inside(c.node)]
+    module.requests = [r for r in module.requests if not inside(r.node)]
+    module.untraced = [u for u in module.untraced if not inside(u.node)]

@@ -34,6 +34,9 @@ class Example(NamedTuple):
     codes: Mapping[Target, tuple[str, ...]] = _EMPTY
     options: Mapping[str, Any] = _EMPTY
     name: str = ""
+    # Clients other modules of the project export (``resolve.Imports``): what the project
+    # index would give the file.
+    imports: Mapping[str, Mapping[str, Any]] = _EMPTY
 
     def source(self) -> str:
         return textwrap.dedent(self.before).removeprefix("\n")
