@@ -343,6 +343,9 @@ CM111 = _rule(
         "it by hand",
         "js": "{qualname} has no exact counterpart in the {target} SDK: the module was left as "
         "it is (one import serves all its clients); rewrite that use by hand, then run again",
+        "js-ignored": "{qualname} on line {line} is marked cerebras-migrate: ignore and needs "
+        "this import, so the module was left as it is (one import serves all its clients); "
+        "switch that line to the {target} SDK by hand, or drop the mark",
     },
 )
 CM112 = _rule(

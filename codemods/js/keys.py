@@ -124,15 +124,21 @@ def _file_style(ctx: Context) -> Style:
     return "dot"
 
 
-def strict_read(ctx: Context, name: str, style: Style | None = None) -> str:
+def read(ctx: Context, name: str, style: Style | None = None) -> str:
+    """A read of variable ``name`` in ``style`` (the file's when None), ``undefined`` when
+    it is unset."""
     quote = ctx.layout.quote
     style = _file_style(ctx) if style is None else style
-    read = {
+    return {
         "dot": f"{js.PROCESS_ENV}.{name}",
         "subscript": f"{js.PROCESS_ENV}[{quote}{name}{quote}]",
         "meta": f"{js.IMPORT_META_ENV}.{name}",
         "meta-subscript": f"{js.IMPORT_META_ENV}[{quote}{name}{quote}]",
         "deno": f"{js.DENO_ENV_GET}({quote}{name}{quote})",
     }[style]
+
+
+def strict_read(ctx: Context, name: str, style: Style | None = None) -> str:
+    read_text = read(ctx, name, style)
     message = ctx.layout.string(f"{name} is not set")
-    return f"{read} ?? (() => {{ throw new Error({message}); }})()"
+    return f"{read_text} ?? (() => {{ throw new Error({message}); }})()"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from codemods.facts import js
+from codemods.js.suppressions import within
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -118,6 +119,9 @@ class Plan:
         self.edits: list[tuple[Node, str]] = []
         self.missing: list[tuple[Node, str]] = []  # (where, qualified name)
         self.removals: list[tuple[int, int]] = []  # byte ranges deleted
+        # Uses of the SDK in statements marked ``cerebras-migrate: ignore``: they keep the
+        # import, and so the whole module, where it is.
+        self.ignored: list[Node] = []
         self.found = False
         counterparts = COUNTERPARTS[sdk_name]
         target_class = js.CLIENT_CLASSES[ctx.options.target][0]
@@ -154,6 +158,9 @@ class Plan:
                 self._member_name(member, local, counterparts)
             if local in renames:
                 self.edits.append((node, _renamed(node, local, renames[local])))
+        self.ignored = [
+            node for node, _ in self.edits if within(ctx.skipped, node.start_byte, node.end_byte)
+        ] + [imports[0] for start, end in self.removals if within(ctx.skipped, start, end)]
 
     @staticmethod
     def sdk_of(ctx: Context, node: Node) -> str | None:
@@ -228,6 +235,7 @@ class Plan:
                     self.edits.append((part, f"{new}: {export}"))
             elif part.type == "pair_pattern":
                 key = part.child_by_field_name("key")
+                value = part.child_by_field_name("value")
                 if key is None:
                     continue
                 export = key.text.decode()
@@ -236,13 +244,18 @@ class Plan:
                     self.missing.append((part, export))
                 elif new != export:
                     self.edits.append((key, new))
+                # ``{ default: OpenAI }``: the local name is renamed with its uses.
+                local = value.text.decode() if value is not None else None
+                if value is not None and value.type == "identifier" and local in renames:
+                    self.edits.append((value, renames[local]))
 
 
 def blocked(ctx: Context, binding_sdk: str | None = None) -> bool:
     """Whether the module's imports of the SDK switched from cannot switch (a name without a
-    counterpart): its clients must then stay as they are."""
+    counterpart, a use in a statement marked ignore): its clients must then stay as they
+    are."""
     plan = Plan(ctx, binding_sdk or source_sdk(ctx))
-    return bool(plan.missing)
+    return bool(plan.missing or plan.ignored)
 
 
 def class_reference(ctx: Context) -> str | None:

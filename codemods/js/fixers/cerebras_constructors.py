@@ -130,15 +130,14 @@ class CerebrasConstructors(Fixer):
         if value is None:
             return
         env = ctx.options.api_key_env
-        quote = ctx.layout.quote
         read = keys.env_read(value)
         fallback = keys.with_fallback(value)
         text = constructors.literal(keys.unwrap(value))
 
-        def plain(name: str, style: keys.Style = "dot") -> str:
-            if style == "subscript":
-                return f"{js.PROCESS_ENV}[{quote}{name}{quote}]"
-            return f"{js.PROCESS_ENV}.{name}"
+        def plain(name: str, style: keys.Style | None = None) -> str:
+            # The SDK reads CEREBRAS_API_KEY from process.env itself, but in a browser
+            # (Vite's import.meta.env) or in Deno the file's own accessor is what works.
+            return keys.read(ctx, name, style)
 
         if fallback is not None:
             read, default = fallback

@@ -42,10 +42,26 @@ class SwitchSdk(Fixer):
         plan = sdk_switch.Plan(ctx, sdk_name)
         if not plan.found:
             return
+        target = "Cerebras TS" if ctx.options.target == "cerebras" else "openai-node"
         if plan.missing:
-            target = "Cerebras TS" if ctx.options.target == "cerebras" else "openai-node"
             for node, qualname in plan.missing:
                 ctx.report(node, rules.CM111, "js", qualname=qualname, target=target)
+            return
+        if plan.ignored:
+            first = plan.ignored[0]
+            where = ctx.module.imports[0]
+            for node in ctx.module.imports:
+                if sdk_switch.Plan.sdk_of(ctx, node) == sdk_name:
+                    where = node
+                    break
+            ctx.report(
+                where,
+                rules.CM111,
+                "js-ignored",
+                qualname=first.text.decode(),
+                line=first.start_point[0] + 1,
+                target=target,
+            )
             return
         if any(not c.moves for c in ctx.module.clients if c.sdk_name == sdk_name):
             return  # a client stays: the constructor fixers said why
