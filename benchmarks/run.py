@@ -33,7 +33,7 @@ extraction is removed with the scratch folder and leaves the repository as it wa
   ``--no-cache``, against the baseline's ``--check .``;
 - **project_warm_haystack**, **project_warm_dense**: the same with the cache warmed first.
 
-**big_file** runs ``--no-cache --check`` once on one generated 50 MB module (2 MB in
+**big_file** runs ``--no-cache --check`` once on one generated 50 MB module (1 MB in
 ``--quick``: ``corpus.build_big_file``) holding one client and ordinary code, and gives its
 peak memory as a multiple of the file's size (the target: at most 50).
 
@@ -320,7 +320,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "files": len(files[::4]),
             "bytes": sum(p.stat().st_size for p in files[::4]),
         }
-        big = corpus.build_big_file(scratch / "big", 2 if quick else 50)
+        big = corpus.build_big_file(scratch / "big", 1 if quick else 50)
         corpora["big_file"] = {"files": 1, "bytes": big.stat().st_size}
         one = corpus.build_one_file(scratch / "one")
         corpora["one_file"] = {"files": 1, "bytes": one.stat().st_size}

@@ -32,3 +32,18 @@ def test_ci_lints_before_the_tests() -> None:
     ci_lines = (ROOT / ".ci" / "run").read_text().splitlines()
     lint = ci_lines.index("ruff check . && ruff format --check .")
     assert lint < ci_lines.index(tests)
+
+
+def test_ci_lints_with_the_test_extras_ruff() -> None:
+    """The lint step installs only ruff: the same requirement the test extra names."""
+    import re
+
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (ruff,) = [r for r in extra["project"]["optional-dependencies"]["test"] if r.startswith("ruff")]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.findall(r"pip install -q '(ruff[^']*)'", ci) == [ruff]
