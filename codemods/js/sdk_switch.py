@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from codemods.facts import js
+from codemods.js.resolve import bound
 from codemods.js.suppressions import within
 
 if TYPE_CHECKING:
@@ -145,7 +146,12 @@ class Plan:
             if node.type not in _REFERENCES or _in_import(node, imports):
                 continue
             local = node.text.decode()
-            binding = ctx.module.bindings.get(local)
+            # A value name goes through its scopes (a parameter ``OpenAI`` is another
+            # name); types live apart from values, so a type name is the import's.
+            if node.type == "type_identifier":
+                binding = ctx.module.bindings.get(local)
+            else:
+                binding = bound(ctx.module, node)
             if binding is None or binding.sdk_name != sdk_name:
                 continue
             cast = _response_cast(node) if sdk_name == "cerebras" else None
