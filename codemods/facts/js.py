@@ -171,3 +171,20 @@ NO_CEREBRAS_METHOD = {
     "parse": 'use create({ ..., response_format: { type: "json_schema", json_schema: ... } }) '
     "and validate the JSON of the reply yourself",
 }
+
+# Prefixes of the environment variables a bundler inlines into the page, where every browser
+# that loads it can read them: Next.js, Vite, Create React App, Expo, Nuxt, Gatsby, and
+# SvelteKit's and Astro's ``PUBLIC_``. A key read from one of them is public.
+BROWSER_ENV_PREFIXES = (
+    "NEXT_PUBLIC_",
+    "VITE_",
+    "REACT_APP_",
+    "EXPO_PUBLIC_",
+    "NUXT_PUBLIC_",
+    "GATSBY_",
+    "PUBLIC_",
+)
+# openai-node's constructor throws in a browser-like environment (``window``, ``document``
+# and ``navigator`` defined) unless this option is true. The Cerebras TS SDK (1.91) declares
+# no such option and checks nothing: it runs in a browser as it is.
+BROWSER_OPTION = "dangerouslyAllowBrowser"
