@@ -713,6 +713,9 @@ CM210 = _rule(
         "remove one (openai-node sends extra_body as a literal property)",
         "cerebras": 'the Cerebras TS SDK would send extra_body as a literal "extra_body" '
         "property; its entries are now top-level params, which it declares",
+        "untyped": 'openai-node sends extra_body as a literal "extra_body" property; its '
+        "entries are now top-level params, spread from an object cast `as object`: openai-node "
+        '{release} does not type `{keyword}: "{value}"` (typed from {since})',
     },
 )
 
