@@ -27,6 +27,9 @@ class Options:
     # pinned, or a requirement that allows only one (``openai<1``, ``openai>=1.2``). None
     # (no pin, ``openai>=0.27``): each module's own code says (``pre_v1``).
     openai_api: OpenAIApi | None = None
+    # The openai-node release a JavaScript/TypeScript module runs on, from its nearest
+    # package.json (codemods/js/version.py); None means the newest one we know.
+    openai_node_version: str | None = None
     # Remove request keywords the Cerebras SDK does not take, instead of only reporting them.
     drop_unsupported: bool = False
     # Rewritten statements that grow past this are wrapped one argument per line.

@@ -535,6 +535,44 @@ CM122 = _rule(
     "`{statement}` hides which SDK names this module uses: nothing reached through it was "
     "migrated (clients, requests, a hard-coded key); import the names you use and run again",
 )
+CM123 = _rule(
+    "CM123",
+    "browser-exposed-key",
+    WARNING,
+    Fix.NONE,
+    "front-end code: the Cerebras key is shipped to every browser that loads it; move the "
+    "requests behind a server route",
+    """The client runs in the browser: its key is read from a variable the bundler inlines
+    into the page (NEXT_PUBLIC_, VITE_, REACT_APP_, EXPO_PUBLIC_, NUXT_PUBLIC_, GATSBY_,
+    PUBLIC_), or it sets dangerouslyAllowBrowser. Whoever loads the page can read the key
+    and spend on it. A public variable that held the OpenAI key is renamed with its prefix
+    kept (NEXT_PUBLIC_OPENAI_API_KEY becomes NEXT_PUBLIC_CEREBRAS_API_KEY), so the migrated
+    page never sends an OpenAI key to Cerebras; set it to a Cerebras key. openai-node throws
+    in a browser unless dangerouslyAllowBrowser is true, so the option is kept (and added
+    when Cerebras SDK code moves to openai-node); the Cerebras TS SDK has no such option and
+    no browser check, it runs in a browser as it is. Either way the key is public: make the
+    requests from a server route of your own that holds the key, and call that from the
+    page.""",
+    {
+        DEFAULT: "`{variable}` is inlined into the page by the bundler, so the Cerebras key is "
+        "shipped to every browser that loads this code; move the requests behind a server "
+        "route",
+        "option": "`dangerouslyAllowBrowser` lets this client run in a browser, so its "
+        "Cerebras key is shipped to every browser that loads this code; move the requests "
+        "behind a server route",
+        "added": "`{variable}` is inlined into the page by the bundler, so the Cerebras key is "
+        "shipped to every browser that loads this code; `dangerouslyAllowBrowser: true` added "
+        "(openai-node throws in a browser without it); move the requests behind a server "
+        "route",
+        "cerebras": "`{variable}` is inlined into the page by the bundler, so the Cerebras key "
+        "is shipped to every browser that loads this code (the Cerebras TS SDK has no browser "
+        "check: it runs there as it is); move the requests behind a server route",
+        "cerebras-option": "the Cerebras TS SDK has no `dangerouslyAllowBrowser` and no "
+        "browser check: this client runs in a browser as it is, and its Cerebras key is "
+        "shipped to every browser that loads this code; move the requests behind a server "
+        "route",
+    },
+)
 
 # Requests -----------------------------------------------------------------------------------
 CM201 = _rule(
@@ -675,6 +713,9 @@ CM210 = _rule(
         "remove one (openai-node sends extra_body as a literal property)",
         "cerebras": 'the Cerebras TS SDK would send extra_body as a literal "extra_body" '
         "property; its entries are now top-level params, which it declares",
+        "untyped": 'openai-node sends extra_body as a literal "extra_body" property; its '
+        "entries are now top-level params, spread from an object cast `as object`: openai-node "
+        '{release} does not type `{keyword}: "{value}"` (typed from {since})',
     },
 )
 

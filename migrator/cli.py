@@ -356,15 +356,18 @@ def _run_paths(
     results = run_candidates(
         candidates, settings, write=mode is Mode.WRITE, jobs=jobs, project=project
     )
+    node: dict[tuple[str, str], None] = {}  # openai-node releases assumed, in order seen
     with progress(len(candidates), reporter) as bar:
         try:
             for candidate, result in zip(candidates, results, strict=True):
+                if result.openai_node is not None:
+                    node[result.openai_node] = None
                 reporter.file_done(result, candidate.path.as_posix())
                 exit_code = max(exit_code, _exit_code(result, settings.strict))
                 bar.advance()
         finally:
             results.close()  # stopped: the workers stop before anything is printed
-    _say_openai_version(settings, reporter)
+    _say_openai_version(settings, reporter, list(node))
     reporter.finish()
     return exit_code
 
@@ -396,12 +399,23 @@ def _run_stdin(settings: Settings, mode: Mode, reporter: BaseReporter) -> int:
     return _exit_code(result, settings.strict)
 
 
-def _say_openai_version(settings: Settings, reporter: BaseReporter) -> None:
-    """One stderr line before the summary: the openai release assumed, and why."""
+def _say_openai_version(
+    settings: Settings, reporter: BaseReporter, node: list[tuple[str, str]] | None = None
+) -> None:
+    """One stderr line before the summary: the openai release assumed, and why; then the
+    openai-node releases the JavaScript modules that use openai were taken to run on. Not
+    with ``--output-format json``, whose stderr stays empty."""
+    from .report.json_report import JsonReporter
+
+    if isinstance(reporter, JsonReporter):
+        return
     if settings.options.target == "openai" and not reporter.quiet:
         version, source = settings.options.openai_version, settings.openai_version_source
+        line = assumed_line(version, source)
+        if node:
+            line += "; openai-node " + ", ".join(f"{v} ({why})" for v, why in node)
         # The line names the requirements file it read: no raw control character of its path.
-        click.echo(printable(reporter.redact(assumed_line(version, source))), err=True)
+        click.echo(printable(reporter.redact(line)), err=True)
 
 
 def _exit_code(result: FileResult, strict: bool = False) -> int:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from codemods import rules
 from codemods.facts import js, sdk
 
 from . import files
+from .pins import display_path
 from .results import NOTEBOOK_SUFFIX, FileResult, Status
 from .settings import Settings
 
@@ -127,6 +129,7 @@ def _migrate_js(
 ) -> tuple[FileResult, files.Source | None]:
     from codemods.js.project import Place as JsPlace
     from codemods.js.source import looks_minified, migrate_js
+    from codemods.js.version import release_of, uses_openai
 
     try:
         source = files.decode(path, raw)
@@ -136,7 +139,11 @@ def _migrate_js(
     if looks_minified(path.name, source.text):
         return FileResult(path, Status.SKIPPED, note="minified"), None
     imports = place.imports if isinstance(place, JsPlace) else None
-    result = migrate_js(source.text, settings.options, path.suffix, imports)
+    options, release = settings.options, None
+    if imports or uses_openai(source.text):
+        release = release_of(path)
+        options = dataclasses.replace(options, openai_node_version=release.version)
+    result = migrate_js(source.text, options, path.suffix, imports)
     status = Status.ERROR if result.error else Status.UNCHANGED
     if result.changed(source.text):
         status = Status.CHANGED
@@ -149,4 +156,7 @@ def _migrate_js(
         secrets=result.secrets,
         rewritten_sites=result.rewritten_sites,
     )
+    if release is not None:
+        where = f"{display_path(release.path)}: " if release.path is not None else ""
+        outcome.openai_node = (release.version, where + release.text)
     return outcome, source

@@ -53,6 +53,9 @@ class FileResult:
     written: bool = False
     # A notebook's changed cells, in order: what its diff shows (the JSON is not a patch).
     cells: list[CellChange] = field(default_factory=list)
+    # A JavaScript/TypeScript module that uses openai: the openai-node release assumed for
+    # it and why (``"web/package-lock.json: openai 6.8.1"``).
+    openai_node: tuple[str, str] | None = None
 
     @property
     def is_notebook(self) -> bool:

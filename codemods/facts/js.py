@@ -171,3 +171,32 @@ NO_CEREBRAS_METHOD = {
     "parse": 'use create({ ..., response_format: { type: "json_schema", json_schema: ... } }) '
     "and validate the JSON of the reply yourself",
 }
+
+# Prefixes of the environment variables a bundler inlines into the page, where every browser
+# that loads it can read them: Next.js, Vite, Create React App, Expo, Nuxt, Gatsby, and
+# SvelteKit's and Astro's ``PUBLIC_``. A key read from one of them is public.
+BROWSER_ENV_PREFIXES = (
+    "NEXT_PUBLIC_",
+    "VITE_",
+    "REACT_APP_",
+    "EXPO_PUBLIC_",
+    "NUXT_PUBLIC_",
+    "GATSBY_",
+    "PUBLIC_",
+)
+# openai-node's constructor throws in a browser-like environment (``window``, ``document``
+# and ``navigator`` defined) unless this option is true. The Cerebras TS SDK (1.91) declares
+# no such option and checks nothing: it runs in a browser as it is.
+BROWSER_OPTION = "dangerouslyAllowBrowser"
+
+# openai-node releases. The newest these facts were checked against (``tests/js``'s lock):
+# the release assumed when nothing in the project says which one it runs.
+OPENAI_NODE_LATEST = "6.30.1"
+# Releases before this one are the v3 API (``Configuration``, ``OpenAIApi``).
+OPENAI_NODE_V4 = "4.0.0"
+# Request param values openai-node's types take only from some release on: (param, value) ->
+# the first release that types it. Spread in from an object literal, a param the release
+# knows with a value it does not type is a TypeScript error (TS2769), so such an entry is
+# spread from ``{...} as object`` instead. Checked with tsc against the two releases
+# ``tests/js`` locks (``tests/test_js_version.py``).
+TYPED_SINCE = {("reasoning_effort", "none"): "6.9.0"}

@@ -13,13 +13,18 @@ as ``string`` (the thrown branch is ``never``). A read keeps its accessor: ``pro
 or ``Deno.env.get("X")`` (all ``undefined`` when the variable is unset, so the same ``??``
 fails closed); a key added where none was read uses the accessor the file already reads the
 environment with, ``process.env`` when it reads none.
+
+Front-end code reads its key from a variable the bundler inlines into the page
+(``NEXT_PUBLIC_OPENAI_API_KEY``, ``VITE_OPENAI_API_KEY``: ``facts/js.py``). Kept, that
+variable would send the OpenAI key to Cerebras; it becomes the Cerebras one with its prefix
+kept (``NEXT_PUBLIC_CEREBRAS_API_KEY``), so the bundler still inlines it (``key_variable``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from codemods.facts import js
+from codemods.facts import js, sdk
 from codemods.js.resolve import string_value
 
 if TYPE_CHECKING:
@@ -142,3 +147,61 @@ def strict_read(ctx: Context, name: str, style: Style | None = None) -> str:
     read_text = read(ctx, name, style)
     message = ctx.layout.string(f"{name} is not set")
     return f"{read_text} ?? (() => {{ throw new Error({message}); }})()"
+
+
+def browser_prefix(name: str) -> str | None:
+    """The prefix of a variable the bundler inlines into the page (``NEXT_PUBLIC_``), or None."""
+    return next((p for p in js.BROWSER_ENV_PREFIXES if name.startswith(p)), None)
+
+
+def key_variable(name: str, env: str) -> tuple[str, bool]:
+    """The variable a migrated key read of ``name`` reads, and whether it is the Cerebras
+    key's (``env``) rather than a project's own (CM107, kept as it is).
+
+    ``OPENAI_API_KEY`` becomes ``env``; a public one (``VITE_OPENAI_API_KEY``) becomes ``env``
+    with the same prefix, so that the bundler still inlines it into the page."""
+    if name in (sdk.OPENAI_API_KEY_ENV, env):
+        return env, True
+    prefix = browser_prefix(name)
+    if prefix is not None:
+        public = env if env.startswith(prefix) else prefix + env
+        if name in (prefix + sdk.OPENAI_API_KEY_ENV, public):
+            return public, True
+    return name, False
+
+
+def read_name(node: tree_sitter.Node | None) -> str | None:
+    """The variable a key value reads: a plain read, one with a literal default, or the
+    strict read this module writes; None for anything else."""
+    if node is None:
+        return None
+    found = env_read(node)
+    if found is None:
+        fallback = with_fallback(node)
+        found = fallback[0] if fallback is not None else None
+    if found is None and is_strict(node):
+        found = env_read(unwrap(node).child_by_field_name("left"))
+    return found.name if found is not None else None
+
+
+class Browser(NamedTuple):
+    """What shows a client runs in a browser: the pair to report at, and the public variable
+    the migrated key is read from (None: only ``dangerouslyAllowBrowser`` says so)."""
+
+    pair: tree_sitter.Node
+    variable: str | None
+
+
+def in_browser(
+    key: tree_sitter.Node | None, option: tree_sitter.Node | None, env: str
+) -> Browser | None:
+    """A key pair that reads a public variable, else a ``dangerouslyAllowBrowser`` pair that
+    is not ``false``; None when neither is there."""
+    name = read_name(key.child_by_field_name("value")) if key is not None else None
+    if name is not None and browser_prefix(name) is not None:
+        assert key is not None
+        return Browser(key, key_variable(name, env)[0])
+    value = option.child_by_field_name("value") if option is not None else None
+    if option is not None and value is not None and value.type != "false":
+        return Browser(option, None)
+    return None

@@ -9,11 +9,15 @@ so its key needs no strict read. The options (``switch_sdk`` switches the class 
   written without ``/v1``;
 - ``apiKey``: a read of ``OPENAI_API_KEY`` becomes one of ``CEREBRAS_API_KEY`` in the same
   style, as the Cerebras SDK's README writes it (undefined is then the SDK's own read, which
-  throws); a literal key is replaced by that read (CM101, masked); a project's own variable
+  throws), and a public one the bundler inlines into the page (``VITE_OPENAI_API_KEY``) the
+  Cerebras one with its prefix kept; a literal key is replaced by that read (CM101, masked); a project's own variable
   or an expression is kept (CM107: it must hold a Cerebras key);
 - options the SDK does not declare (``organization``, ``project``, ``dangerouslyAllowBrowser``,
   ``fetchOptions``, ``logger``, ...) are dropped (CM102): a TypeScript error there, and
   ``organization``/``project`` mean nothing to Cerebras;
+- front-end code (a public key variable, ``dangerouslyAllowBrowser``) is reported (CM123):
+  the SDK has no browser check (nor that option, dropped), so it runs in a browser as it
+  is, and the Cerebras key is shipped to every browser that loads the code;
 - ``warmTCPConnection: false``: by default the constructor sends ``GET /v1/tcp_warming``
   with the key, in the background, whether or not the program makes a request (a module-level
   client in a build step, a test run or a cold start); the openai program did not, so the
@@ -54,6 +58,7 @@ class CerebrasConstructors(Fixer):
         rules.CM105,
         rules.CM106,
         rules.CM107,
+        rules.CM123,
     )
 
     def run(self, ctx: Context) -> None:
@@ -112,6 +117,11 @@ class CerebrasConstructors(Fixer):
         key = pairs.get(js.API_KEY_OPTION)
         if key is not None:
             self._key(ctx, key)
+        browser = keys.in_browser(key, pairs.get(js.BROWSER_OPTION), ctx.options.api_key_env)
+        if browser is not None and browser.variable is not None:
+            ctx.report(browser.pair, rules.CM123, "cerebras", variable=browser.variable)
+        elif browser is not None:
+            ctx.report(browser.pair, rules.CM123, "cerebras-option")
         elif ctx.options.api_key_env != sdk.CEREBRAS_API_KEY_ENV:
             added.append(f"{js.API_KEY_OPTION}: {js.PROCESS_ENV}.{ctx.options.api_key_env}")
         for name, pair in pairs.items():
@@ -144,7 +154,7 @@ class CerebrasConstructors(Fixer):
             default_text = constructors.literal(default)
             if default_text:
                 ctx.secrets.append(default_text)
-                name = env if read.name in (sdk.OPENAI_API_KEY_ENV, env) else read.name
+                name = keys.key_variable(read.name, env)[0]
                 ctx.report(
                     pair, rules.CM101, "env-default", masked=mask(default_text), variable=name
                 )
@@ -158,10 +168,11 @@ class CerebrasConstructors(Fixer):
         elif keys.is_strict(value):
             return
         elif read is not None:
-            if read.name == sdk.OPENAI_API_KEY_ENV:
-                ctx.replace(keys.unwrap(value), plain(env, read.style))
-            elif read.name != env:
+            name, cerebras = keys.key_variable(read.name, env)
+            if not cerebras:
                 ctx.report(pair, rules.CM107, "env", env=read.name)
+            elif name != read.name:
+                ctx.replace(keys.unwrap(value), plain(name, read.style))
         else:
             ctx.report(pair, rules.CM107, "expression")
 
@@ -191,7 +202,7 @@ class CerebrasConstructors(Fixer):
                     """,
             },
             codes={
-                "cerebras": ("CM102", "CM102"),
+                "cerebras": ("CM102", "CM123", "CM102"),
             },
         ),
         Example(

@@ -8,12 +8,18 @@ sent as headers to any host. So a migrated constructor gets all four:
 - ``baseURL: "https://api.cerebras.ai/v1"`` (an OpenAI one is replaced);
 - ``apiKey``: the Cerebras variable read so that a missing one throws (``keys.py``); a read of
   ``OPENAI_API_KEY`` becomes it in the same accessor style (``process.env.X`` or
-  ``process.env["X"]``), a project's own variable is kept and read the same strict way
-  (CM107), a literal key is replaced (CM101, masked); a key from an expression is kept
-  (CM107: it must never be ``undefined``);
+  ``process.env["X"]``), and a public one the bundler inlines into the page
+  (``NEXT_PUBLIC_OPENAI_API_KEY``) the Cerebras one with its prefix kept; a project's own
+  variable is kept and read the same strict way (CM107), a literal key is replaced (CM101,
+  masked); a key from an expression is kept (CM107: it must never be ``undefined``);
 - ``organization: null, project: null``: ``null`` stops the environment read (a destructuring
   default applies to ``undefined`` only) and a ``null`` header is not sent; a value given is
   dropped (CM102).
+
+Front-end code, a key read from a public variable or ``dangerouslyAllowBrowser`` set, ships
+the Cerebras key to every browser that loads it (CM123). openai-node throws in a browser
+unless ``dangerouslyAllowBrowser`` is true, so the option is kept; Cerebras SDK code reading
+a public key gets it added on the way back (that SDK has no such check).
 
 Left alone and reported: another provider's ``baseURL`` (CM103), a computed one (CM104),
 options that are not an object literal or hold a spread (CM105), ``AzureOpenAI`` (CM106).
@@ -73,6 +79,7 @@ class ClientConstructors(Fixer):
         rules.CM105,
         rules.CM106,
         rules.CM107,
+        rules.CM123,
     )
 
     def run(self, ctx: Context) -> None:
@@ -146,6 +153,7 @@ class ClientConstructors(Fixer):
             if value is not None and value.type != "null":
                 ctx.report(pair, rules.CM102, "js-null", keyword=option)
                 ctx.replace(value, "null")
+        self._browser(ctx, client, key, pairs.get(js.BROWSER_OPTION), added)
         if client.sdk_name == "cerebras":
             dropped = [p for n, p in pairs.items() if n not in js.CLIENT_OPTIONS["openai"]]
             for pair in dropped:
@@ -156,6 +164,28 @@ class ClientConstructors(Fixer):
             constructors.add_entries(ctx, node, arguments, options, added)
         if len(ctx.edits) > before:
             ctx.rewrote(node)
+
+    def _browser(
+        self,
+        ctx: Context,
+        client: Client,
+        key: tree_sitter.Node | None,
+        option: tree_sitter.Node | None,
+        added: list[str],
+    ) -> None:
+        """Front-end code (a public key variable, ``dangerouslyAllowBrowser``) ships the
+        Cerebras key to every browser: CM123. Cerebras SDK code there had no option to set
+        (that SDK checks nothing); openai-node throws in a browser without it, so it is added."""
+        browser = keys.in_browser(key, option, ctx.options.api_key_env)
+        if browser is None:
+            return
+        if client.sdk_name == "cerebras" and option is None and browser.variable is not None:
+            added.append(f"{js.BROWSER_OPTION}: true")
+            ctx.report(browser.pair, rules.CM123, "added", variable=browser.variable)
+        elif browser.variable is not None:
+            ctx.report(browser.pair, rules.CM123, variable=browser.variable)
+        else:
+            ctx.report(browser.pair, rules.CM123, "option")
 
     def _dynamic(self, ctx: Context, client: Client) -> None:
         ctx.report(
@@ -182,7 +212,7 @@ class ClientConstructors(Fixer):
             default_text = _url_value(default)
             if default_text:
                 ctx.secrets.append(default_text)
-                name = env if read.name in (sdk.OPENAI_API_KEY_ENV, env) else read.name
+                name = keys.key_variable(read.name, env)[0]
                 ctx.report(
                     pair, rules.CM101, "env-default", masked=mask(default_text), variable=name
                 )
@@ -192,8 +222,8 @@ class ClientConstructors(Fixer):
             ctx.report(pair, rules.CM101, masked=mask(literal), env=env)
             ctx.replace(value, keys.strict_read(ctx, env))
         elif read is not None:
-            name = env if read.name in (sdk.OPENAI_API_KEY_ENV, env) else read.name
-            if name != env:
+            name, cerebras = keys.key_variable(read.name, env)
+            if not cerebras:
                 ctx.report(pair, rules.CM107, "env", env=name)
             ctx.replace(value, keys.strict_read(ctx, name, read.style))
         else:
@@ -302,5 +332,26 @@ class ClientConstructors(Fixer):
                     """,
             },
             codes={"openai": ("CM101", "CM101")},
+        ),
+        Example(
+            name="browser-key",
+            before="""
+                import OpenAI from "openai";
+
+                const client = new OpenAI({ apiKey: import.meta.env.VITE_OPENAI_API_KEY, dangerouslyAllowBrowser: true });
+                """,
+            after={
+                "openai": """
+                    import OpenAI from "openai";
+
+                    const client = new OpenAI({ baseURL: "https://api.cerebras.ai/v1", organization: null, project: null, apiKey: import.meta.env.VITE_CEREBRAS_API_KEY ?? (() => { throw new Error("VITE_CEREBRAS_API_KEY is not set"); })(), dangerouslyAllowBrowser: true });
+                    """,
+                "cerebras": """
+                    import Cerebras from "@cerebras/cerebras_cloud_sdk";
+
+                    const client = new Cerebras({ warmTCPConnection: false, apiKey: import.meta.env.VITE_CEREBRAS_API_KEY });
+                    """,
+            },
+            codes={"openai": ("CM123",), "cerebras": ("CM123", "CM102")},
         ),
     )
