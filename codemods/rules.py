@@ -512,12 +512,18 @@ CM121 = _rule(
     stored, rebound, exported (``__all__``), used by another module of the project, nor
     reached through with_options() or copy(). Otherwise the client moves as any other and
     each such request is reported (CM401). Replace the feature, or keep the OpenAI key for
-    it.""",
+    it. In JavaScript and TypeScript the same rule holds (not exported, nor reached through
+    withOptions()); on --target cerebras a module whose one import of openai serves such a
+    client and others is left as it is, all of it: migrate it with --target openai, or give
+    that client a module of its own.""",
     {
         DEFAULT: "`{name}` is only used for {resources}, which Cerebras does not serve: it "
         "stays on OpenAI, with its OpenAI key and URL",
         "inline": "this client is only used for {resources}, which Cerebras does not serve: "
         "it stays on OpenAI, with its OpenAI key and URL",
+        "js-module": "{client} is only used for {resources}, which Cerebras does not serve: it "
+        "stays on OpenAI, and so does this module, whose one import of openai serves all its "
+        "clients; migrate it with --target openai, or give that client a module of its own",
     },
 )
 CM122 = _rule(
@@ -735,6 +741,8 @@ CM401 = _rule(
         "drop the feature",
         "v0": "Cerebras has no endpoint for openai.{chain}() (openai 0.x): give the call "
         "OpenAI's api_base and api_key, or drop the feature",
+        "js": "Cerebras has no {resource} endpoint, and this client is on Cerebras: "
+        "`{chain}(...)` would fail; keep an OpenAI client for it, or drop the feature",
     },
 )
 CM402 = _rule(

@@ -171,3 +171,43 @@ NO_CEREBRAS_METHOD = {
     "parse": 'use create({ ..., response_format: { type: "json_schema", json_schema: ... } }) '
     "and validate the JSON of the reply yourself",
 }
+
+# openai-node's resources (the client's ``API.*`` properties in ``client.d.ts``, and
+# ``beta``'s) that Cerebras has no endpoint for: it serves chat, completions and models.
+# ``tests/test_js_unserved.py`` holds these lists to the installed package.
+SERVED_RESOURCES = frozenset({"chat", "completions", "models"})
+UNSERVED_RESOURCES = frozenset(
+    {
+        "audio",
+        "batches",
+        "containers",
+        "conversations",
+        "embeddings",
+        "evals",
+        "files",
+        "fineTuning",
+        "graders",
+        "images",
+        "moderations",
+        "realtime",
+        "responses",
+        "skills",
+        "uploads",
+        "vectorStores",
+        "videos",
+        "webhooks",
+    }
+)
+UNSERVED_BETA_RESOURCES = frozenset({"assistants", "chatkit", "realtime", "threads"})
+
+
+def unserved_resource(names: tuple[str, ...]) -> str | None:
+    """The resource Cerebras has no endpoint for that an attribute path below a client starts
+    with (``embeddings`` for ``embeddings.create``, ``beta.assistants``), or None."""
+    if len(names) < 2:
+        return None
+    if names[0] in UNSERVED_RESOURCES:
+        return names[0]
+    if names[0] == "beta" and len(names) > 2 and names[1] in UNSERVED_BETA_RESOURCES:
+        return f"beta.{names[1]}"
+    return None
