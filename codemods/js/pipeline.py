@@ -25,9 +25,11 @@ from codemods.js.fixers.switch_sdk import SwitchSdk
 from codemods.js.fixers.unserved_clients import UnservedClients
 from codemods.js.fixers.unserved_endpoints import UnservedEndpoints
 from codemods.js.fixers.untraced_requests import UntracedRequests
+from codemods.js.fixers.v3_api import V3Api
 from codemods.options import Target
 
 FIXERS: tuple[type[Fixer], ...] = (
+    V3Api,
     UnservedClients,
     ClientConstructors,
     CerebrasConstructors,
