@@ -120,3 +120,38 @@ def test_cerebras_target_leaves_the_module(node_modules: Path, tmp_path: Path) -
     assert migrate.returncode == 0, migrate.stderr  # nothing rewritten
     assert program.read_bytes() == PROGRAM.read_bytes()
     assert re.search(r":6:\d+ CM121 `embedder` .* and so does this module", migrate.stderr)
+
+
+KEPT = 'import OpenAI from "openai";\nconst embedder = new OpenAI();\n'
+
+
+@pytest.mark.parametrize(
+    ("rest", "kept"),
+    [
+        # Comments and strings are no uses; a parameter of the same name is another name.
+        (
+            '// embedder: the "embedder" client\n'
+            'await embedder\n  .embeddings\n  .create({ model: "m", input: "embedder" });\n'
+            "function f(embedder) { return embedder.chat.completions.create({}); }\n",
+            True,
+        ),
+        ("await embedder.files.list();\nawait embedder.beta.threads.create();\n", True),
+        # Any other use makes it unsure: the client moves, its requests are reported.
+        ("await embedder.embeddings.create({});\nexport { embedder };\n", False),
+        ("await embedder.embeddings.create({});\nmodule.exports = { embedder };\n", False),
+        ("await embedder.embeddings.create({});\nconst t: typeof embedder = embedder;\n", False),
+        ("await embedder.embeddings.create({});\nawait embedder.models.list();\n", False),
+        ("await embedder.embeddings.create({});\nregister(embedder);\n", False),
+        ("await embedder.withOptions({}).embeddings.create({});\n", False),
+    ],
+)
+def test_only_sure_uses_keep_a_client(rest: str, kept: bool) -> None:
+    from codemods.js.source import migrate_js
+    from codemods.options import Options
+
+    text = KEPT + rest
+    result = migrate_js(text, Options(target="openai"), ".ts")
+    codes = [d.code for d in result.diagnostics]
+    assert ("CM121" in codes) == kept, result.diagnostics
+    assert ("CM401" in codes) == (not kept), result.diagnostics
+    assert (result.code == text) == kept

@@ -67,12 +67,21 @@ class UnservedClients(Fixer):
         candidates = [c for c in module.clients if _on_openai(c)]
         if not candidates or not unserved.may_have_requests(ctx.data):
             return
-        found = unserved.requests(module, unserved.root_of(candidates[0].node))
+        root = unserved.root_of(candidates[0].node)
+        found = unserved.requests(root, ctx.data)
         if not found:
             return
+        # Only names that receive such a request need counting.
+        receivers = {r.receiver.text for r in found if r.receiver.type == "identifier"}
+        names = [
+            name
+            for c in candidates
+            if (name := unserved.declared_name(c)) is not None and name.text in receivers
+        ]
+        counts = unserved.occurrences(module, root, ctx.data, names)
         kept: list[tuple[Client, list[str]]] = []
         for client in candidates:
-            resources = unserved.only_unserved(module, client, found)
+            resources = unserved.only_unserved(module, client, found, counts)
             if resources:
                 kept.append((client, resources))
                 module.clients.remove(client)

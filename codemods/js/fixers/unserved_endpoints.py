@@ -38,7 +38,7 @@ class UnservedEndpoints(Fixer):
         if not unserved.may_have_requests(ctx.data):
             return
         anchor = module.imports[0] if module.imports else next(iter(module.remote.values()))[2]
-        for request in unserved.requests(module, unserved.root_of(anchor)):
+        for request in unserved.requests(unserved.root_of(anchor), ctx.data):
             clients = unserved.clients_of(module, request)
             if clients and all(_on_cerebras(ctx, c) for c in clients):
                 ctx.report(

@@ -108,7 +108,8 @@ class V3Api(Fixer):
 
     def run(self, ctx: Context) -> None:
         module = ctx.module
-        bound_v3 = any(
+        # Cheap first: a v3 ``new`` names one of the classes.
+        bound_v3 = any(name.encode() in ctx.data for name in js.V3_CLASSES) and any(
             b.sdk_name == "openai" and (b.kind != "class" or b.export in js.V3_CLASSES)
             for b in module.bindings.values()
         )
