@@ -221,6 +221,8 @@ CM104 = _rule(
         "module": "openai.base_url is computed at run time; left alone: set it to {base_url!r}",
         "js-client": "baseURL is computed at run time; client left alone: point it at "
         "{base_url} where the value comes from",
+        "js-v3": "basePath is computed at run time; this Configuration and its clients are "
+        "left alone: point it at {base_url} where the value comes from",
         "v0-module": "openai.api_base is computed at run time; the module-level client is left "
         "alone: set it to {base_url!r}",
         "v0-request": "api_base is computed at run time; request left alone (it must pass its "
@@ -242,6 +244,9 @@ CM105 = _rule(
         "js": "new {cls}(...) with options that are not an object literal (or hold a spread) "
         "cannot be checked; set baseURL: {base_url!r} and apiKey from process.env.{env} where "
         "they are built",
+        "js-v3": "new {cls}(...) with a configuration that is not a Configuration of this "
+        "module, or options that are not an object literal, cannot be checked; set basePath: "
+        "{base_url!r} and apiKey from process.env.{env} where they are built",
     },
 )
 CM106 = _rule(
@@ -512,12 +517,18 @@ CM121 = _rule(
     stored, rebound, exported (``__all__``), used by another module of the project, nor
     reached through with_options() or copy(). Otherwise the client moves as any other and
     each such request is reported (CM401). Replace the feature, or keep the OpenAI key for
-    it.""",
+    it. In JavaScript and TypeScript the same rule holds (not exported, nor reached through
+    withOptions()); on --target cerebras a module whose one import of openai serves such a
+    client and others is left as it is, all of it: migrate it with --target openai, or give
+    that client a module of its own.""",
     {
         DEFAULT: "`{name}` is only used for {resources}, which Cerebras does not serve: it "
         "stays on OpenAI, with its OpenAI key and URL",
         "inline": "this client is only used for {resources}, which Cerebras does not serve: "
         "it stays on OpenAI, with its OpenAI key and URL",
+        "js-module": "{client} is only used for {resources}, which Cerebras does not serve: it "
+        "stays on OpenAI, and so does this module, whose one import of openai serves all its "
+        "clients; migrate it with --target openai, or give that client a module of its own",
     },
 )
 CM122 = _rule(
@@ -776,6 +787,11 @@ CM401 = _rule(
         "drop the feature",
         "v0": "Cerebras has no endpoint for openai.{chain}() (openai 0.x): give the call "
         "OpenAI's api_base and api_key, or drop the feature",
+        "js": "Cerebras has no {resource} endpoint, and this client is on Cerebras: "
+        "`{chain}(...)` would fail; keep an OpenAI client for it, or drop the feature",
+        "js-v3": "Cerebras has no endpoint for {method}() (openai v3), and this client's "
+        "Configuration now points at Cerebras: keep an OpenAI client for it, or drop the "
+        "feature",
     },
 )
 CM402 = _rule(
@@ -874,7 +890,12 @@ CM408 = _rule(
     (the two share openai.api_key, so the Cerebras key would reach OpenAI through the one left
     on OpenAI); and for the Cerebras SDK, which has no such API. The module is left as it
     is: move it to the client API first (`openai migrate` does most of it), then run this
-    tool again.""",
+    tool again. In JavaScript and TypeScript its counterpart is the openai npm package's v3
+    API (Configuration, OpenAIApi, openai.createChatCompletion), which v4 removed: on
+    --target openai its Configuration is pointed at Cerebras and the module is reported once,
+    as advice (v3 is unmaintained: upgrade to v4 or later, then run this tool again); the
+    Cerebras TS SDK has the v4 shape only, so on --target cerebras the module is left as it
+    is.""",
     {
         "removed": "{what} is the openai 0.x API, which openai {version} (the release the "
         "project runs) removed: move to the client API first (`openai migrate`), then run this "
@@ -885,6 +906,13 @@ CM408 = _rule(
         "cerebras": "{what} is the openai 0.x API, which the Cerebras SDK has no counterpart "
         "for: the module was left as it is; move it to the openai 1.x client API first "
         "(`openai migrate`), then run this tool again",
+        "js-v3": "{what} is the openai v3 API, unmaintained since v4 replaced it: its "
+        "Configuration now points at Cerebras; upgrade to openai v4 or later (`new OpenAI()`, "
+        "`client.chat.completions.create`, `res.choices`), then run this tool again",
+        "js-v3-cerebras": "{what} is the openai v3 API, and the Cerebras TS SDK has the v4 shape "
+        "only: the module was left as it is; upgrade it to openai v4 or later (`new OpenAI()`, "
+        "`client.chat.completions.create`, `res.choices`), then run this tool again, or migrate "
+        "it as it is with --target openai",
     },
 )
 CM409 = _rule(

@@ -200,3 +200,92 @@ OPENAI_NODE_V4 = "4.0.0"
 # spread from ``{...} as object`` instead. Checked with tsc against the two releases
 # ``tests/js`` locks (``tests/test_js_version.py``).
 TYPED_SINCE = {("reasoning_effort", "none"): "6.9.0"}
+
+# openai-node's resources (the client's ``API.*`` properties in ``client.d.ts``, and
+# ``beta``'s) that Cerebras has no endpoint for: it serves chat, completions and models.
+# ``tests/test_js_unserved.py`` holds these lists to the installed package.
+SERVED_RESOURCES = frozenset({"chat", "completions", "models"})
+UNSERVED_RESOURCES = frozenset(
+    {
+        "audio",
+        "batches",
+        "containers",
+        "conversations",
+        "embeddings",
+        "evals",
+        "files",
+        "fineTuning",
+        "graders",
+        "images",
+        "moderations",
+        "realtime",
+        "responses",
+        "skills",
+        "uploads",
+        "vectorStores",
+        "videos",
+        "webhooks",
+    }
+)
+UNSERVED_BETA_RESOURCES = frozenset({"assistants", "chatkit", "realtime", "threads"})
+
+
+def unserved_resource(names: tuple[str, ...]) -> str | None:
+    """The resource Cerebras has no endpoint for that an attribute path below a client starts
+    with (``embeddings`` for ``embeddings.create``, ``beta.assistants``), or None."""
+    if len(names) < 2:
+        return None
+    if names[0] in UNSERVED_RESOURCES:
+        return names[0]
+    if names[0] == "beta" and len(names) > 2 and names[1] in UNSERVED_BETA_RESOURCES:
+        return f"beta.{names[1]}"
+    return None
+
+
+# The openai npm package's v3 API (3.x, checked against 3.3.0, ``openai-v3`` in
+# ``tests/js/package-lock.json``): ``new OpenAIApi(new Configuration({ apiKey, organization,
+# basePath }))`` and one method per endpoint, whose responses are axios responses
+# (``res.data.choices``). The v4 rewrite removed it; the Cerebras TS SDK has only the v4
+# shape. ``Configuration`` reads no environment variable: an undefined ``apiKey`` is sent as
+# ``Bearer undefined``, an ``organization`` as ``OpenAI-Organization``; ``basePath`` defaults
+# to OpenAI's ``/v1`` URL, to which the method paths (``/chat/completions``) are appended.
+V3_CONFIGURATION = "Configuration"
+V3_CLIENT = "OpenAIApi"
+V3_CLASSES = frozenset({V3_CONFIGURATION, V3_CLIENT})
+V3_BASE_PATH_OPTION = "basePath"
+V3_ACCOUNT_OPTIONS = ("organization",)
+# The OpenAIApi methods (``api.d.ts``) Cerebras serves, and the openai-node request each
+# stands for (its params are the same body).
+V3_REQUESTS = {
+    "createChatCompletion": "chat.completions.create",
+    "createCompletion": "completions.create",
+}
+V3_SERVED = frozenset({*V3_REQUESTS, "listModels", "retrieveModel"})
+V3_UNSERVED = frozenset(
+    {
+        "cancelFineTune",
+        "createAnswer",
+        "createClassification",
+        "createEdit",
+        "createEmbedding",
+        "createFile",
+        "createFineTune",
+        "createImage",
+        "createImageEdit",
+        "createImageVariation",
+        "createModeration",
+        "createSearch",
+        "createTranscription",
+        "createTranslation",
+        "deleteFile",
+        "deleteModel",
+        "downloadFile",
+        "listEngines",
+        "listFiles",
+        "listFineTuneEvents",
+        "listFineTunes",
+        "retrieveEngine",
+        "retrieveFile",
+        "retrieveFineTune",
+    }
+)

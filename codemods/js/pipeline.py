@@ -22,10 +22,15 @@ from codemods.js.fixers.imported_clients import ImportedClients
 from codemods.js.fixers.map_model_ids import MapModelIds
 from codemods.js.fixers.response_types import ResponseTypes
 from codemods.js.fixers.switch_sdk import SwitchSdk
+from codemods.js.fixers.unserved_clients import UnservedClients
+from codemods.js.fixers.unserved_endpoints import UnservedEndpoints
 from codemods.js.fixers.untraced_requests import UntracedRequests
+from codemods.js.fixers.v3_api import V3Api
 from codemods.options import Target
 
 FIXERS: tuple[type[Fixer], ...] = (
+    V3Api,
+    UnservedClients,
     ClientConstructors,
     CerebrasConstructors,
     SwitchSdk,
@@ -36,6 +41,7 @@ FIXERS: tuple[type[Fixer], ...] = (
     ResponseTypes,
     UntracedRequests,
     ImportedClients,
+    UnservedEndpoints,
 )
 
 

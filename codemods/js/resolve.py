@@ -112,6 +112,11 @@ class Module:
     # "./lib/openai"``), with the import that binds them.
     remote: dict[str, tuple[Exported, str, Node, int]] = field(default_factory=dict)
     quote: str | None = None  # the quote of the first SDK specifier: what new strings use
+    # Keys also bound to something that is not a client (``_other_bindings``).
+    elsewhere: set[Key] = field(default_factory=set)
+    # Clients kept on OpenAI because every use is an endpoint Cerebras does not serve
+    # (``js/unserved.py``): out of ``clients``, so no constructor fixer touches them.
+    kept: list[Client] = field(default_factory=list)
 
 
 def string_value(node: Node | None) -> str | None:
@@ -657,7 +662,7 @@ def read_module(root: Node, imports: Imports | None = None) -> Module:
     # A key also bound to anything but a client (``client = pick()`` beside ``client = new
     # OpenAI()``, ``this.client = client``): which one a request gets is not known, so its
     # requests are reported, never guessed.
-    elsewhere = _other_bindings(nodes, made, scopes)
+    elsewhere = module.elsewhere = _other_bindings(nodes, made, scopes)
     for node in nodes:
         if node.type != "call_expression":
             continue

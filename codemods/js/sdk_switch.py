@@ -260,8 +260,12 @@ def blocked(ctx: Context, binding_sdk: str | None = None) -> bool:
     """Whether the module's imports of the SDK switched from cannot switch (a name without a
     counterpart, a use in a statement marked ignore): its clients must then stay as they
     are."""
-    plan = Plan(ctx, binding_sdk or source_sdk(ctx))
-    return bool(plan.missing or plan.ignored)
+    sdk_name = binding_sdk or source_sdk(ctx)
+    plan = Plan(ctx, sdk_name)
+    # A client kept on OpenAI for its unserved endpoints (``fixers/unserved_clients``) keeps
+    # the import, and so the module.
+    kept = any(client.sdk_name == sdk_name for client in ctx.module.kept)
+    return bool(plan.missing or plan.ignored or kept)
 
 
 def class_reference(ctx: Context) -> str | None:

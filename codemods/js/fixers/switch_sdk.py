@@ -63,7 +63,8 @@ class SwitchSdk(Fixer):
                 target=target,
             )
             return
-        if any(not c.moves for c in ctx.module.clients if c.sdk_name == sdk_name):
+        clients = [*ctx.module.clients, *ctx.module.kept]  # kept: on OpenAI, unserved_clients
+        if any(not c.moves for c in clients if c.sdk_name == sdk_name):
             return  # a client stays: the constructor fixers said why
         seen: set[int] = set()
         for node, text in plan.edits:
