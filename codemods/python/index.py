@@ -16,6 +16,7 @@ out: the project then does not know it, and never guesses.
 from __future__ import annotations
 
 import ast
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 from codemods.facts import sdk
@@ -80,6 +81,9 @@ class _Summarizer:
         self.call_envs: dict[int, _Env] = {}  # a call inside a function -> its scope
         self.params: dict[str, tuple[str, ...]] = {}
         self.param_types: dict[str, tuple[Value, ...]] = {}
+        # ``_local``'s memo, and what each local's own bindings say, by (scope, name).
+        self._known: dict[tuple[int, str], Value | None] = {}
+        self._own: dict[tuple[int, str], tuple[list[Value], list[str]]] = {}
 
     # Bindings -----------------------------------------------------------------------------
     def bind_statements(self, env: _Env, body: Iterable[ast.stmt]) -> None:
@@ -172,14 +176,17 @@ class _Summarizer:
             current = current.parent
         return None
 
-    def value(self, node: ast.expr, env: _Env, depth: int = 0) -> Value | None:
+    def value(
+        self, node: ast.expr, env: _Env, depth: int = 0, reads: list[str] | None = None
+    ) -> Value | None:
+        """What ``node`` is; a local name in it is added to ``reads`` instead, when given."""
         if depth > 8:
             return None
         line = getattr(node, "lineno", 0)
         if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Attribute) and func.attr in sdk.CLIENT_WRAPPER_CALLS:
-                return self.value(func.value, env, depth + 1)
+                return self.value(func.value, env, depth + 1, reads)
             qualname = self.qualname(func, env)
             if qualname is None:
                 return None
@@ -196,31 +203,66 @@ class _Summarizer:
                 line=line,
             )
         if isinstance(node, ast.Name) and env is not self.top and _local(env, node.id):
+            if reads is not None:
+                reads.append(node.id)
+                return None
             return self._local(node.id, env, depth)
         if isinstance(node, (ast.Name, ast.Attribute)):
             qualname = self.qualname(node, env)
             return Value("ref", qualname, line=line) if qualname else None
         if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
-            return _either(self.value(v, env, depth + 1) for v in node.values)
+            return _either(self.value(v, env, depth + 1, reads) for v in node.values)
         if isinstance(node, ast.IfExp):
-            return _either(self.value(v, env, depth + 1) for v in (node.body, node.orelse))
+            return _either(self.value(v, env, depth + 1, reads) for v in (node.body, node.orelse))
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return Value("str", text=node.value, line=line)
         return None
 
     def _local(self, name: str, env: _Env, depth: int) -> Value | None:
-        """A name bound in a function: its annotation, or what it is assigned."""
-        found: list[Value | None] = []
+        """A name bound in a function: its annotation, or what it is assigned.
+
+        What a local may be is every value reachable from it through the locals its
+        assignments read: ``a = b or x`` and ``b = a or y`` both may be ``x`` or ``y``. So it
+        is read as a walk over that graph, each name's own assignments read once, rather
+        than by recursion: a long function rebinding names from each other (litellm's
+        ``completion``: ``api_base = api_base or litellm.api_base or ...``, dozens of times)
+        made the recursion exponential."""
+        key = (id(env), name)
+        if key in self._known:
+            return self._known[key]
+        found: list[Value] = []
+        seen = {name}
+        queue = deque([name])
+        while queue:
+            leaves, reads = self._own_values(queue.popleft(), env)
+            found.extend(leaves)
+            for other in reads:
+                if other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+        result = self._known[key] = _either(found)
+        return result
+
+    def _own_values(self, name: str, env: _Env) -> tuple[list[Value], list[str]]:
+        """What the local ``name``'s own bindings say it is, and the locals they read."""
+        key = (id(env), name)
+        if key in self._own:
+            return self._own[key]
+        leaves: list[Value] = []
+        reads: list[str] = []
         if name in env.params:
-            found.append(Value("param", env.params[name], text=name))
+            leaves.append(Value("param", env.params[name], text=name))
         for annotation in env.typed.get(name, ()):
-            found.extend(self.typed(annotation, env.parent or self.top))
+            leaves.extend(self.typed(annotation, env.parent or self.top))
         for value in env.values.get(name, ()):
-            found.append(self.value(value, env, depth + 1))
+            found = self.value(value, env, reads=reads)
+            if found is not None:
+                leaves.append(found)
         imports = env.imports.get(name, set())
         if len(imports) == 1:
-            found.append(Value("ref", next(iter(imports))))
-        return _either(found)
+            leaves.append(Value("ref", next(iter(imports))))
+        self._own[key] = leaves, reads
+        return leaves, reads
 
     def typed(self, annotation: ast.expr, env: _Env) -> Iterator[Value]:
         """``typed`` values for the classes an annotation names: ``X``, ``X | None``,
@@ -323,10 +365,17 @@ def _local(env: _Env, name: str) -> bool:
 
 
 def _either(values: Iterable[Value | None]) -> Value | None:
-    found = tuple(v for v in values if v is not None)
+    # Flat and without repeats: a name assigned from itself many times stays one level.
+    found: dict[Value, None] = {}
+    for value in values:
+        if value is None:
+            continue
+        for one in value.alternatives if value.kind == "or" else (value,):
+            found[one] = None
     if not found:
         return None
-    return found[0] if len(found) == 1 else Value("or", alternatives=found)
+    alternatives = tuple(found)
+    return alternatives[0] if len(alternatives) == 1 else Value("or", alternatives=alternatives)
 
 
 def _blocks(node: ast.stmt) -> Iterator[list[ast.stmt]]:
