@@ -136,7 +136,8 @@ def _migrate_js(
     if looks_minified(path.name, source.text):
         return FileResult(path, Status.SKIPPED, note="minified"), None
     imports = place.imports if isinstance(place, JsPlace) else None
-    result = migrate_js(source.text, settings.options, path.suffix, imports)
+    constants = place.constants if isinstance(place, JsPlace) else None
+    result = migrate_js(source.text, settings.options, path.suffix, imports, constants)
     status = Status.ERROR if result.error else Status.UNCHANGED
     if result.changed(source.text):
         status = Status.CHANGED

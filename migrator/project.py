@@ -38,7 +38,9 @@ from .forking import forked_map
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from codemods.js.constants import Constants
     from codemods.js.project import Place as JsPlace
+    from codemods.js.project import Summary as JsSummary
     from codemods.js.resolve import Exported
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "package.json", ".git")
@@ -498,27 +500,25 @@ def _index_js(
     import hashlib
 
     from codemods.js.project import Place as JsPlace
-    from codemods.js.project import summarize
-    from codemods.js.source import looks_minified
+    from codemods.js.project import Summary as JsSummary
 
     exporters: dict[str, dict[str, Exported]] = {}
-    options = "js:" + hashlib.sha256(repr(settings.options).encode()).hexdigest()[:16]
+    sdk_modules = False
+    options = "js2:" + hashlib.sha256(repr(settings.options).encode()).hexdigest()[:16]
     for path in paths:
         entry = store.lookup(path)
         if entry is not None and entry.module == options:
             summary = entry.summary
         else:
-            text = _js_text(path, SDK_WORDS)
-            minified = text is not None and looks_minified(path.name, text)
-            summary = (
-                summarize(text, path.suffix, settings.options) if text and not minified else {}
-            )
+            summary = _js_summary(path, settings) or JsSummary()
             store.store(path, options, True, summary)  # type: ignore[arg-type]
-        if summary:
-            exporters[_key(path)] = summary
-    if not exporters:
+        sdk_modules = sdk_modules or summary.sdk
+        if summary.exports:
+            exporters[_key(path)] = summary.exports
+    if not exporters and not sdk_modules:
         return {}
     aliases = _ts_paths(root)
+    known = {_key(path): path for path in paths}
     # A module importing one of them names it: its file's stem, or its folder's for index.*.
     words = tuple(
         {
@@ -528,23 +528,125 @@ def _index_js(
             for key in exporters
         }
     )
-    places: dict[str, JsPlace] = {}
+    imports_of: dict[str, dict[str, dict[str, Exported]]] = {}
+    targets: dict[str, dict[str, str]] = {}  # importer -> specifier -> the file it names
+    definers: set[str] = set()  # files holding a string the model map maps
+    model_map = settings.options.model_map
     for path in paths:
         text = _js_text(path, words)
         if text is None:
             continue
-        imports: dict[str, dict[str, Exported]] = {}
+        key = _key(path)
+        if not settings.options.keep_models and _maps_a_literal(text, model_map):
+            definers.add(key)
+        resolved: dict[str, str] = {}
         for match in _JS_SPECIFIER.finditer(text):
             specifier = match.group(2)
-            if specifier in js.SPECIFIERS or specifier in imports:
+            if specifier in js.SPECIFIERS or specifier in resolved:
                 continue
             for target in _resolve_specifier(specifier, path, aliases):
-                if target in exporters and target != _key(path):
-                    imports[specifier] = exporters[target]
+                if target in known and target != key:
+                    resolved[specifier] = target
                     break
+        if resolved:
+            targets[key] = resolved
+        imports = {s: exporters[t] for s, t in resolved.items() if t in exporters}
         if imports:
-            places[_key(path)] = JsPlace(imports)
+            imports_of[key] = imports
+    decided = _js_constants(root, known, targets, definers, imports_of, settings)
+    places: dict[str, JsPlace] = {}
+    for key in imports_of.keys() | decided.keys():
+        place = JsPlace(imports_of.get(key, {}))
+        places[key] = JsPlace(place.imports, decided[key]) if key in decided else place
     return places
+
+
+def _js_summary(path: Path, settings: Settings) -> JsSummary | None:
+    from codemods.js.project import summarize
+    from codemods.js.source import looks_minified
+
+    text = _js_text(path, SDK_WORDS)
+    if not text or looks_minified(path.name, text):
+        return None
+    return summarize(text, path.suffix, settings.options)
+
+
+# A string literal (plain or template) short enough to be a model id: a module holding one
+# the model map maps may define a model constant other modules import.
+_JS_LITERAL = re.compile(r"""(["'`])([\w.:/@-]{1,100})\1""")
+
+
+def _maps_a_literal(text: str, model_map: tuple[tuple[str, str], ...]) -> bool:
+    from codemods.facts import models
+
+    seen: set[str] = set()
+    for match in _JS_LITERAL.finditer(text):
+        value = match.group(2)
+        if value not in seen:
+            seen.add(value)
+            if models.map_model(value, model_map) is not None:
+                return True
+    return False
+
+
+def _js_constants(
+    root: Path,
+    known: dict[str, Path],
+    targets: dict[str, dict[str, str]],
+    definers: set[str],
+    imports_of: dict[str, dict[str, dict[str, Exported]]],
+    settings: Settings,
+) -> dict[str, Constants]:
+    """One decision per exported model constant of the project (``constants.Constant``):
+    mapped when some read of it, in any module, is the model of a request that moves and
+    every read is; each defining module and each importer gets the decisions it needs."""
+    from codemods.js.constants import ALL, Constant, Constants
+    from codemods.js.project import ModelReads, model_reads
+
+    readers: dict[str, list[str]] = {}
+    for key, resolved in targets.items():
+        for target in resolved.values():
+            if target in definers and key not in readers.get(target, []):
+                readers.setdefault(target, []).append(key)
+    reads: dict[str, ModelReads] = {}
+
+    def read(key: str) -> ModelReads:
+        if key not in reads:
+            path = known[key]
+            text = _js_text(path, ())
+            reads[key] = model_reads(text or "", path.suffix, settings.options, imports_of.get(key))
+        return reads[key]
+
+    def shown(key: str) -> str:
+        return Path(os.path.relpath(key, _key(root))).as_posix()
+
+    own: dict[str, dict[str, Constant]] = {}
+    imported: dict[str, dict[str, dict[str, Constant]]] = {}
+    for definer, importers in sorted(readers.items()):
+        for local, (model, exports, fine, other) in read(definer).own.items():
+            places = [f"{shown(definer)}:{line}" for line in other]
+            named: list[tuple[str, str, str]] = []  # (importer, specifier, export)
+            for importer in importers:
+                found = read(importer)
+                for specifier, target in targets[importer].items():
+                    if target != definer:
+                        continue
+                    for export in (*exports, ALL):
+                        count, lines = found.imported.get((specifier, export), (0, ()))
+                        fine += count
+                        if lines:
+                            places.append(shown(importer))
+                        if export != ALL:
+                            named.append((importer, specifier, export))
+            others = sorted(set(places))
+            decision = Constant(model, fine > 0 and not others, "in " + ", ".join(others))
+            own.setdefault(definer, {})[local] = decision
+            for importer, specifier, export in named:
+                imported.setdefault(importer, {}).setdefault(specifier, {})[export] = decision
+    return {
+        key: Constants(own.get(key, {}), imported.get(key, {}))
+        for key in own.keys() | imported.keys()
+    }
 
 
 def _js_text(path: Path, words: tuple[bytes, ...]) -> str | None:

@@ -10,14 +10,20 @@ moves to Cerebras: the module's own fixers decide it (``summarize`` runs them), 
 importer follows exactly what the constructor's module does. ``migrator/project.py`` finds
 the modules importing them (relative specifiers, ``tsconfig.json`` ``paths``/``baseUrl``)
 and hands each its ``resolve.Imports``.
+
+Model constants (``constants.py``) are the project's too: ``model_reads`` gives what one
+module reads of the constants it imports and what it does with those it exports, and the
+index adds them up into one decision per constant (``constants.Constant``), handed to the
+defining module and to each importer in its ``Place``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from codemods.js import edits, syntax
+from codemods.js import constants, edits, syntax
+from codemods.js.constants import Constants
 from codemods.js.context import Context
 from codemods.js.resolve import Client, Exported, Imports, Module, read_module
 from codemods.js.source import may_import_sdk
@@ -38,26 +44,88 @@ class Place:
     from other modules, by the specifiers it imports them with."""
 
     imports: Imports
+    constants: Constants = field(default_factory=Constants)
 
 
-def summarize(text: str, suffix: str, options: Options) -> dict[str, Exported]:
-    """The clients the module exports, by export name; empty when none (or when it does
-    not parse: the per-file pass reports that)."""
+@dataclass(frozen=True)
+class Summary:
+    """What the index keeps of one module (cached): the clients it exports, by export name,
+    and whether it imports an SDK at all."""
+
+    exports: dict[str, Exported] = field(default_factory=dict)
+    sdk: bool = False
+
+
+@dataclass(frozen=True)
+class ModelReads:
+    """One module's model constants, as the index adds them up: ``own``, its exported
+    candidates by local name (model id, export names, fine reads here, lines of the other
+    reads here); ``imported``, by (specifier, export name or ``constants.ALL``), the fine
+    reads and the lines of the other reads of that name."""
+
+    own: dict[str, tuple[str, tuple[str, ...], int, tuple[int, ...]]] = field(default_factory=dict)
+    imported: dict[tuple[str, str], tuple[int, tuple[int, ...]]] = field(default_factory=dict)
+
+
+def _decided(
+    text: str, suffix: str, options: Options, imports: Imports | None = None
+) -> tuple[Module, tree_sitter.Node] | None:
+    """The module read and its clients decided by its own fixers (each ``Client.moves``:
+    the edits are not kept); None when it does not parse (the per-file pass reports it)."""
     from codemods.js.pipeline import fixers_for
 
-    if not may_import_sdk(text):
-        return {}
     data = text.encode("utf-8", errors="surrogatepass")
     tree = syntax.parse(data, suffix)
     if syntax.first_problem(tree, data) is not None:
-        return {}
-    module = read_module(tree.root_node)
-    if not module.clients:
-        return {}
-    ctx = Context(data, options, syntax.is_typescript(suffix), module, edits.Layout(data))
-    for fixer in fixers_for(options.target):
-        fixer.run(ctx)  # sets each client's ``moves``: the edits are not kept
-    return exports(module, tree.root_node)
+        return None
+    module = read_module(tree.root_node, imports)
+    if module.clients:
+        ctx = Context(data, options, syntax.is_typescript(suffix), module, edits.Layout(data))
+        for fixer in fixers_for(options.target):
+            fixer.run(ctx)
+    return module, tree.root_node
+
+
+def summarize(text: str, suffix: str, options: Options) -> Summary:
+    """The clients the module exports; empty when none (or when it does not parse)."""
+    if not may_import_sdk(text):
+        return Summary()
+    found = _decided(text, suffix, options)
+    if found is None:
+        return Summary()
+    module, root = found
+    return Summary(exports(module, root) if module.clients else {}, sdk=bool(module.imports))
+
+
+def model_reads(
+    text: str, suffix: str, options: Options, imports: Imports | None = None
+) -> ModelReads:
+    """What the module does with its exported model constants and those it imports."""
+    found = _decided(text, suffix, options, imports)
+    if found is None:
+        return ModelReads()
+    module, root = found
+    analysis = constants.analyse(module, root, options)
+    reads = ModelReads()
+    for local in analysis.locals:
+        if local.exports and local.new is not None:
+            reads.own[local.name] = (
+                local.model,
+                tuple(local.exports),
+                len(local.fine),
+                _lines(local.other),
+            )
+    for name in analysis.imported:
+        fine, other = reads.imported.get((name.specifier, name.export), (0, ()))
+        reads.imported[(name.specifier, name.export)] = (
+            fine + len(name.fine),
+            other + _lines(name.other),
+        )
+    return reads
+
+
+def _lines(nodes: list[tree_sitter.Node]) -> tuple[int, ...]:
+    return tuple(sorted({node.start_point[0] + 1 for node in nodes}))
 
 
 def _unwrap(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
