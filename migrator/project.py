@@ -531,6 +531,7 @@ def _index_js(
     imports_of: dict[str, dict[str, dict[str, Exported]]] = {}
     targets: dict[str, dict[str, str]] = {}  # importer -> specifier -> the file it names
     definers: set[str] = set()  # files holding a string the model map maps
+    passing: set[str] = set()  # files that may pass on another module's names
     model_map = settings.options.model_map
     for path in paths:
         text = _js_text(path, words)
@@ -550,7 +551,11 @@ def _index_js(
                     break
         if resolved:
             targets[key] = resolved
-        imports = {s: exporters[t] for s, t in resolved.items() if t in exporters}
+            if _JS_REEXPORT.search(text):
+                passing.add(key)
+    offered = _through_reexports(exporters, targets, passing, known)
+    for key, resolved in targets.items():
+        imports = {s: offered[t] for s, t in resolved.items() if t in offered}
         if imports:
             imports_of[key] = imports
     decided = _js_constants(root, known, targets, definers, imports_of, settings)
@@ -559,6 +564,54 @@ def _index_js(
         place = JsPlace(imports_of.get(key, {}))
         places[key] = JsPlace(place.imports, decided[key]) if key in decided else place
     return places
+
+
+# ``export ... from``, an export list, ``export default``/``const``, CommonJS exports: a module
+# that may pass on a name it imports (read only when it imports a module offering clients).
+_JS_REEXPORT = re.compile(r"\bexport\s*(?:\*|\{|default\b|const\b)|\bmodule\.exports\b|\bexports\.")
+_REEXPORT_ROUNDS = 32  # a chain of barrels longer than this is not followed to its end
+
+
+def _through_reexports(
+    exporters: dict[str, dict[str, Exported]],
+    targets: dict[str, dict[str, str]],
+    passing: set[str],
+    known: dict[str, Path],
+) -> dict[str, dict[str, Exported]]:
+    """Every module's client exports, its own and those it passes on from the modules it
+    imports (``export { openai } from "./client"``, ``export * from``, barrels of barrels,
+    ``module.exports = require(...)``), each as decided where the client is made. Grown
+    until nothing changes, so a cycle of barrels ends."""
+    from codemods.js.project import reexports
+
+    offered = {key: dict(names) for key, names in exporters.items()}
+    read: dict[str, tuple[tuple[str, str, str], ...]] = {}
+    for _ in range(_REEXPORT_ROUNDS):
+        changed = False
+        for key in sorted(passing):
+            resolved = targets[key]
+            if not any(t in offered for t in resolved.values()):
+                continue
+            if key not in read:
+                path = known[key]
+                read[key] = reexports(_js_text(path, ()) or "", path.suffix)
+            names = dict(exporters.get(key, {}))  # its own exports win over a star's
+            for here, specifier, there in read[key]:
+                source = offered.get(resolved.get(specifier, ""))
+                if source is None:
+                    continue
+                if there == "*":  # ``export *`` passes on all but the default
+                    for name, exported in source.items():
+                        if name != "default":
+                            names.setdefault(name, exported)
+                elif there in source:
+                    names.setdefault(here, source[there])
+            if names and names != offered.get(key):
+                offered[key] = names
+                changed = True
+        if not changed:
+            break
+    return offered
 
 
 def _js_summary(path: Path, settings: Settings) -> JsSummary | None:

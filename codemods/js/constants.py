@@ -277,15 +277,44 @@ def analyse(module: Module, root: Node, options: Options) -> Analysis:
         found = by_key.get(("var", scopes.scope_of(node), node.text.decode()))
         if found is None:
             continue
-        if parent is not None and parent.type == "export_specifier":
-            alias = parent.child_by_field_name("alias") or node
+        export = _export_name(node)
+        if export is not None:
             if isinstance(found, Local):
-                found.exports.append(alias.text.decode())
+                found.exports.append(export)
             else:
                 found.other.append(node)  # passed on: its readers are not followed
             continue
         (found.fine if node.id in fine else found.other).append(node)
     return analysis
+
+
+def _export_name(node: Node) -> str | None:
+    """The name a read exports its value as: ``export { MODEL as M }``, ``module.exports =
+    { MODEL }`` (or ``{ M: MODEL }``), ``module.exports.M = MODEL``, ``exports.M = MODEL``;
+    None when it is no export."""
+    parent = node.parent
+    if parent is None:
+        return None
+    if parent.type == "export_specifier":
+        if parent.child_by_field_name("name") != node:
+            return None
+        return (parent.child_by_field_name("alias") or node).text.decode()
+    name, holder = node.text.decode(), parent
+    if parent.type == "pair" and parent.child_by_field_name("value") == node:
+        key = parent.child_by_field_name("key")
+        if key is None or key.type != "property_identifier":
+            return None
+        name, holder = key.text.decode(), parent.parent
+    if node.type == "shorthand_property_identifier" or holder is not parent:
+        assignment = holder.parent if holder is not None and holder.type == "object" else None
+        left = assignment.child_by_field_name("left") if assignment is not None else None
+        return name if left is not None and left.text == b"module.exports" else None
+    if parent.type == "assignment_expression" and parent.child_by_field_name("right") == node:
+        left = parent.child_by_field_name("left")
+        text = left.text.decode(errors="replace") if left is not None else ""
+        if text.startswith(("module.exports.", "exports.")):
+            return text.rpartition(".")[2]
+    return None
 
 
 def _bind_import(specifier: str, node: Node, imported: Any) -> None:

@@ -232,7 +232,14 @@ def _bind_remote(module: Module, node: Node, imports: Imports) -> None:
     target = node.child_by_field_name("name")
     specifier = _require_specifier(value)
     exports = imports.get(specifier or "")
-    if exports is None or specifier is None or target is None or target.type != "object_pattern":
+    if exports is None or specifier is None or target is None:
+        return
+    if target.type == "identifier" and "default" in exports and module.scopes is not None:
+        # ``const openai = require("./lib/openai")``: ``module.exports``, the default.
+        scope = module.scopes.scope_of(target)
+        module.remote[target.text.decode()] = (exports["default"], specifier, node, scope)
+        return
+    if target.type != "object_pattern":
         return
     for part in target.named_children:
         if part.type == "shorthand_property_identifier_pattern":
