@@ -503,8 +503,8 @@ def _index_js(
     from codemods.js.project import Summary as JsSummary
 
     exporters: dict[str, dict[str, Exported]] = {}
-    sdk_modules = False
-    options = "js2:" + hashlib.sha256(repr(settings.options).encode()).hexdigest()[:16]
+    models = False  # some module exports a model constant or reads one from another
+    options = "js3:" + hashlib.sha256(repr(settings.options).encode()).hexdigest()[:16]
     for path in paths:
         entry = store.lookup(path)
         if entry is not None and entry.module == options:
@@ -512,11 +512,11 @@ def _index_js(
         else:
             summary = _js_summary(path, settings) or JsSummary()
             store.store(path, options, True, summary)  # type: ignore[arg-type]
-        sdk_modules = sdk_modules or summary.sdk
+        models = models or summary.constants
         if summary.exports:
             exporters[_key(path)] = summary.exports
-    if not exporters and not sdk_modules:
-        return {}
+    if not exporters and not models:
+        return {}  # nothing crosses modules: no need to read them all
     aliases = _ts_paths(root)
     known = {_key(path): path for path in paths}
     # A module importing one of them names it: its file's stem, or its folder's for index.*.
@@ -624,22 +624,31 @@ def _js_summary(path: Path, settings: Settings) -> JsSummary | None:
     return summarize(text, path.suffix, settings.options)
 
 
-# A string literal (plain or template) short enough to be a model id: a module holding one
-# the model map maps may define a model constant other modules import.
-_JS_LITERAL = re.compile(r"""(["'`])([\w.:/@-]{1,100})\1""")
-
-
 def _maps_a_literal(text: str, model_map: tuple[tuple[str, str], ...]) -> bool:
+    """Whether a string literal of ``text`` (plain or template) holds an id the model map
+    maps: a module holding one may define a model constant other modules import."""
     from codemods.facts import models
 
     seen: set[str] = set()
-    for match in _JS_LITERAL.finditer(text):
+    for match in _model_literals(model_map).finditer(text):
         value = match.group(2)
         if value not in seen:
             seen.add(value)
             if models.map_model(value, model_map) is not None:
                 return True
     return False
+
+
+@functools.lru_cache(maxsize=8)
+def _model_literals(model_map: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    """Literals that start as some pattern of the model map does (what the map can map):
+    most files hold none, and a search for a few prefixes is quick."""
+    from codemods.facts import models
+
+    patterns = [pattern for pattern, _ in model_map] + list(models.OPENAI_MODEL_PATTERNS)
+    prefixes = {re.split(r"[*?\[]", pattern, maxsplit=1)[0] for pattern in patterns}
+    head = "" if "" in prefixes else "|".join(map(re.escape, sorted(prefixes, key=len)[::-1]))
+    return re.compile(rf"""(["'`])((?:{head})[\w.:/@-]{{0,100}})\1""")
 
 
 def _js_constants(
@@ -768,7 +777,9 @@ def _resolve_specifier(
             bases.append(base_url / specifier)
     found: list[str] = []
     for base in bases:
-        text = os.fspath(base)
+        # Normalized once: a suffix or ``/index.ts`` added to a key is still one, and every
+        # specifier of every module is resolved here.
+        text = _key(base)
         stem, dot, ext = text.rpartition(".")
         candidates = [text] if "." + ext in js.SUFFIXES and dot else []
         if dot and "." + ext in (".js", ".mjs", ".cjs", ".jsx"):
@@ -776,5 +787,5 @@ def _resolve_specifier(
             candidates += [stem + s for s in (".ts", ".tsx", ".mts", ".cts")]
         candidates += [text + s for s in js.SUFFIXES]
         candidates += [os.path.join(text, "index" + s) for s in js.SUFFIXES]
-        found.extend(_key(Path(c)) for c in candidates)
+        found.extend(candidates)
     return found

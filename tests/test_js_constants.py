@@ -264,3 +264,25 @@ def test_program_with_a_cross_module_constant_runs_on_cerebras(tmp_path: Path) -
         assert {k: v for k, v in new.body.items() if k != "model"} == {
             k: v for k, v in old.body.items() if k != "model"
         }
+
+
+@pytest.mark.parametrize(
+    "costs", [None, 'import { MODEL } from "./config";\nexport const P = { [MODEL]: 1 };\n']
+)
+def test_a_project_without_client_exports_still_decides_its_constants(
+    tmp_path: Path, costs: str | None
+) -> None:
+    # No module exports a client, so only the model constants make the index read the others.
+    app = (
+        'import OpenAI from "openai";\nimport { MODEL } from "./config";\n'
+        "new OpenAI().chat.completions.create({ model: MODEL, messages: [] });\n"
+    )
+    files = {"config.ts": CONFIG, "app.ts": app}
+    if costs is not None:
+        files["costs.ts"] = costs
+    _project(tmp_path, files)
+    invoke("--no-cache", "config.ts", cwd=tmp_path)
+    kept = costs is not None
+    assert (tmp_path / "config.ts").read_text() == (
+        CONFIG if kept else CONFIG.replace("gpt-4o", "gpt-oss-120b")
+    )

@@ -55,10 +55,11 @@ class Place:
 @dataclass(frozen=True)
 class Summary:
     """What the index keeps of one module (cached): the clients it exports, by export name,
-    and whether it imports an SDK at all."""
+    and whether it exports a model constant or names a request's model by an imported name
+    (only then are the project's model constants looked for)."""
 
     exports: dict[str, Exported] = field(default_factory=dict)
-    sdk: bool = False
+    constants: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,11 @@ def summarize(text: str, suffix: str, options: Options) -> Summary:
     if found is None:
         return Summary()
     module, root = found
-    return Summary(exports(module, root) if module.clients else {}, sdk=bool(module.imports))
+    analysis = constants.analyse(module, root, options)
+    models = any(local.exports and local.new for local in analysis.locals) or any(
+        name.fine for name in analysis.imported
+    )
+    return Summary(exports(module, root) if module.clients else {}, constants=models)
 
 
 def model_reads(
