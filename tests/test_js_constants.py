@@ -5,7 +5,7 @@ the model of a request that moves, and kept, with its requests reported (CM302),
 read for anything else. Across modules (``migrator/project.py``) the project decides once:
 the defining module is rewritten, also when a hook names only one file, and its importers
 follow. The tree-wide case is ``fixtures/projects/js_model_constants``; the program of
-``tests/js/projects/model_constant`` runs with node before and after."""
+``tests/js/projects/model_constant`` runs with node before and after, migrated for each target."""
 
 from __future__ import annotations
 
@@ -230,7 +230,8 @@ def test_a_commonjs_reader_and_a_client_left_alone(tmp_path: Path) -> None:
     assert (tmp_path / "config.js").read_text() == CONFIG
 
 
-def test_program_with_a_cross_module_constant_runs_on_cerebras(tmp_path: Path) -> None:
+@pytest.mark.parametrize("target", ["openai", "cerebras"])
+def test_program_with_a_cross_module_constant_runs_on_cerebras(tmp_path: Path, target: str) -> None:
     node_modules = js_packages.node_modules()
     project = tmp_path / "model_constant"
     shutil.copytree(js_packages.JS / "projects" / "model_constant", project)
@@ -243,7 +244,16 @@ def test_program_with_a_cross_module_constant_runs_on_cerebras(tmp_path: Path) -
         # As a hook runs it: one file named at a time, each seeing the whole project.
         for name in ("app.mjs", "config.mjs", "lib/openai.mjs"):
             migrate = subprocess.run(
-                [sys.executable, "-m", "migrator", "--base-url", f"{server.url}/v1", name],
+                [
+                    sys.executable,
+                    "-m",
+                    "migrator",
+                    "--target",
+                    target,
+                    "--base-url",
+                    f"{server.url}/v1",
+                    name,
+                ],
                 cwd=project,
                 capture_output=True,
                 text=True,
@@ -256,7 +266,9 @@ def test_program_with_a_cross_module_constant_runs_on_cerebras(tmp_path: Path) -
         )
         assert after.returncode == 0, after.stderr
         assert after.stdout == before.stdout
-        migrated = _api(server.take())
+        wire = server.take()
+        migrated = _api(wire)
+        assert [r.path for r in wire] == [r.path for r in original]  # no /v1/v1, no warming
     assert [r.body["model"] for r in original] == ["gpt-4o-mini", "gpt-4o-mini"]
     assert [r.body["model"] for r in migrated] == ["gpt-oss-120b", "gpt-oss-120b"]
     for new, old in zip(migrated, original, strict=True):
