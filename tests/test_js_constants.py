@@ -298,3 +298,22 @@ def test_a_project_without_client_exports_still_decides_its_constants(
     assert (tmp_path / "config.ts").read_text() == (
         CONFIG if kept else CONFIG.replace("gpt-4o", "gpt-oss-120b")
     )
+
+
+@pytest.mark.parametrize(
+    "binding", ['import * as config from "./config";', 'const config = require("./config");']
+)
+def test_a_namespaces_member_is_a_read_of_that_constant(tmp_path: Path, binding: str) -> None:
+    app = (
+        f'import {{ openai }} from "./lib";\n{binding}\n'
+        "openai.chat.completions.create({ model: config.MODEL, messages: [] });\n"
+    )
+    _project(tmp_path, {"config.ts": CONFIG, "lib.ts": LIB, "app.ts": app})
+    _, out, err = invoke("--no-cache", ".", cwd=tmp_path)
+    assert (tmp_path / "config.ts").read_text() == CONFIG.replace("gpt-4o", "gpt-oss-120b")
+    assert "CM406" not in out + err
+    # Read for something else too: kept, and the request reported.
+    _project(tmp_path, {"config.ts": CONFIG, "app.ts": app + "console.log(config.MODEL);\n"})
+    _, out, err = invoke("--no-cache", ".", cwd=tmp_path)
+    assert (tmp_path / "config.ts").read_text() == CONFIG
+    assert "CM302" in out + err

@@ -9,11 +9,12 @@ client that moves (``model: MODEL``, or the shorthand ``{ model }``) or a parame
 default; any other read (a price table, a comparison, ``typeof``, a template, a request on
 a client left alone) keeps its id. The same walk records what a module reads of the names
 it imports from other modules of the project (``import { MODEL } from "./config"``,
-``const { MODEL } = require(...)``); a namespace import, a re-export or a ``require`` kept
-whole reads all of that module's names, for more than requests. ``migrator/project.py``
-adds up every module's reads of an exported constant and decides once (``Constant``);
-``fixers/map_model_ids.py`` rewrites and reports by that decision, or by the module's own
-reads when no other module imports the constant.
+``const { MODEL } = require(...)``, a namespace's member ``config.MODEL``); a namespace
+used otherwise, a re-export or a dynamic ``import()`` reads all of that module's names,
+for more than requests. ``migrator/project.py`` adds up every module's reads of an
+exported constant and decides once (``Constant``); ``fixers/map_model_ids.py`` rewrites
+and reports by that decision, or by the module's own reads when no other module imports
+the constant.
 """
 
 from __future__ import annotations
@@ -79,6 +80,16 @@ class Imported:
     node: Node  # the import, require or re-export
     fine: list[Node] = field(default_factory=list)
     other: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class _Namespace:
+    """``import * as config from "./config"``, ``const config = require("./config")``: each
+    member read (``config.MODEL``) is a read of that export; any other use reads them all."""
+
+    specifier: str
+    node: Node
+    members: dict[str, Imported] = field(default_factory=dict)
 
 
 @dataclass
@@ -165,7 +176,7 @@ def _fine_reads(module: Module, nodes: list[Node]) -> set[int]:
         for entry in request.params.named_children:
             if entry.type == "pair" and _is_model(entry):
                 value = entry.child_by_field_name("value")
-                if value is not None and value.type == "identifier":
+                if value is not None and value.type in ("identifier", "member_expression"):
                     fine.add(value.id)
             elif entry.type == "shorthand_property_identifier" and entry.text == b"model":
                 fine.add(entry.id)
@@ -200,7 +211,7 @@ def analyse(module: Module, root: Node, options: Options) -> Analysis:
     scopes = module.scopes
     assert scopes is not None
     nodes = _walk(root)
-    by_key: dict[Key, Local | Imported] = {}
+    by_key: dict[Key, Local | Imported | _Namespace] = {}
     declared: set[int] = set()  # the identifiers that declare, rather than read
 
     def candidate(name: Node | None, value: Node | None) -> Local | None:
@@ -219,6 +230,11 @@ def analyse(module: Module, root: Node, options: Options) -> Analysis:
         return local
 
     def imported(specifier: str, export: str, local: Node | None, node: Node) -> None:
+        if local is not None and export == ALL:  # ``import * as config``: its members are
+            declared.add(local.id)
+            key = ("var", scopes.scope_of(local), local.text.decode())
+            by_key[key] = _Namespace(specifier, node)
+            return
         found = Imported(specifier, export, node)
         analysis.imported.append(found)
         if local is None:  # the whole module: read for more than requests
@@ -226,6 +242,24 @@ def analyse(module: Module, root: Node, options: Options) -> Analysis:
             return
         declared.add(local.id)
         by_key[("var", scopes.scope_of(local), local.text.decode())] = found
+
+    def member(namespace: _Namespace, node: Node) -> tuple[Imported, Node]:
+        """What a use of a namespace reads: ``config.MODEL``, or all of it."""
+        parent = node.parent
+        prop = parent.child_by_field_name("property") if parent is not None else None
+        export = ALL
+        if (
+            parent is not None
+            and parent.type == "member_expression"
+            and parent.child_by_field_name("object") == node
+            and prop is not None
+            and prop.type == "property_identifier"
+        ):
+            export, node = prop.text.decode(), parent
+        if export not in namespace.members:
+            namespace.members[export] = Imported(namespace.specifier, export, namespace.node)
+            analysis.imported.append(namespace.members[export])
+        return namespace.members[export], node
 
     seen: set[int] = set()  # the require/import calls bound by a declaration
     for node in nodes:
@@ -277,6 +311,8 @@ def analyse(module: Module, root: Node, options: Options) -> Analysis:
         found = by_key.get(("var", scopes.scope_of(node), node.text.decode()))
         if found is None:
             continue
+        if isinstance(found, _Namespace):
+            found, node = member(found, node)
         export = _export_name(node)
         if export is not None:
             if isinstance(found, Local):
@@ -325,7 +361,8 @@ def _bind_import(specifier: str, node: Node, imported: Any) -> None:
             if part.type == "identifier":
                 imported(specifier, "default", part, node)
             elif part.type == "namespace_import":
-                imported(specifier, ALL, None, node)
+                local = next((n for n in part.named_children if n.type == "identifier"), None)
+                imported(specifier, ALL, local, node)
             elif part.type == "named_imports":
                 for spec in part.named_children:
                     name = spec.child_by_field_name("name")
@@ -336,6 +373,9 @@ def _bind_import(specifier: str, node: Node, imported: Any) -> None:
 
 def _bind_require(specifier: str, target: Node | None, node: Node, imported: Any) -> None:
     """``const { MODEL: M } = require("./config")``; a require kept whole reads them all."""
+    if target is not None and target.type == "identifier":
+        imported(specifier, ALL, target, node)  # a namespace: its members are followed
+        return
     if target is None or target.type != "object_pattern":
         imported(specifier, ALL, None, node)
         return
