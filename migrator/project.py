@@ -665,11 +665,10 @@ def _js_constants(
     from codemods.js.constants import ALL, Constant, Constants
     from codemods.js.project import ModelReads, model_reads
 
-    readers: dict[str, list[str]] = {}
+    importers_of: dict[str, list[str]] = {}
     for key, resolved in targets.items():
-        for target in resolved.values():
-            if target in definers and key not in readers.get(target, []):
-                readers.setdefault(target, []).append(key)
+        for target in dict.fromkeys(resolved.values()):
+            importers_of.setdefault(target, []).append(key)
     reads: dict[str, ModelReads] = {}
 
     def read(key: str) -> ModelReads:
@@ -682,24 +681,47 @@ def _js_constants(
     def shown(key: str) -> str:
         return Path(os.path.relpath(key, _key(root))).as_posix()
 
+    Named = list[tuple[str, str, str]]  # (importer, specifier, export name there)
+
+    def gather(
+        module: str, export: str, seen: set[tuple[str, str]]
+    ) -> tuple[int, list[str], Named]:
+        """The reads of ``module``'s ``export`` in the modules importing it, and in those
+        importing a module that passes it on (barrels of barrels; a cycle ends)."""
+        fine, places, named = 0, [], []
+        for importer in importers_of.get(module, ()):
+            found = read(importer)
+            for specifier, target in targets[importer].items():
+                if target != module:
+                    continue
+                for name in (export, ALL):
+                    count, lines = found.imported.get((specifier, name), (0, ()))
+                    fine += count
+                    if lines:
+                        places.append(shown(importer))
+                named.append((importer, specifier, export))
+                for source, there, here in found.passed:
+                    if source != specifier or there not in (export, ALL):
+                        continue
+                    if there == ALL and export == "default":
+                        continue  # ``export *`` passes on all but the default
+                    onward = export if here == ALL else here
+                    if (importer, onward) in seen:
+                        continue
+                    seen.add((importer, onward))
+                    more = gather(importer, onward, seen)
+                    fine, places, named = fine + more[0], places + more[1], named + more[2]
+        return fine, places, named
+
     own: dict[str, dict[str, Constant]] = {}
     imported: dict[str, dict[str, dict[str, Constant]]] = {}
-    for definer, importers in sorted(readers.items()):
+    for definer in sorted(definers & importers_of.keys()):
         for local, (model, exports, fine, other) in read(definer).own.items():
             places = [f"{shown(definer)}:{line}" for line in other]
-            named: list[tuple[str, str, str]] = []  # (importer, specifier, export)
-            for importer in importers:
-                found = read(importer)
-                for specifier, target in targets[importer].items():
-                    if target != definer:
-                        continue
-                    for export in (*exports, ALL):
-                        count, lines = found.imported.get((specifier, export), (0, ()))
-                        fine += count
-                        if lines:
-                            places.append(shown(importer))
-                        if export != ALL:
-                            named.append((importer, specifier, export))
+            named: Named = []
+            for export in exports:
+                more = gather(definer, export, {(definer, export)})
+                fine, places, named = fine + more[0], places + more[1], named + more[2]
             others = sorted(set(places))
             decision = Constant(model, fine > 0 and not others, "in " + ", ".join(others))
             own.setdefault(definer, {})[local] = decision

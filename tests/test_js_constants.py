@@ -193,8 +193,7 @@ def test_a_constant_of_a_config_module_is_decided_by_the_project(
     [
         'import { MODEL } from "./config";\nexport const PRICES = { [MODEL]: 10 };\n',
         'import * as config from "./config";\nconsole.log(config.MODEL);\n',
-        'export { MODEL } from "./config";\n',  # passed on: what its importers do is unknown
-        'export * from "./config";\n',
+        'export * as config from "./config";\n',  # a namespace passed on: not followed
         'const config = require("./config");\nconsole.log(config);\n',
     ],
 )
@@ -317,3 +316,45 @@ def test_a_namespaces_member_is_a_read_of_that_constant(tmp_path: Path, binding:
     _, out, err = invoke("--no-cache", ".", cwd=tmp_path)
     assert (tmp_path / "config.ts").read_text() == CONFIG
     assert "CM302" in out + err
+
+
+@pytest.mark.parametrize(
+    "barrel",
+    [
+        'export * from "./config";\n',
+        'export { MODEL } from "./config";\n',
+        'export { MODEL as M2 } from "./config";\n',
+        'import { MODEL } from "./config";\nexport { MODEL };\n',
+        # A cycle of barrels ends.
+        'export * from "./config";\nexport * from "./loop";\n',
+    ],
+)
+@pytest.mark.parametrize("priced", [False, True])
+def test_a_constant_passed_on_by_barrels_is_decided_by_its_readers(
+    tmp_path: Path, barrel: str, priced: bool
+) -> None:
+    name = "M2" if "M2" in barrel else "MODEL"
+    app = (
+        f'import {{ openai }} from "./lib";\nimport {{ {name} as M }} from "./index";\n'
+        "openai.chat.completions.create({ model: M, messages: [] });\n"
+    )
+    files = {
+        "config.ts": CONFIG,
+        "lib.ts": LIB,
+        "index.ts": barrel,
+        "loop.ts": 'export * from "./index";\n',
+        "app.ts": app,
+    }
+    if priced:  # read through the other barrel of the cycle, for a price table
+        files["costs.ts"] = (
+            f'import {{ {name} }} from "./loop";\nexport const P = {{ [{name}]: 1 }};\n'
+        )
+    _project(tmp_path, files)
+    _, out, err = invoke("--no-cache", "--output-format", "json", "config.ts", cwd=tmp_path)
+    config = (tmp_path / "config.ts").read_text()
+    if priced:  # loop.ts passes on all that index.ts does
+        assert config == CONFIG, out + err
+    else:
+        assert config == CONFIG.replace("gpt-4o", "gpt-oss-120b"), out + err
+    invoke("--no-cache", "--output-format", "json", "app.ts", cwd=tmp_path)
+    assert (tmp_path / "app.ts").read_text() == app

@@ -96,6 +96,9 @@ class _Namespace:
 class Analysis:
     locals: list[Local] = field(default_factory=list)
     imported: list[Imported] = field(default_factory=list)
+    # What the module passes on (``export { MODEL } from "./config"``, ``export *``, an
+    # imported name exported again): (specifier, name there, name here; ``ALL`` for a star).
+    passed: list[tuple[str, str, str]] = field(default_factory=list)
 
     def reading(self, node: Node) -> Local | Imported | None:
         """The candidate or imported name a fine read (a request's model) is of."""
@@ -291,7 +294,7 @@ def analyse(module: Module, root: Node, options: Options) -> Analysis:
         elif kind == "export_statement":
             specifier = string_value(node.child_by_field_name("source"))
             if specifier is not None and specifier not in js.SPECIFIERS:
-                imported(specifier, ALL, None, node)  # a re-export: not followed here
+                _reexport(specifier, node, analysis, imported)
         elif kind == "call_expression" and node.id not in seen:
             specifier = _specifier(node)
             if specifier is not None and specifier not in js.SPECIFIERS:
@@ -317,11 +320,31 @@ def analyse(module: Module, root: Node, options: Options) -> Analysis:
         if export is not None:
             if isinstance(found, Local):
                 found.exports.append(export)
+            elif found.export != ALL:  # passed on: its importers' reads are its reads
+                analysis.passed.append((found.specifier, found.export, export))
             else:
-                found.other.append(node)  # passed on: its readers are not followed
+                found.other.append(node)
             continue
         (found.fine if node.id in fine else found.other).append(node)
     return analysis
+
+
+def _reexport(specifier: str, node: Node, analysis: Analysis, imported: Any) -> None:
+    """``export * from S`` and ``export { A as B } from S`` pass names on; ``export * as ns
+    from S`` is read whole."""
+    clauses = [c for c in node.named_children if c.type == "export_clause"]
+    if not clauses:
+        if any(c.type == "namespace_export" for c in node.named_children):
+            imported(specifier, ALL, None, node)
+        else:
+            analysis.passed.append((specifier, ALL, ALL))
+        return
+    for clause in clauses:
+        for spec in clause.named_children:
+            name = spec.child_by_field_name("name")
+            alias = spec.child_by_field_name("alias") or name
+            if spec.type == "export_specifier" and name is not None and alias is not None:
+                analysis.passed.append((specifier, name.text.decode(), alias.text.decode()))
 
 
 def _export_name(node: Node) -> str | None:

@@ -71,6 +71,7 @@ class ModelReads:
 
     own: dict[str, tuple[str, tuple[str, ...], int, tuple[int, ...]]] = field(default_factory=dict)
     imported: dict[tuple[str, str], tuple[int, tuple[int, ...]]] = field(default_factory=dict)
+    passed: tuple[tuple[str, str, str], ...] = ()  # ``constants.Analysis.passed``
 
 
 def _decided(
@@ -116,7 +117,7 @@ def model_reads(
         return ModelReads()
     module, root = found
     analysis = constants.analyse(module, root, options)
-    reads = ModelReads()
+    reads = ModelReads(passed=tuple(analysis.passed))
     for local in analysis.locals:
         if local.exports and local.new is not None:
             reads.own[local.name] = (
