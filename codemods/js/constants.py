@@ -99,13 +99,15 @@ class Analysis:
     # What the module passes on (``export { MODEL } from "./config"``, ``export *``, an
     # imported name exported again): (specifier, name there, name here; ``ALL`` for a star).
     passed: list[tuple[str, str, str]] = field(default_factory=list)
+    _uses: dict[int, Local | Imported] | None = field(default=None, repr=False)
 
     def reading(self, node: Node) -> Local | Imported | None:
         """The candidate or imported name a fine read (a request's model) is of."""
-        for found in (*self.locals, *self.imported):
-            if any(use.id == node.id for use in found.fine):
-                return found
-        return None
+        if self._uses is None:
+            self._uses = {
+                use.id: found for found in (*self.locals, *self.imported) for use in found.fine
+            }
+        return self._uses.get(node.id)
 
 
 def literal(node: Node | None) -> str | None:
