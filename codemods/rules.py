@@ -763,6 +763,8 @@ CM302 = _rule(
         "move: its id was left as it is",
         "elsewhere": "`{name}` ({model!r}) is also read in {places}, not only as the model of "
         "requests that move: its id was left as it is",
+        "request": "`{name}` ({model!r}), this request's model, is also read {places}, not "
+        "only as the model of requests that move: its id was left as it is",
     },
 )
 

@@ -143,7 +143,8 @@ def _migrate_js(
     if imports or uses_openai(source.text):
         release = release_of(path)
         options = dataclasses.replace(options, openai_node_version=release.version)
-    result = migrate_js(source.text, options, path.suffix, imports)
+    constants = place.constants if isinstance(place, JsPlace) else None
+    result = migrate_js(source.text, options, path.suffix, imports, constants)
     status = Status.ERROR if result.error else Status.UNCHANGED
     if result.changed(source.text):
         status = Status.CHANGED

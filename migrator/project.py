@@ -38,7 +38,9 @@ from .forking import forked_map
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from codemods.js.constants import Constants
     from codemods.js.project import Place as JsPlace
+    from codemods.js.project import Summary as JsSummary
     from codemods.js.resolve import Exported
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "package.json", ".git")
@@ -498,27 +500,25 @@ def _index_js(
     import hashlib
 
     from codemods.js.project import Place as JsPlace
-    from codemods.js.project import summarize
-    from codemods.js.source import looks_minified
+    from codemods.js.project import Summary as JsSummary
 
     exporters: dict[str, dict[str, Exported]] = {}
-    options = "js:" + hashlib.sha256(repr(settings.options).encode()).hexdigest()[:16]
+    models = False  # some module exports a model constant or reads one from another
+    options = "js3:" + hashlib.sha256(repr(settings.options).encode()).hexdigest()[:16]
     for path in paths:
         entry = store.lookup(path)
         if entry is not None and entry.module == options:
             summary = entry.summary
         else:
-            text = _js_text(path, SDK_WORDS)
-            minified = text is not None and looks_minified(path.name, text)
-            summary = (
-                summarize(text, path.suffix, settings.options) if text and not minified else {}
-            )
+            summary = _js_summary(path, settings) or JsSummary()
             store.store(path, options, True, summary)  # type: ignore[arg-type]
-        if summary:
-            exporters[_key(path)] = summary
-    if not exporters:
-        return {}
+        models = models or summary.constants
+        if summary.exports:
+            exporters[_key(path)] = summary.exports
+    if not exporters and not models:
+        return {}  # nothing crosses modules: no need to read them all
     aliases = _ts_paths(root)
+    known = {_key(path): path for path in paths}
     # A module importing one of them names it: its file's stem, or its folder's for index.*.
     words = tuple(
         {
@@ -528,23 +528,209 @@ def _index_js(
             for key in exporters
         }
     )
-    places: dict[str, JsPlace] = {}
+    imports_of: dict[str, dict[str, dict[str, Exported]]] = {}
+    targets: dict[str, dict[str, str]] = {}  # importer -> specifier -> the file it names
+    definers: set[str] = set()  # files holding a string the model map maps
+    passing: set[str] = set()  # files that may pass on another module's names
+    model_map = settings.options.model_map
     for path in paths:
         text = _js_text(path, words)
         if text is None:
             continue
-        imports: dict[str, dict[str, Exported]] = {}
+        key = _key(path)
+        if not settings.options.keep_models and _maps_a_literal(text, model_map):
+            definers.add(key)
+        resolved: dict[str, str] = {}
         for match in _JS_SPECIFIER.finditer(text):
             specifier = match.group(2)
-            if specifier in js.SPECIFIERS or specifier in imports:
+            if specifier in js.SPECIFIERS or specifier in resolved:
                 continue
             for target in _resolve_specifier(specifier, path, aliases):
-                if target in exporters and target != _key(path):
-                    imports[specifier] = exporters[target]
+                if target in known and target != key:
+                    resolved[specifier] = target
                     break
+        if resolved:
+            targets[key] = resolved
+            if _JS_REEXPORT.search(text):
+                passing.add(key)
+    offered = _through_reexports(exporters, targets, passing, known)
+    for key, resolved in targets.items():
+        imports = {s: offered[t] for s, t in resolved.items() if t in offered}
         if imports:
-            places[_key(path)] = JsPlace(imports)
+            imports_of[key] = imports
+    decided = _js_constants(root, known, targets, definers, imports_of, settings)
+    places: dict[str, JsPlace] = {}
+    for key in imports_of.keys() | decided.keys():
+        place = JsPlace(imports_of.get(key, {}))
+        places[key] = JsPlace(place.imports, decided[key]) if key in decided else place
     return places
+
+
+# ``export ... from``, an export list, ``export default``/``const``, CommonJS exports: a module
+# that may pass on a name it imports (read only when it imports a module offering clients).
+_JS_REEXPORT = re.compile(r"\bexport\s*(?:\*|\{|default\b|const\b)|\bmodule\.exports\b|\bexports\.")
+_REEXPORT_ROUNDS = 32  # a chain of barrels longer than this is not followed to its end
+
+
+def _through_reexports(
+    exporters: dict[str, dict[str, Exported]],
+    targets: dict[str, dict[str, str]],
+    passing: set[str],
+    known: dict[str, Path],
+) -> dict[str, dict[str, Exported]]:
+    """Every module's client exports, its own and those it passes on from the modules it
+    imports (``export { openai } from "./client"``, ``export * from``, barrels of barrels,
+    ``module.exports = require(...)``), each as decided where the client is made. Grown
+    until nothing changes, so a cycle of barrels ends."""
+    from codemods.js.project import reexports
+
+    offered = {key: dict(names) for key, names in exporters.items()}
+    read: dict[str, tuple[tuple[str, str, str], ...]] = {}
+    for _ in range(_REEXPORT_ROUNDS):
+        changed = False
+        for key in sorted(passing):
+            resolved = targets[key]
+            if not any(t in offered for t in resolved.values()):
+                continue
+            if key not in read:
+                path = known[key]
+                read[key] = reexports(_js_text(path, ()) or "", path.suffix)
+            names = dict(exporters.get(key, {}))  # its own exports win over a star's
+            for here, specifier, there in read[key]:
+                source = offered.get(resolved.get(specifier, ""))
+                if source is None:
+                    continue
+                if there == "*":  # ``export *`` passes on all but the default
+                    for name, exported in source.items():
+                        if name != "default":
+                            names.setdefault(name, exported)
+                elif there in source:
+                    names.setdefault(here, source[there])
+            if names and names != offered.get(key):
+                offered[key] = names
+                changed = True
+        if not changed:
+            break
+    return offered
+
+
+def _js_summary(path: Path, settings: Settings) -> JsSummary | None:
+    from codemods.js.project import summarize
+    from codemods.js.source import looks_minified
+
+    text = _js_text(path, SDK_WORDS)
+    if not text or looks_minified(path.name, text):
+        return None
+    return summarize(text, path.suffix, settings.options)
+
+
+def _maps_a_literal(text: str, model_map: tuple[tuple[str, str], ...]) -> bool:
+    """Whether a string literal of ``text`` (plain or template) holds an id the model map
+    maps: a module holding one may define a model constant other modules import."""
+    from codemods.facts import models
+
+    seen: set[str] = set()
+    for match in _model_literals(model_map).finditer(text):
+        value = match.group(2)
+        if value not in seen:
+            seen.add(value)
+            if models.map_model(value, model_map) is not None:
+                return True
+    return False
+
+
+@functools.lru_cache(maxsize=8)
+def _model_literals(model_map: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    """Literals that start as some pattern of the model map does (what the map can map):
+    most files hold none, and a search for a few prefixes is quick."""
+    from codemods.facts import models
+
+    patterns = [pattern for pattern, _ in model_map] + list(models.OPENAI_MODEL_PATTERNS)
+    prefixes = {re.split(r"[*?\[]", pattern, maxsplit=1)[0] for pattern in patterns}
+    head = "" if "" in prefixes else "|".join(map(re.escape, sorted(prefixes, key=len)[::-1]))
+    return re.compile(rf"""(["'`])((?:{head})[\w.:/@-]{{0,100}})\1""")
+
+
+def _js_constants(
+    root: Path,
+    known: dict[str, Path],
+    targets: dict[str, dict[str, str]],
+    definers: set[str],
+    imports_of: dict[str, dict[str, dict[str, Exported]]],
+    settings: Settings,
+) -> dict[str, Constants]:
+    """One decision per exported model constant of the project (``constants.Constant``):
+    mapped when some read of it, in any module, is the model of a request that moves and
+    every read is; each defining module and each importer gets the decisions it needs."""
+    from codemods.js.constants import ALL, Constant, Constants
+    from codemods.js.project import ModelReads, model_reads
+
+    importers_of: dict[str, list[str]] = {}
+    for key, resolved in targets.items():
+        for target in dict.fromkeys(resolved.values()):
+            importers_of.setdefault(target, []).append(key)
+    reads: dict[str, ModelReads] = {}
+
+    def read(key: str) -> ModelReads:
+        if key not in reads:
+            path = known[key]
+            text = _js_text(path, ())
+            reads[key] = model_reads(text or "", path.suffix, settings.options, imports_of.get(key))
+        return reads[key]
+
+    def shown(key: str) -> str:
+        return Path(os.path.relpath(key, _key(root))).as_posix()
+
+    Named = list[tuple[str, str, str]]  # (importer, specifier, export name there)
+
+    def gather(
+        module: str, export: str, seen: set[tuple[str, str]]
+    ) -> tuple[int, list[str], Named]:
+        """The reads of ``module``'s ``export`` in the modules importing it, and in those
+        importing a module that passes it on (barrels of barrels; a cycle ends)."""
+        fine, places, named = 0, [], []
+        for importer in importers_of.get(module, ()):
+            found = read(importer)
+            for specifier, target in targets[importer].items():
+                if target != module:
+                    continue
+                for name in (export, ALL):
+                    count, lines = found.imported.get((specifier, name), (0, ()))
+                    fine += count
+                    if lines:
+                        places.append(shown(importer))
+                named.append((importer, specifier, export))
+                for source, there, here in found.passed:
+                    if source != specifier or there not in (export, ALL):
+                        continue
+                    if there == ALL and export == "default":
+                        continue  # ``export *`` passes on all but the default
+                    onward = export if here == ALL else here
+                    if (importer, onward) in seen:
+                        continue
+                    seen.add((importer, onward))
+                    more = gather(importer, onward, seen)
+                    fine, places, named = fine + more[0], places + more[1], named + more[2]
+        return fine, places, named
+
+    own: dict[str, dict[str, Constant]] = {}
+    imported: dict[str, dict[str, dict[str, Constant]]] = {}
+    for definer in sorted(definers & importers_of.keys()):
+        for local, (model, exports, fine, other) in read(definer).own.items():
+            places = [f"{shown(definer)}:{line}" for line in other]
+            named: Named = []
+            for export in exports:
+                more = gather(definer, export, {(definer, export)})
+                fine, places, named = fine + more[0], places + more[1], named + more[2]
+            others = sorted(set(places))
+            decision = Constant(model, fine > 0 and not others, "in " + ", ".join(others))
+            own.setdefault(definer, {})[local] = decision
+            for importer, specifier, export in named:
+                imported.setdefault(importer, {}).setdefault(specifier, {})[export] = decision
+    return {
+        key: Constants(own.get(key, {}), imported.get(key, {}))
+        for key in own.keys() | imported.keys()
+    }
 
 
 def _js_text(path: Path, words: tuple[bytes, ...]) -> str | None:
@@ -613,7 +799,9 @@ def _resolve_specifier(
             bases.append(base_url / specifier)
     found: list[str] = []
     for base in bases:
-        text = os.fspath(base)
+        # Normalized once: a suffix or ``/index.ts`` added to a key is still one, and every
+        # specifier of every module is resolved here.
+        text = _key(base)
         stem, dot, ext = text.rpartition(".")
         candidates = [text] if "." + ext in js.SUFFIXES and dot else []
         if dot and "." + ext in (".js", ".mjs", ".cjs", ".jsx"):
@@ -621,5 +809,5 @@ def _resolve_specifier(
             candidates += [stem + s for s in (".ts", ".tsx", ".mts", ".cts")]
         candidates += [text + s for s in js.SUFFIXES]
         candidates += [os.path.join(text, "index" + s) for s in js.SUFFIXES]
-        found.extend(_key(Path(c)) for c in candidates)
+        found.extend(candidates)
     return found

@@ -14,6 +14,7 @@ from codemods.options import Options
 if TYPE_CHECKING:
     import tree_sitter
 
+    from codemods.js.constants import Constants
     from codemods.js.resolve import Module
 
 
@@ -31,6 +32,9 @@ class Context:
     # Statements marked ``// cerebras-migrate: ignore`` (suppressions.py): no edit and no
     # report inside them.
     skipped: list[tuple[int, int]] = field(default_factory=list)
+    root: tree_sitter.Node | None = None  # the module's tree (``constants.analyse`` walks it)
+    # What the project decided for the model constants the module defines or imports.
+    constants: Constants | None = None
 
     def text(self, node: tree_sitter.Node) -> str:
         return edits.text(self.data, node)

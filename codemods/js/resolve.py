@@ -237,7 +237,14 @@ def _bind_remote(module: Module, node: Node, imports: Imports) -> None:
     target = node.child_by_field_name("name")
     specifier = _require_specifier(value)
     exports = imports.get(specifier or "")
-    if exports is None or specifier is None or target is None or target.type != "object_pattern":
+    if exports is None or specifier is None or target is None:
+        return
+    if target.type == "identifier" and "default" in exports and module.scopes is not None:
+        # ``const openai = require("./lib/openai")``: ``module.exports``, the default.
+        scope = module.scopes.scope_of(target)
+        module.remote[target.text.decode()] = (exports["default"], specifier, node, scope)
+        return
+    if target.type != "object_pattern":
         return
     for part in target.named_children:
         if part.type == "shorthand_property_identifier_pattern":
@@ -552,10 +559,14 @@ class Scopes:
         return ("this", owner.id if owner is not None else 0, name)
 
 
-def _other_bindings(nodes: list[Node], made: dict[int, Client], scopes: Scopes) -> set[Key]:
+def _other_bindings(
+    nodes: list[Node], made: dict[int, Client], scopes: Scopes, remote: frozenset[int]
+) -> set[Key]:
     """Keys bound somewhere to something that is not a client: ``let client = pick()`` in
     the scope that declares the client too, ``this.client = client`` in its class. A
-    parameter or a declaration in another scope is another key, and never one of these."""
+    parameter or a declaration in another scope is another key, and never one of these;
+    nor is ``const { openai } = require("./lib/openai")`` (``remote``: those declarators),
+    which binds another module's client."""
     found: set[Key] = set()
 
     def is_client(value: Node | None) -> bool:
@@ -572,6 +583,8 @@ def _other_bindings(nodes: list[Node], made: dict[int, Client], scopes: Scopes) 
             # ``let client;`` (or ``= null``, a lazy getter's) binds nothing yet.
             value = node.child_by_field_name("value")
             if target is None or value is None or value.type in ("null", "undefined"):
+                continue
+            if node.id in remote:
                 continue
             if target.type != "identifier":  # ``const { client } = deps``
                 for name in pattern_names(target):
@@ -662,7 +675,10 @@ def read_module(root: Node, imports: Imports | None = None) -> Module:
     # A key also bound to anything but a client (``client = pick()`` beside ``client = new
     # OpenAI()``, ``this.client = client``): which one a request gets is not known, so its
     # requests are reported, never guessed.
-    elsewhere = module.elsewhere = _other_bindings(nodes, made, scopes)
+    required = frozenset(
+        n.id for _, _, n, _ in module.remote.values() if n.type != "import_statement"
+    )
+    elsewhere = module.elsewhere = _other_bindings(nodes, made, scopes, required)
     for node in nodes:
         if node.type != "call_expression":
             continue

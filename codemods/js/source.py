@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from codemods import rules
 from codemods.facts import js
 from codemods.js import edits, suppressions, syntax
+from codemods.js.constants import Constants
 from codemods.js.context import Context
 from codemods.js.resolve import Imports, Module, read_module
 from codemods.options import Options
@@ -44,13 +45,19 @@ def looks_minified(name: str, text: str) -> bool:
 
 
 def migrate_js(
-    text: str, options: Options, suffix: str, imports: Imports | None = None
+    text: str,
+    options: Options,
+    suffix: str,
+    imports: Imports | None = None,
+    constants: Constants | None = None,
 ) -> SourceResult:
     """Rewrite ``text`` (a file ending in ``suffix``) for ``options.target``. ``imports``:
     the clients other modules of the project export, by the specifiers this file may use
-    (``migrator/project.py``); a file importing one is migrated without naming an SDK."""
+    (``migrator/project.py``); a file importing one is migrated without naming an SDK.
+    ``constants``: what the project decided for the model constants the file defines or
+    imports; a config module whose constants are mapped is rewritten without naming one."""
     try:
-        return _migrate(text, options, suffix, imports)
+        return _migrate(text, options, suffix, imports, constants)
     except RecursionError:
         return SourceResult(text, [rules.CM903.at(1, 1, "too-deep")], error=True)
     except Exception as exc:  # a bug of ours: report it for this file, keep going
@@ -58,16 +65,23 @@ def migrate_js(
         return SourceResult(text, [diagnostic], error=True)
 
 
-def _migrate(text: str, options: Options, suffix: str, imports: Imports | None) -> SourceResult:
+def _migrate(
+    text: str,
+    options: Options,
+    suffix: str,
+    imports: Imports | None,
+    constants: Constants | None,
+) -> SourceResult:
     from codemods.js.pipeline import fixers_for
 
-    if not imports and not may_import_sdk(text):
+    own = constants is not None and any(c.mapped for c in constants.own.values())
+    if not imports and not own and not may_import_sdk(text):
         return SourceResult(text)
     data = text.encode("utf-8", errors="surrogatepass")
     tree = syntax.parse(data, suffix)
     # tree-sitter recovers: imports are still found
     module = read_module(tree.root_node, imports)
-    if not module.imports and not module.remote:
+    if not module.imports and not module.remote and not own:
         # Nothing to rewrite. Not reported even when tree-sitter finds an error: unlike
         # CPython's parser for Python, it is not the language's authority, and its grammars
         # miss some valid TypeScript (``global {}`` in ``declare module``, ``import()``
@@ -81,6 +95,7 @@ def _migrate(text: str, options: Options, suffix: str, imports: Imports | None) 
     if module.quote is not None:
         layout.quote = module.quote
     ctx = Context(data, options, syntax.is_typescript(suffix), module, layout)
+    ctx.root, ctx.constants = tree.root_node, constants
     marks = suppressions.suppressions(data, tree.root_node)
     if marks:
         ctx.skipped = suppressions.skipped_ranges(tree.root_node, marks)

@@ -1,0 +1,4 @@
+// The one client, module.exports itself.
+const OpenAI = require("openai");
+
+module.exports = new OpenAI();

@@ -1,0 +1,2 @@
+// A barrel: passes the client on without naming the SDK.
+module.exports = { openai: require("./client") };
