@@ -65,6 +65,13 @@ class CerebrasConstructors(Fixer):
         clients = [c for c in ctx.module.clients if c.sdk_name == "openai"]
         if clients:
             constructors.transaction(ctx, clients, self._client, sdk_switch.blocked(ctx))
+        for client in ctx.module.clients:
+            if client.sdk_name == "cerebras":
+                # Already on Cerebras: its requests are migrated (models mapped) as those of
+                # a switched client, as on the Python side, unless it names another host.
+                _, options, _ = constructors.options_of(client)
+                url = _base_url(options)
+                client.moves = url is None or constructors.known_url(ctx, url)
 
     def _client(self, ctx: Context, client: Client) -> None:
         node = client.node
@@ -218,3 +225,11 @@ class CerebrasConstructors(Fixer):
             },
         ),
     )
+
+
+def _base_url(options: Node | None) -> str | None:
+    """The literal ``baseURL`` of a constructor's options object, else None."""
+    for entry in options.named_children if options is not None else []:
+        if entry.type == "pair" and key_name(entry) == js.BASE_URL_OPTION:
+            return constructors.literal(entry.child_by_field_name("value"))
+    return None
