@@ -357,9 +357,11 @@ def _run_paths(
         candidates, settings, write=mode is Mode.WRITE, jobs=jobs, project=project
     )
     node: dict[tuple[str, str], None] = {}  # openai-node releases assumed, in order seen
+    python = False  # whether a Python module imports openai
     with progress(len(candidates), reporter) as bar:
         try:
             for candidate, result in zip(candidates, results, strict=True):
+                python = python or result.uses_openai
                 if result.openai_node is not None:
                     node[result.openai_node] = None
                 reporter.file_done(result, candidate.path.as_posix())
@@ -367,7 +369,7 @@ def _run_paths(
                 bar.advance()
         finally:
             results.close()  # stopped: the workers stop before anything is printed
-    _say_openai_version(settings, reporter, list(node))
+    _say_openai_version(settings, reporter, python, list(node))
     reporter.finish()
     return exit_code
 
@@ -394,26 +396,33 @@ def _run_stdin(settings: Settings, mode: Mode, reporter: BaseReporter) -> int:
             stdout.buffer.write(out)
             stdout.flush()
     reporter.file_done(result, "-")
-    _say_openai_version(settings, reporter)
+    _say_openai_version(
+        settings, reporter, result.uses_openai, [result.openai_node] if result.openai_node else []
+    )
     reporter.finish()
     return _exit_code(result, settings.strict)
 
 
+_ASSUMED = "openai version assumed: "
+
+
 def _say_openai_version(
-    settings: Settings, reporter: BaseReporter, node: list[tuple[str, str]] | None = None
+    settings: Settings, reporter: BaseReporter, python: bool, node: list[tuple[str, str]]
 ) -> None:
-    """One stderr line before the summary: the openai release assumed, and why; then the
-    openai-node releases the JavaScript modules that use openai were taken to run on. Not
-    with ``--output-format json``, whose stderr stays empty."""
+    """One stderr line before the summary: the openai release assumed, and why, when a Python
+    module imports openai; then the openai-node releases the JavaScript modules that use
+    openai were taken to run on. Not with ``--output-format json``, whose stderr stays
+    empty."""
     from .report.json_report import JsonReporter
 
-    if isinstance(reporter, JsonReporter):
+    if isinstance(reporter, JsonReporter) or not (python or node):
         return
     if settings.options.target == "openai" and not reporter.quiet:
         version, source = settings.options.openai_version, settings.openai_version_source
-        line = assumed_line(version, source)
+        parts = [assumed_line(version, source).removeprefix(_ASSUMED)] if python else []
         if node:
-            line += "; openai-node " + ", ".join(f"{v} ({why})" for v, why in node)
+            parts.append("openai-node " + ", ".join(f"{v} ({why})" for v, why in node))
+        line = _ASSUMED + "; ".join(parts)
         # The line names the requirements file it read: no raw control character of its path.
         click.echo(printable(reporter.redact(line)), err=True)
 

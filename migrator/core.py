@@ -52,6 +52,15 @@ def mentions_sdk(data: bytes) -> bool:
     return False
 
 
+def imports_openai(data: bytes) -> bool:
+    """Whether Python source (or a notebook's JSON) imports the openai package: only then is
+    the openai release assumed worth saying."""
+    return _IMPORTS_OPENAI.search(data) is not None
+
+
+_IMPORTS_OPENAI = re.compile(rb"\b(?:import|from)\s+openai\b")
+
+
 def is_generated(data: bytes) -> bool:
     return _GENERATED.search(data, 0, _GENERATED_WINDOW) is not None
 
@@ -93,6 +102,8 @@ def migrate_bytes(
         # A JavaScript module's place (no ``project``) never reaches the Python front-end.
         python = place if place is None or hasattr(place, "project") else None
         outcome, source = _migrate_python(path, raw, settings, python)
+    if path.suffix.lower() not in js.SUFFIXES:
+        outcome.uses_openai = imports_openai(raw)
     if settings.select or settings.ignore:
         outcome.diagnostics = [d for d in outcome.diagnostics if settings.reports(d)]
     return outcome, source

@@ -56,6 +56,8 @@ class FileResult:
     # A JavaScript/TypeScript module that uses openai: the openai-node release assumed for
     # it and why (``"web/package-lock.json: openai 6.8.1"``).
     openai_node: tuple[str, str] | None = None
+    # A Python module (or notebook) that imports openai: the openai release assumed matters.
+    uses_openai: bool = False
 
     @property
     def is_notebook(self) -> bool:

@@ -346,12 +346,12 @@ def test_the_cli_reads_the_release_from_package_json(tmp_path: Path) -> None:
     assert "as object)" in diffs["old/app.ts"]
     assert "as object)" not in diffs["new/app.ts"]
     (line,) = [line for line in err.splitlines() if line.startswith("openai version assumed:")]
-    assert line.endswith(
-        '; openai-node 6.9.0 (new/package.json: "openai": "^6.9.0"), '
-        '6.8.1 (old/package.json: "openai": "6.8.1")'
-    ) or line.endswith(
-        '; openai-node 6.8.1 (old/package.json: "openai": "6.8.1"), '
-        '6.9.0 (new/package.json: "openai": "^6.9.0")'
+    # No Python module imports openai: the line names openai-node's releases only.
+    assert line in (
+        'openai version assumed: openai-node 6.9.0 (new/package.json: "openai": "^6.9.0"), '
+        '6.8.1 (old/package.json: "openai": "6.8.1")',
+        'openai version assumed: openai-node 6.8.1 (old/package.json: "openai": "6.8.1"), '
+        '6.9.0 (new/package.json: "openai": "^6.9.0")',
     ), line
 
 
@@ -367,6 +367,11 @@ def test_the_line_names_openai_node_only_when_a_js_file_uses_openai(tmp_path: Pa
     _, _, err = invoke("--check", ".", cwd=root)
     (line,) = [line for line in err.splitlines() if line.startswith("openai version assumed:")]
     assert "openai-node" not in line
+    # Nor the Python release when no Python module imports openai; no line when nothing does.
+    (root / "app.py").write_text("import json\n# openai\n")
+    _, _, err = invoke("--check", ".", cwd=root)
+    assert "openai version assumed" not in err
+    (root / "app.py").write_text("from openai import OpenAI\nclient = OpenAI()\n")
     (root / "app.ts").write_text(APP)
     _, _, err = invoke("--check", ".", cwd=root)
     (line,) = [line for line in err.splitlines() if line.startswith("openai version assumed:")]
