@@ -281,6 +281,12 @@ CM107 = _rule(
         "expression": "api_key comes from an expression; make sure it is a Cerebras key",
         "expression-openai": "api_key comes from an expression; make sure it is a Cerebras key"
         " and never None (the openai client would then send $OPENAI_API_KEY)",
+        "js-env": "apiKey is read from ${env}; make sure it holds a Cerebras key",
+        "js-expression": "apiKey comes from an expression; make sure it is a Cerebras key",
+        "js-expression-openai": "apiKey comes from an expression; make sure it is a Cerebras"
+        " key and never undefined (openai-node would then send $OPENAI_API_KEY)",
+        "js-v3-expression": "apiKey comes from an expression; make sure it is a Cerebras key"
+        " and never undefined (openai v3 would then send `Bearer undefined`)",
     },
 )
 CM108 = _rule(

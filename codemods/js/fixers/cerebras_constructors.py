@@ -177,11 +177,11 @@ class CerebrasConstructors(Fixer):
         elif read is not None:
             name, cerebras = keys.key_variable(read.name, env)
             if not cerebras:
-                ctx.report(pair, rules.CM107, "env", env=read.name)
+                ctx.report(pair, rules.CM107, "js-env", env=read.name)
             elif name != read.name:
                 ctx.replace(keys.unwrap(value), plain(name, read.style))
         else:
-            ctx.report(pair, rules.CM107, "expression")
+            ctx.report(pair, rules.CM107, "js-expression")
 
     examples = (
         Example(

@@ -224,10 +224,10 @@ class ClientConstructors(Fixer):
         elif read is not None:
             name, cerebras = keys.key_variable(read.name, env)
             if not cerebras:
-                ctx.report(pair, rules.CM107, "env", env=name)
+                ctx.report(pair, rules.CM107, "js-env", env=name)
             ctx.replace(value, keys.strict_read(ctx, name, read.style))
         else:
-            ctx.report(pair, rules.CM107, "expression-openai")
+            ctx.report(pair, rules.CM107, "js-expression-openai")
 
     examples = (
         Example(

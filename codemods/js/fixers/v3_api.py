@@ -318,10 +318,10 @@ class V3Api(Fixer):
         elif read is not None:
             name = env if read.name in (sdk.OPENAI_API_KEY_ENV, env) else read.name
             if name != env:
-                ctx.report(pair, rules.CM107, "env", env=name)
+                ctx.report(pair, rules.CM107, "js-env", env=name)
             ctx.replace(value, keys.strict_read(ctx, name, read.style))
         else:
-            ctx.report(pair, rules.CM107, "expression-openai")
+            ctx.report(pair, rules.CM107, "js-v3-expression")
 
     examples = (
         Example(
