@@ -8,6 +8,13 @@
   at its root, a package of 2,000 modules, most of which never mention the SDK, some using
   it (``generate_module``), one building a client (``acme/llm.py``) that others import
   (``generate_dependent``), and ``acme/handlers/handler.py``, the file a hook run names.
+- ``js``: the ``openai`` npm package's own JavaScript and TypeScript files (``.js``,
+  ``.mjs``, ``.d.ts``, ``.d.mts``, its ``src/`` ``.ts``) and its ``package.json``, from
+  ``tests/js/node_modules`` as ``tests/js/package-lock.json`` pins it (``npm ci`` there
+  first when it is not installed as locked): real code nobody here wrote, which names
+  ``openai`` everywhere and never imports it by that name.
+- ``js_dense``: generated JavaScript and TypeScript modules that all use the openai client
+  (``generate_js_module``): the JS counterpart of the generated part of ``dense``.
 
 Folders the tool skips by default (``site-packages``, ``__pycache__``, ``venv``, ``build``,
 ...) are not copied, so the tool and the reference scripts see the same files.
@@ -15,12 +22,18 @@ Folders the tool skips by default (``site-packages``, ``__pycache__``, ``venv``,
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
 import shutil
+import subprocess
 import sysconfig
 from pathlib import Path
+
+from codemods.facts.js import SUFFIXES as JS_SUFFIXES
+
+_JS_PACKAGES = Path(__file__).resolve().parent.parent / "tests" / "js"
 
 # The tool's default excludes that occur in these trees: not copied (see module docstring).
 _SKIP_DIRS = frozenset(
@@ -78,6 +91,63 @@ def build_dense(dest: Path, generated: int, limit: int | None = None) -> dict[st
         (app / f"feature_{index:05d}.py").write_text(text, encoding="utf-8")
         size += len(text.encode())
     return {"files": len(files) + generated, "bytes": size}
+
+
+def npm_openai_root() -> Path:
+    """``tests/js/node_modules/openai`` at the release the lock pins, installed with
+    ``npm ci`` (from the package registry) when it is not there; RuntimeError without npm."""
+    lock = json.loads((_JS_PACKAGES / "package-lock.json").read_text(encoding="utf-8"))
+    wanted = lock["packages"]["node_modules/openai"]["version"]
+    root = _JS_PACKAGES / "node_modules" / "openai"
+
+    def installed() -> str | None:
+        try:
+            return json.loads((root / "package.json").read_text(encoding="utf-8"))["version"]
+        except (OSError, ValueError, KeyError):
+            return None
+
+    if installed() != wanted:
+        npm = shutil.which("npm")
+        if npm is None:
+            raise RuntimeError("npm is not installed: no openai npm package to read")
+        done = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"], cwd=_JS_PACKAGES, capture_output=True, text=True
+        )
+        if done.returncode != 0 or installed() != wanted:
+            raise RuntimeError(f"npm ci in tests/js failed: {done.stderr.strip()[-500:]}")
+    return root
+
+
+def build_js(dest: Path, limit: int | None = None) -> dict[str, object]:
+    """The openai npm package's JavaScript and TypeScript files (the first ``limit``, in
+    walking order) and its ``package.json`` under ``dest/openai``."""
+    root = npm_openai_root()
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "node_modules")
+        found.extend(Path(folder, n) for n in sorted(names) if n.lower().endswith(JS_SUFFIXES))
+    files = found[:limit]
+    size = _copy(files, root, dest / "openai")
+    shutil.copyfile(root / "package.json", dest / "openai" / "package.json")
+    version = json.loads((root / "package.json").read_text(encoding="utf-8"))["version"]
+    return {"files": len(files), "bytes": size, "package": f"openai@{version}"}
+
+
+def build_js_dense(dest: Path, count: int) -> dict[str, int]:
+    """``count`` generated modules using the openai client (``generate_js_module``), half
+    JavaScript, half TypeScript, under ``dest/app`` with a ``package.json``."""
+    app = dest / "app"
+    app.mkdir(parents=True, exist_ok=True)
+    (dest / "package.json").write_text('{"name": "app", "type": "module"}\n', encoding="utf-8")
+    size = 0
+    for index in range(count):
+        typescript = index % 2 == 1
+        text = generate_js_module(index, typescript)
+        (app / f"feature_{index:05d}.{'ts' if typescript else 'mjs'}").write_text(
+            text, encoding="utf-8"
+        )
+        size += len(text.encode())
+    return {"files": count, "bytes": size}
 
 
 def build_one_file(dest: Path) -> Path:
@@ -352,4 +422,103 @@ def generate_dependent(index: int) -> str:
         parts.append(f"\n\ndef ask_{name}(prompt: str) -> str:\n")
         parts.append(_request(rng, "client", "MODEL", "    "))
         parts.append("    return response.choices[0].message.content or ''\n")
+    return "".join(parts)
+
+
+# Generated JavaScript and TypeScript modules --------------------------------------------------
+
+_JS_CEREBRAS_KEYS = [
+    'reasoning_format: "parsed"',
+    "clear_thinking: true",
+    "min_tokens: 16",
+    'reasoning_effort: "low"',
+    "seed: 11",
+]
+
+
+def _js_filler(rng: random.Random, name: str, typescript: bool) -> str:
+    """Ordinary code around the SDK calls: a record type, validation, batching."""
+    topic = rng.choice(_TOPICS)
+    fields = rng.sample(["id", "title", "body", "author", "created", "tags", "score", "lang"], 4)
+    kind = f"{name.title()}{topic.title()}"
+    record = f": {kind}" if typescript else ""
+    records = f": Iterable<{kind}>" if typescript else ""
+    problems = ": string[]" if typescript else ""
+    checks = "\n".join(
+        f'  if (!record.{f}) {{\n    problems.push("missing {f}");\n  }}' for f in fields
+    )
+    parts = ["\n"]
+    if typescript:
+        types = ["string", "number", "string[]", "boolean"]
+        attrs = "\n".join(f"  {f}: {rng.choice(types)};" for f in fields)
+        parts.append(f"export interface {kind} {{\n{attrs}\n}}\n\n")
+    parts.append(
+        f"/** Everything wrong with a raw {topic} record, for the error report. */\n"
+        f"export function validate{kind}(record{record}){problems} {{\n"
+        f"  const problems{problems} = [];\n{checks}\n"
+        f"  if (JSON.stringify(record).length > {rng.randint(2, 64) * 1024}) {{\n"
+        '    problems.push("too large"); // the upstream API truncates silently\n  }\n'
+        "  return problems;\n}\n\n"
+        f"export function* batch{kind}s(items{records}, size = {rng.randint(4, 64)}) {{\n"
+        "  let batch = [];\n  for (const item of items) {\n"
+        f"    if (validate{kind}(item).length) {{\n"
+        f"      console.warn(`skipping bad {topic} ${{item.id}}`);\n      continue;\n    }}\n"
+        "    batch.push(item);\n    if (batch.length >= size) {\n"
+        "      yield batch;\n      batch = [];\n    }\n  }\n"
+        "  if (batch.length) {\n    yield batch;\n  }\n}\n"
+    )
+    return "".join(parts)
+
+
+def _js_request(rng: random.Random, receiver: str, model: str, indent: str) -> str:
+    keys = [f"model: {model}", 'messages: [{ role: "user", content: prompt }]']
+    keys += rng.sample(["temperature: 0.2", "max_tokens: 512", "top_p: 0.9"], 2)
+    keys += rng.sample(_JS_CEREBRAS_KEYS, rng.randint(0, 2))
+    inner = indent + "  "
+    body = "".join(f"{inner}{key},\n" for key in keys)
+    call = f"await {receiver}.chat.completions.create"
+    return f"{indent}const response = {call}({{\n{body}{indent}}});\n"
+
+
+def generate_js_module(index: int, typescript: bool) -> str:
+    """A realistic module using openai-node; ``index`` seeds the variations (a module's
+    client from the environment, a class holding one, a client passed in; the default or
+    the named import)."""
+    rng = random.Random(index)
+    style = rng.choice(["client", "client", "class", "param"])
+    model = rng.choice(_MODELS)
+    key = rng.choice(["process.env.OPENAI_API_KEY", 'process.env["OPENAI_API_KEY"]'])
+    prompt = ": string" if typescript else ""
+    returns = ": Promise<string>" if typescript else ""
+    parts = [f"// Feature {index}: {rng.choice(_TOPICS)} handling with an LLM.\n"]
+    named = rng.random() < 0.3
+    parts.append(f'import {"{ OpenAI }" if named else "OpenAI"} from "openai";\n\n')
+    parts.append(f'const MODEL = "{model}";\n')
+    if style == "client":
+        extra = rng.choice(["", ', organization: "org-acme"', ", timeout: 30_000, maxRetries: 2"])
+        parts.append(f"export const client = new OpenAI({{ apiKey: {key}{extra} }});\n")
+    for section in range(rng.randint(3, 7)):
+        name = f"s{section}"
+        parts.append(_js_filler(rng, name, typescript))
+        use_model = "MODEL" if rng.random() < 0.6 else f'"{rng.choice(_MODELS)}"'
+        ask = f"ask{name.title()}"
+        if style == "client":
+            parts.append(f"\nexport async function {ask}(prompt{prompt}){returns} {{\n")
+            parts.append(_js_request(rng, "client", use_model, "  "))
+            parts.append('  return response.choices[0].message.content ?? "";\n}\n')
+        elif style == "param":
+            client = ": OpenAI" if typescript else ""
+            parts.append(
+                f"\nexport async function {ask}(client{client}, prompt{prompt}){returns} {{\n"
+            )
+            parts.append(_js_request(rng, "client", use_model, "  "))
+            parts.append('  return response.choices[0].message.content ?? "";\n}\n')
+        else:  # class
+            parts.append(
+                f"\nexport class Assistant{section} {{\n"
+                f"  client = new OpenAI({{ apiKey: {key} }});\n\n"
+                f"  async ask(prompt{prompt}){returns} {{\n"
+            )
+            parts.append(_js_request(rng, "this.client", use_model, "    "))
+            parts.append('    return response.choices[0].message.content ?? "";\n  }\n}\n')
     return "".join(parts)

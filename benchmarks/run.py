@@ -1,8 +1,9 @@
 """cerebras-migrate against plain references and LibCST's own codemod CLI, side by side.
 
     python -m benchmarks                 # the full run: a few minutes on 2 cores
-    python -m benchmarks --quick         # tiny corpora, one round: a smoke test
+    python -m benchmarks --quick         # tiny corpora, one round, no warm-up: a smoke test
     python -m benchmarks --json out.json # also write the results as JSON
+    python -m benchmarks --only js,js_dense  # only these rows (names as in the table)
 
 Each pair of commands runs alternately, ``--repeat`` times after one untimed warm-up run
 each (page cache, bytecode), every command in a fresh process; the table shows the median
@@ -37,8 +38,18 @@ extraction is removed with the scratch folder and leaves the repository as it wa
 ``--quick``: ``corpus.build_big_file``) holding one client and ordinary code, and gives its
 peak memory as a multiple of the file's size (the target: at most 50).
 
-The project rows are informational (no target). Without a checkout's history (no ``git``,
-or the baseline commit missing) they are left out, with a warning.
+The JavaScript and TypeScript rows (``corpus.build_js``, ``corpus.build_js_dense``) run the
+tool against ``ref_js_parse.py``, tree-sitter's bare parse of the same files in one process
+with the same grammar wheels:
+
+- **js**: ``--diff`` over the ``openai`` npm package's own files (40 of them in
+  ``--quick``); **js_check**: ``--check`` over the same;
+- **js_dense**: ``--diff`` over 300 generated modules using the openai client (6 in
+  ``--quick``), where the tool has real work.
+
+The project and JavaScript rows are informational (no target). Without a checkout's
+history (no ``git``, or the baseline commit missing) the project rows are left out, and
+without npm (and no installed ``tests/js/node_modules``) the JavaScript rows, with a warning.
 """
 
 from __future__ import annotations
@@ -84,6 +95,13 @@ _PROJECT_ROWS = (
     ("project_warm_dense", "dense", True),
 )
 _INFORMATIONAL = ("tool / baseline", None, None)
+# The JavaScript rows, informational too: (name, corpus, the tool's flag).
+_JS_ROWS = (
+    ("js", "js", "--diff"),
+    ("js_check", "js", "--check"),
+    ("js_dense", "js_dense", "--diff"),
+)
+_JS_KIND = ("tool / reference", None, None)
 _CACHE_DIR = ".cerebras-migrate-cache"  # migrator/cache.py; the benchmark never imports it
 _PACKAGES = ("migrator", "codemods")  # the tool's code: copied, or extracted from git
 
@@ -144,8 +162,10 @@ def _run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, flo
     return float(out[0]), int(out[1]) / scale, int(out[2])
 
 
-def _measure(sides: list[Side], repeat: int, cwd: Path, env: dict[str, str]) -> None:
-    for side in sides:  # warm-up, untimed
+def _measure(
+    sides: list[Side], repeat: int, cwd: Path, env: dict[str, str], warm_up: bool = True
+) -> None:
+    for side in sides if warm_up else ():  # untimed
         _run(side.command, cwd, {**env, **side.env})
     for _ in range(repeat):
         for side in sides:
@@ -268,6 +288,13 @@ def _machine() -> dict[str, object]:
     }
 
 
+def _js_grammars() -> dict[str, str | None]:
+    return {
+        name: _version(name)
+        for name in ("tree-sitter", "tree-sitter-javascript", "tree-sitter-typescript")
+    }
+
+
 def _version(package: str) -> str | None:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -296,6 +323,10 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     slow_repeat = args.repeat or (1 if quick else 3)
     generated = args.generated if args.generated is not None else (6 if quick else 300)
     scratch = Path(tempfile.mkdtemp(prefix="cm-bench-"))
+
+    def wanted(row: str) -> bool:
+        return args.only is None or row in args.only
+
     tool = _tool()
     py = sys.executable
     load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
@@ -320,8 +351,16 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "files": len(files[::4]),
             "bytes": sum(p.stat().st_size for p in files[::4]),
         }
-        big = corpus.build_big_file(scratch / "big", 1 if quick else 50)
-        corpora["big_file"] = {"files": 1, "bytes": big.stat().st_size}
+        js_error = None
+        try:
+            corpora["js"] = corpus.build_js(scratch / "js", limit=40 if quick else None)
+            corpora["js_dense"] = corpus.build_js_dense(scratch / "js_dense", 6 if quick else 300)
+        except RuntimeError as exc:
+            js_error = str(exc)
+            print(f"warning: no JavaScript rows: {exc}", file=sys.stderr)
+        if wanted("big_file"):
+            big = corpus.build_big_file(scratch / "big", 1 if quick else 50)
+            corpora["big_file"] = {"files": 1, "bytes": big.stat().st_size}
         one = corpus.build_one_file(scratch / "one")
         corpora["one_file"] = {"files": 1, "bytes": one.stat().st_size}
         peer_dir = scratch / "peer"
@@ -393,6 +432,20 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                 "tool/other",
             ),
         ]
+        if js_error is None:
+            for name, source, flag in _JS_ROWS:
+                pairs.append(
+                    Pair(
+                        name,
+                        source,
+                        Side(f"cerebras-migrate {flag}", [*tool, flag, str(scratch / source)]),
+                        Side(
+                            "tree-sitter parse loop",
+                            [py, str(HERE / "ref_js_parse.py"), str(scratch / source)],
+                        ),
+                        "tool/other",
+                    )
+                )
         caches: dict[str, int] = {}
         loads: dict[str, tuple[float | None, float | None]] = {}
         if baseline_env is not None:
@@ -428,6 +481,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                         cwd=scratch / "projects" / source,
                     )
                 )
+        pairs = [pair for pair in pairs if wanted(pair.name)]
         for pair in pairs:
             print(f"running {pair.name} ...", file=sys.stderr)
             cwd = peer_dir if pair.name == "peer" else pair.cwd or scratch
@@ -435,23 +489,30 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                 caches[pair.name] = _warm_cache(pair.tool.command, cwd, env)
             slow = pair.name in ("dense", "peer") or pair.corpus == "project_dense"
             start_load = os.getloadavg()[0] if load_before else None
-            _measure([pair.tool, pair.other], slow_repeat if slow else repeat, cwd, env)
+            rounds = slow_repeat if slow else repeat
+            _measure([pair.tool, pair.other], rounds, cwd, env, warm_up=not quick)
             loads[pair.name] = (start_load, os.getloadavg()[0] if load_before else None)
 
-        print("running memory ...", file=sys.stderr)
-        memory = [
-            Side("dense, a quarter", [*tool, "--check", str(quarter)]),
-            Side("dense, all", [*tool, "--check", str(scratch / "dense")]),
-        ]
-        _measure(memory, 1, scratch, env)
+        memory: list[Side] = []
+        if wanted("memory"):
+            print("running memory ...", file=sys.stderr)
+            memory = [
+                Side("dense, a quarter", [*tool, "--check", str(quarter)]),
+                Side("dense, all", [*tool, "--check", str(scratch / "dense")]),
+            ]
+            _measure(memory, 1, scratch, env, warm_up=not quick)
 
         # One run, no warm-up: minutes for 50 MB, and memory is what it measures.
-        print("running big_file ...", file=sys.stderr)
-        big_side = Side("cerebras-migrate --check BIG", [*tool, "--no-cache", "--check", str(big)])
-        seconds, rss, code = _run(big_side.command, scratch, env)
-        big_side.seconds.append(seconds)
-        big_side.peak_rss_mb = rss
-        big_side.exit_codes.append(code)
+        big_side = None
+        if wanted("big_file"):
+            print("running big_file ...", file=sys.stderr)
+            big_side = Side(
+                "cerebras-migrate --check BIG", [*tool, "--no-cache", "--check", str(big)]
+            )
+            seconds, rss, code = _run(big_side.command, scratch, env)
+            big_side.seconds.append(seconds)
+            big_side.peak_rss_mb = rss
+            big_side.exit_codes.append(code)
     finally:
         if args.keep:
             print(f"corpora kept in {scratch}", file=sys.stderr)
@@ -462,15 +523,18 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "command": "python -m benchmarks" + (" --quick" if quick else ""),
         "machine": _machine(),
         "load_average": {"before": load_before, "after": os.getloadavg() if load_before else None},
-        "repeat": {"fast_pairs": repeat, "slow_pairs": slow_repeat},
+        "only": sorted(args.only) if args.only else None,
+        "repeat": {"fast_pairs": repeat, "slow_pairs": slow_repeat, "warm_up": not quick},
         "tool_revision": revision,
         "baseline": baseline,
+        "javascript": {"error": js_error} if js_error else {"grammars": _js_grammars()},
         "index_cache_files": caches,
         "corpora": corpora,
         "pairs": {},
     }
     for pair in pairs:
-        kind, op, limit = TARGETS.get(pair.name, _INFORMATIONAL)
+        informational = _JS_KIND if pair.corpus.startswith("js") else _INFORMATIONAL
+        kind, op, limit = TARGETS.get(pair.name, informational)
         met = None if op is None else pair.ratio <= limit if op == "<=" else pair.ratio >= limit
         results["pairs"][pair.name] = {  # type: ignore[index]
             "corpus": pair.corpus,
@@ -482,6 +546,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "met": met,
             "load_average_1min": {"before": loads[pair.name][0], "after": loads[pair.name][1]},
         }
+    if memory:
+        _memory_results(results, memory)
+    if big_side is not None:
+        _big_file_results(results, corpora, big_side)
+    return results
+
+
+def _memory_results(results: dict[str, object], memory: list[Side]) -> None:
     growth = memory[1].peak_rss_mb / memory[0].peak_rss_mb
     results["memory"] = {
         "quarter": {**asdict(memory[0]), "median_s": memory[0].median},
@@ -491,7 +563,10 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "target": f"<= {TARGETS['memory'][2]}",
         "met": growth <= TARGETS["memory"][2],
     }
-    big_mb = corpora["big_file"]["bytes"] / 1048576  # type: ignore[index]
+
+
+def _big_file_results(results: dict[str, object], corpora: dict, big_side: Side) -> None:
+    big_mb = corpora["big_file"]["bytes"] / 1048576
     times = big_side.peak_rss_mb / big_mb
     results["big_file"] = {
         "tool": {**asdict(big_side), "median_s": big_side.median},
@@ -501,7 +576,6 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "target": f"<= {TARGETS['big_file'][2]}",
         "met": times <= TARGETS["big_file"][2],
     }
-    return results
 
 
 def _print(results: dict[str, object]) -> None:
@@ -519,28 +593,30 @@ def _print(results: dict[str, object]) -> None:
                 f"{tool['peak_rss_mb']:.0f} / {ref['peak_rss_mb']:.0f} MB",
             )
         )
-    memory = results["memory"]  # type: ignore[index]
-    rows.append(
-        (
-            "memory",
-            f"{memory['full']['peak_rss_mb']:.0f} MB (all)",
-            f"a quarter: {memory['quarter']['peak_rss_mb']:.0f} MB",
-            f"{memory['ratio']:.2f} ({memory['ratio_is']})",
-            f"{memory['target']}: {'met' if memory['met'] else 'NOT met'}",
-            "",
+    memory = results.get("memory")
+    if memory is not None:
+        rows.append(
+            (
+                "memory",
+                f"{memory['full']['peak_rss_mb']:.0f} MB (all)",
+                f"a quarter: {memory['quarter']['peak_rss_mb']:.0f} MB",
+                f"{memory['ratio']:.2f} ({memory['ratio_is']})",
+                f"{memory['target']}: {'met' if memory['met'] else 'NOT met'}",
+                "",
+            )
         )
-    )
-    big = results["big_file"]  # type: ignore[index]
-    rows.append(
-        (
-            "big_file",
-            f"{big['tool']['median_s']:.0f} s, {big['tool']['peak_rss_mb']:.0f} MB",
-            f"the file: {big['file_mb']:.0f} MB",
-            f"{big['ratio']:.1f} ({big['ratio_is']})",
-            f"{big['target']}: {'met' if big['met'] else 'NOT met'}",
-            "",
+    big = results.get("big_file")
+    if big is not None:
+        rows.append(
+            (
+                "big_file",
+                f"{big['tool']['median_s']:.0f} s, {big['tool']['peak_rss_mb']:.0f} MB",
+                f"the file: {big['file_mb']:.0f} MB",
+                f"{big['ratio']:.1f} ({big['ratio_is']})",
+                f"{big['target']}: {'met' if big['met'] else 'NOT met'}",
+                "",
+            )
         )
-    )
     header = ("pair", "cerebras-migrate", "other side", "ratio", "target", "peak RSS tool / other")
     machine = results["machine"]  # type: ignore[index]
     title = (
@@ -573,12 +649,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the scratch corpora")
     parser.add_argument(
+        "--only",
+        default=None,
+        help="comma-separated row names (as in the table: dense, js, memory, big_file, ...): "
+        "run only those",
+    )
+    parser.add_argument(
         "--baseline",
         default=_BASELINE,
         help="the commit the project rows run against (default: %(default)s, the code "
         "before the project pass); 'none' leaves those rows out",
     )
     args = parser.parse_args(argv)
+    if args.only is not None:
+        args.only = frozenset(name.strip() for name in args.only.split(",") if name.strip())
+        rows = {"haystack", "dense", "peer", "one_file", "hook", "memory", "big_file"}
+        rows |= {name for name, _, _ in _PROJECT_ROWS} | {name for name, _, _ in _JS_ROWS}
+        if not args.only or args.only - rows:
+            parser.error(f"--only takes some of: {', '.join(sorted(rows))}")
     results = run(args)
     _print(results)
     if args.json is not None:
@@ -589,7 +677,8 @@ def main(argv: list[str] | None = None) -> int:
         for side in (pair["tool"], pair["reference"])
         if any(code not in (0, 1) for code in side["exit_codes"])
     ]
-    if any(code not in (0, 1) for code in results["big_file"]["tool"]["exit_codes"]):  # type: ignore[index]
+    big = results.get("big_file")
+    if big is not None and any(code not in (0, 1) for code in big["tool"]["exit_codes"]):  # type: ignore[index]
         failed.append("big_file")
     if failed:
         print(f"commands failed in: {', '.join(sorted(set(failed)))}", file=sys.stderr)

@@ -1,8 +1,10 @@
 """The benchmark runs end to end in quick mode and writes well-formed results.
 
-Tiny corpora, one round: this checks the harness, not the speed (no timing assertions),
-including the project pass's rows (the hook on a generated project, the cold and warm runs
-over the corpora as projects) against the baseline commit extracted from git.
+Tiny corpora, one round, no warm-up: this checks the harness, not the speed (no timing
+assertions), including the project pass's rows (the hook on a generated project, the cold
+and warm runs over the corpora as projects) against the baseline commit extracted from git,
+and the JavaScript rows (the openai npm package's files, generated modules) against
+tree-sitter's bare parse.
 """
 
 from __future__ import annotations
@@ -35,7 +37,12 @@ def test_quick_benchmark_writes_well_formed_results(tmp_path: Path) -> None:
         "project_cold_dense",
         "project_warm_dense",
     }
-    assert set(results["pairs"]) == {"haystack", "dense", "peer", "one_file"} | project_rows
+    js_rows = {"js", "js_check", "js_dense"}
+    informational = project_rows - {"hook"} | js_rows
+    assert (
+        set(results["pairs"]) == {"haystack", "dense", "peer", "one_file"} | project_rows | js_rows
+    )
+    assert results["repeat"] == {"fast_pairs": 1, "slow_pairs": 1, "warm_up": False}
     for name, pair in results["pairs"].items():
         for side in ("tool", "reference"):
             run = pair[side]
@@ -43,7 +50,7 @@ def test_quick_benchmark_writes_well_formed_results(tmp_path: Path) -> None:
             assert len(run["seconds"]) == len(run["exit_codes"]) >= 1
             assert all(code in (0, 1) for code in run["exit_codes"]), (name, side)
         assert pair["ratio"] > 0
-        if name.startswith("project_"):  # informational: no target
+        if name in informational:  # no target
             assert pair["met"] is None and pair["target"] == "informational", name
         else:
             assert isinstance(pair["met"], bool), name
@@ -65,4 +72,15 @@ def test_quick_benchmark_writes_well_formed_results(tmp_path: Path) -> None:
     assert project["use_shared_client"] >= 1 and project["hook"].endswith(".py")
     assert results["memory"]["ratio"] > 0
     assert results["corpora"]["dense"]["files"] > 0 and results["corpora"]["haystack"]["files"] > 0
+    # The JavaScript rows: the npm package's own files, and generated modules the tool
+    # rewrites (--diff exits 1), against the same files parsed by tree-sitter.
+    assert results["corpora"]["js"]["files"] == 40
+    assert results["corpora"]["js"]["package"].startswith("openai@")
+    assert results["corpora"]["js_dense"]["files"] == 6
+    assert results["pairs"]["js_dense"]["tool"]["exit_codes"] == [1]
+    assert results["pairs"]["js_check"]["tool"]["command"][-2] == "--check"
+    assert all(results["javascript"]["grammars"].values())
+    for name in js_rows:
+        assert results["pairs"][name]["reference"]["name"] == "tree-sitter parse loop", name
     assert "haystack" in proc.stdout and "project_warm_dense" in proc.stdout  # the table
+    assert "js_dense" in proc.stdout

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import json
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -108,7 +109,11 @@ print(client.chat.completions.create(model="gpt-oss-120b", {_CHAT}).choices[0].m
 """,
 }
 # (target, openai release of the runtime: None for the installed one)
-RUNTIMES = (("openai", None), ("cerebras", None), ("openai", OLDEST))
+RUNTIMES = (
+    ("openai", None),
+    ("cerebras", None),
+    pytest.param(("openai", OLDEST), marks=pytest.mark.venv(*OLDEST_REQUIREMENTS)),
+)
 
 
 def _runtime_id(runtime: tuple[str, str | None]) -> str:
@@ -126,16 +131,25 @@ def _python(release: str | None) -> str:
 
 
 class Results:
-    """Each runtime's programs, migrated in one run and then run with and without the key."""
+    """Each runtime's programs, migrated in one run and then run with and without the key.
 
-    def __init__(self, root: Path) -> None:
+    A program run is an interpreter importing an SDK, and one runtime's runs go one at a
+    time (they share its server): so the runtimes the session's tests ask for (``wanted``)
+    all start together on the first ``get``, each on a thread and a server of its own."""
+
+    def __init__(self, root: Path, wanted: list[tuple[str, str | None]]) -> None:
         self.root = root
-        self.done: dict[tuple[str, str | None], dict[str, tuple[str, Run, Run]]] = {}
+        self.wanted = wanted
+        self.pool = ThreadPoolExecutor(max_workers=max(1, len(wanted)))
+        self.done: dict[tuple[str, str | None], Future[dict[str, tuple[str, Run, Run]]]] = {}
 
     def get(self, runtime: tuple[str, str | None]) -> dict[str, tuple[str, Run, Run]]:
+        if not self.done:
+            for each in self.wanted:
+                self.done[each] = self.pool.submit(self._run, *each)
         if runtime not in self.done:
-            self.done[runtime] = self._run(*runtime)
-        return self.done[runtime]
+            self.done[runtime] = self.pool.submit(self._run, *runtime)
+        return self.done[runtime].result()  # a skip or failure in _run is raised here
 
     def _run(self, target: str, release: str | None) -> dict[str, tuple[str, Run, Run]]:
         python = _python(release)
@@ -167,8 +181,19 @@ class Results:
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> Results:
-    return Results(tmp_path_factory.mktemp("credentials"))
+def results(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Results]:
+    wanted: list[tuple[str, str | None]] = []
+    for item in request.session.items:
+        spec = getattr(item, "callspec", None)
+        if getattr(item, "module", None) is sys.modules[__name__] and spec is not None:
+            runtime = spec.params.get("runtime")
+            if runtime is not None and runtime not in wanted:
+                wanted.append(runtime)
+    results = Results(tmp_path_factory.mktemp("credentials"), wanted)
+    yield results
+    results.pool.shutdown(wait=True, cancel_futures=True)
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES, ids=_runtime_id)

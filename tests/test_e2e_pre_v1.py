@@ -41,6 +41,8 @@ from codemods.facts import openai_params, sdk
 
 V0 = openai_params.LAST_PRE_V1  # 0.28.1
 REQUIREMENTS = (f"openai=={V0}",)
+# The venv these tests run in: conftest.py starts making it when the session starts.
+pytestmark = pytest.mark.venv(*REQUIREMENTS)
 CEREBRAS_KEY = "csk-pre-v1-test"
 OPENAI_KEY = "sk-original-openai"
 FILE_KEY = "sk-from-the-key-file"

@@ -32,6 +32,7 @@ run per target for all of a lane's copies). The tests then only check the result
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import os
@@ -335,12 +336,42 @@ def _venv_python(folder: Path) -> Path:
     return folder / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-_old_openai_lock = threading.Lock()
-_old_openai_failed: list[OldOpenAIUnavailable] = []  # tried once per session, not per test
+# One lock per venv: a test that needs one while conftest.py's background thread is making it
+# waits for that build instead of starting a second. A venv that could not be made is tried
+# once per session, not per test.
+_venv_locks_lock = threading.Lock()
+_venv_locks: dict[tuple[str, ...], threading.Lock] = {}
+_venvs: dict[tuple[str, ...], Path | OldOpenAIUnavailable] = {}
 
 
-@functools.cache
 def _old_openai_python(requirements: tuple[str, ...]) -> Path:
+    """The python of a venv holding ``requirements`` (``_make_venv``), made at most once per
+    session; ``OldOpenAIUnavailable`` when it cannot be made."""
+    with _venv_locks_lock:
+        lock = _venv_locks.setdefault(requirements, threading.Lock())
+    with lock:
+        made = _venvs.get(requirements)
+        if made is None:
+            try:
+                made = _make_venv(requirements)
+            except OldOpenAIUnavailable as exc:
+                made = exc
+            _venvs[requirements] = made
+    if isinstance(made, OldOpenAIUnavailable):
+        raise made
+    return made
+
+
+def prepare_venvs(wanted: list[tuple[str, ...]]) -> None:
+    """Make the venvs of ``wanted`` one after the other (conftest.py runs this on a thread
+    when the session starts, so that the builds overlap the tests before theirs); a failure
+    is left for the test that needs the venv to report."""
+    for requirements in wanted:
+        with contextlib.suppress(OldOpenAIUnavailable):
+            _old_openai_python(requirements)
+
+
+def _make_venv(requirements: tuple[str, ...]) -> Path:
     """A venv holding ``requirements``, under ``.cache/`` (git-ignored): made once, then
     reused by later sessions. Built beside its final place and renamed into it, so an
     interrupted or concurrent build never leaves a half-made venv to be used."""
@@ -399,14 +430,7 @@ def _old_openai_python(requirements: tuple[str, ...]) -> Path:
 
 def old_openai_python() -> Path:
     """The python of the ``OLD_OPENAI`` venv; ``OldOpenAIUnavailable`` when it cannot be made."""
-    with _old_openai_lock:
-        if _old_openai_failed:
-            raise _old_openai_failed[0]
-        try:
-            return _old_openai_python(OLD_OPENAI_REQUIREMENTS)
-        except OldOpenAIUnavailable as exc:
-            _old_openai_failed.append(exc)
-            raise
+    return _old_openai_python(OLD_OPENAI_REQUIREMENTS)
 
 
 def imports_cerebras(source: str) -> bool:
@@ -746,6 +770,7 @@ def old_openai() -> Path:
         pytest.skip(f"no venv with openai {OLD_OPENAI}: {exc}")
 
 
+@pytest.mark.venv(*OLD_OPENAI_REQUIREMENTS)
 def test_old_openai_venv_holds_the_old_client(old_openai: Path) -> None:
     probe = (
         "import openai, httpx\n"
@@ -773,6 +798,7 @@ def _old_openai_case(program: Program) -> Any:
     return pytest.param(program, id=program.name, marks=marks)
 
 
+@pytest.mark.venv(*OLD_OPENAI_REQUIREMENTS)
 @pytest.mark.parametrize(
     "program", [_old_openai_case(p) for p in PROGRAMS if "openai" in p.targets]
 )
@@ -794,6 +820,7 @@ def test_migrated_program_on_old_openai(lab: Lab, program: Program) -> None:
     check_fails_closed(outcome.keyless, outcome.source)
 
 
+@pytest.mark.venv(*OLD_OPENAI_REQUIREMENTS)
 def test_newer_keywords_move_only_for_an_openai_that_lacks_them(lab: Lab) -> None:
     require_targets("openai")
     program = next(p for p in PROGRAMS if p.name == "newer_keywords")

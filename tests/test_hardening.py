@@ -315,7 +315,9 @@ def test_a_stale_temporary_file_is_removed_by_the_next_write(tmp_path: Path) -> 
 
 # Interruption --------------------------------------------------------------------------------
 
-MODULES = 250
+# Enough for a run to be caught midway (each module takes tens of milliseconds) and to have
+# chunks in flight when its workers die; every file is migrated two or three times per test.
+MODULES = 100
 
 
 @pytest.fixture(scope="module")

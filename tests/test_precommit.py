@@ -6,7 +6,8 @@ clone (``checkout``) and point pre-commit at it: once through ``pre-commit try-r
 way a hook author tries a hook, and otherwise through a ``.pre-commit-config.yaml`` naming the
 clone and its commit, the way a user adds the hook. ``PRE_COMMIT_HOME`` is one folder for the
 whole session, so the configured hook is installed once (``try-repo`` always installs into a
-throwaway store of its own: it is used once). Installing reaches the package registry.
+throwaway store of its own: it is used once, by one test). Installing reaches the package
+registry.
 """
 
 from __future__ import annotations
@@ -152,7 +153,10 @@ def test_try_repo_rewrites_then_passes(repo: Path, checkout: Path, git_env: dict
     assert 'model="gpt-oss-120b"' in migrated
     assert (repo / "plain.py").read_text() == PLAIN
 
-    second = pre_commit(*args, cwd=repo, env=git_env)
+    # Then it passes: run by the configured hook, the same hook installed once for the
+    # session (a second try-repo would install it again, into a store of its own).
+    configure(repo, checkout, git_env, "      - id: cerebras-migrate\n")
+    second = pre_commit("run", "--all-files", cwd=repo, env=git_env)
     assert second.returncode == 0, output(second)
     assert (repo / "app.py").read_text() == migrated
 
@@ -244,9 +248,9 @@ def test_a_staged_file_named_like_an_option_is_migrated(
     an unknown option (a usage error that would stop every commit touching it)."""
     (repo / "-x.py").write_text(OPENAI_APP)
     _git("add", "--", "-x.py", cwd=repo, env=git_env)
-    run = pre_commit(
-        "try-repo", str(checkout), "cerebras-migrate", "--all-files", cwd=repo, env=git_env
-    )
+    # The configured hook (installed once for the session), not try-repo: the same hook.
+    configure(repo, checkout, git_env, "      - id: cerebras-migrate\n")
+    run = pre_commit("run", "--all-files", cwd=repo, env=git_env)
     assert run.returncode == 1, output(run)
     assert "No such option" not in output(run)
     assert 'base_url="https://api.cerebras.ai/v1"' in (repo / "-x.py").read_text()
@@ -268,9 +272,8 @@ def test_staged_typescript_and_javascript_files_are_migrated(
     (repo / "use.ts").write_text(JS_USE)
     (repo / "-x.mjs").write_text(JS_CLIENT)
     _git("add", "--", "client.ts", "use.ts", "-x.mjs", cwd=repo, env=git_env)
-    run = pre_commit(
-        "try-repo", str(checkout), "cerebras-migrate", "--all-files", cwd=repo, env=git_env
-    )
+    configure(repo, checkout, git_env, "      - id: cerebras-migrate\n")
+    run = pre_commit("run", "--all-files", cwd=repo, env=git_env)
     assert run.returncode == 1, output(run)
     assert "No such option" not in output(run)
     for name in ("client.ts", "-x.mjs"):

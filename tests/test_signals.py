@@ -21,12 +21,22 @@ sys.path.insert(0, str(ROOT))  # the benchmark's module generator
 from benchmarks.corpus import generate_module  # noqa: E402
 
 LINUX = pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
-MODULES = 250
+# The runs stopped midway: enough modules (each takes tens of milliseconds) to catch one with
+# its workers running, few enough for the full --diff that checks the files afterwards.
+MODULES = 100
+# The project index forks its children only for many files (migrator/project.py's
+# MIN_PARALLEL_SCAN, 128); those runs are killed at once.
+INDEX_MODULES = 250
 
 
 @pytest.fixture(scope="module")
 def originals() -> dict[str, bytes]:
     return {f"m{i:04d}.py": generate_module(i).encode() for i in range(MODULES)}
+
+
+@pytest.fixture(scope="module")
+def index_originals() -> dict[str, bytes]:
+    return {f"m{i:04d}.py": generate_module(i).encode() for i in range(INDEX_MODULES)}
 
 
 def _tree(root: Path, originals: dict[str, bytes]) -> None:
@@ -318,12 +328,12 @@ def test_stdin_code_its_encoding_cannot_take_comes_back_as_it_was(tmp_path: Path
 @LINUX
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
 def test_index_children_die_with_the_main_process(
-    tmp_path: Path, originals: dict[str, bytes], how: signal.Signals
+    tmp_path: Path, index_originals: dict[str, bytes], how: signal.Signals
 ) -> None:
     """A child of the project index stalls (the hook): the main process is killed or
     terminated while it waits for it, and the child does not outlive it."""
     root = tmp_path / "tree"
-    _tree(root, originals)
+    _tree(root, index_originals)
     process = subprocess.Popen(
         [sys.executable, "-m", "migrator", "--no-color", "-j", "2", "."],
         cwd=root,

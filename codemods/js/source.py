@@ -28,12 +28,17 @@ if TYPE_CHECKING:
 
 # A necessary condition for ``resolve`` to find an SDK import or require: a string literal
 # that is exactly one of the specifiers. Most files that mention "openai" (a comment, a
-# model name, ``@langchain/openai``) have none, and are then never parsed.
-_SPECIFIER = re.compile("|".join(rf"(?:[\"']{re.escape(spec)}[\"'])" for spec in js.SPECIFIERS))
+# model name, ``@langchain/openai``) have none, and are then never parsed. One pattern per
+# specifier, starting with it, so that the search skips ahead to each occurrence of it (an
+# alternation starting with a quote stops at every quote: five times slower on the openai
+# package's own files); the lookbehind then wants a quote before it.
+_SPECIFIERS = tuple(
+    re.compile(rf"{re.escape(spec)}[\"'](?<=[\"']{re.escape(spec)}[\"'])") for spec in js.SPECIFIERS
+)
 
 
 def may_import_sdk(text: str) -> bool:
-    return _SPECIFIER.search(text) is not None
+    return any(pattern.search(text) is not None for pattern in _SPECIFIERS)
 
 
 def looks_minified(name: str, text: str) -> bool:
