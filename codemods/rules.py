@@ -500,8 +500,13 @@ CM120 = _rule(
     migration moves that name's uses to its counterpart in the other SDK, so the patch would
     replace something the migrated code no longer calls (or, for a renamed import, something
     no longer there). Patch the counterpart instead, as the message says.""",
-    "`{text}` patches {qualname}, whose uses the migration moves to {counterpart}: patch that "
-    "instead, or the patch no longer reaches the code",
+    {
+        DEFAULT: "`{text}` patches {qualname}, whose uses the migration moves to {counterpart}: "
+        "patch that instead, or the patch no longer reaches the code",
+        "js-mock": '`{text}("{specifier}")` mocks the SDK by name, and migrated modules import '
+        '"{counterpart}" instead, which it does not reach (the test would call the real '
+        "SDK): this module is left as it is; mock the other package too, then migrate it",
+    },
 )
 
 CM121 = _rule(

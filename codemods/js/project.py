@@ -88,6 +88,7 @@ def _decided(
     module = read_module(tree.root_node, imports)
     if module.clients:
         ctx = Context(data, options, syntax.is_typescript(suffix), module, edits.Layout(data))
+        ctx.root = tree.root_node  # what decides as in the per-file pass (``sdk_switch.mocks``)
         for fixer in fixers_for(options.target):
             fixer.run(ctx)
     return module, tree.root_node

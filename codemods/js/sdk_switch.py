@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from codemods.facts import js
-from codemods.js.resolve import bound
+from codemods.js.resolve import bound, string_value
 from codemods.js.suppressions import within
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     Node = tree_sitter.Node
 
-_SPECIFIER_OF = {name: spec for spec, name in js.SPECIFIERS.items()}
+SPECIFIER_OF = {name: spec for spec, name in js.SPECIFIERS.items()}
 _TO_CEREBRAS = {**{name: name for name in js.SHARED_EXPORTS}, **js.RENAMED_EXPORTS}
 _TO_OPENAI = {new: old for old, new in _TO_CEREBRAS.items()}
 COUNTERPARTS = {"openai": _TO_CEREBRAS, "cerebras": _TO_OPENAI}  # by the SDK switched from
@@ -113,6 +113,52 @@ def _in_import(node: Node, imports: list[Node]) -> bool:
     return any(i.start_byte <= node.start_byte < i.end_byte for i in imports)
 
 
+# Test runners' calls that name a module by its specifier: ``jest.mock("openai", ...)``.
+_MOCKERS = frozenset({"jest", "vi"})
+_MOCK_CALLS = frozenset(
+    {
+        "mock",
+        "doMock",
+        "unmock",
+        "dontMock",
+        "requireActual",
+        "requireMock",
+        "importActual",
+        "importMock",
+        "createMockFromModule",
+    }
+)
+
+
+def mocks(ctx: Context, sdk_name: str) -> list[Node]:
+    """The calls of the module that mock the SDK by its specifier (``jest.mock("openai")``,
+    ``vi.mock("openai")``, ``jest.requireActual("openai")``)."""
+    specifier = SPECIFIER_OF[sdk_name]
+    data = ctx.data
+    if ctx.root is None or specifier.encode() not in data:
+        return []
+    if b"jest." not in data and b"vi." not in data:
+        return []
+    found = []
+    for node in _walk(ctx.root):
+        if node.type != "call_expression":
+            continue
+        function = node.child_by_field_name("function")
+        if function is None or function.type != "member_expression":
+            continue
+        obj = function.child_by_field_name("object")
+        prop = function.child_by_field_name("property")
+        if obj is None or prop is None or obj.text.decode() not in _MOCKERS:
+            continue
+        if prop.text.decode() not in _MOCK_CALLS:
+            continue
+        arguments = node.child_by_field_name("arguments")
+        first = arguments.named_children[0] if arguments and arguments.named_children else None
+        if first is not None and string_value(first) == specifier:
+            found.append(node)
+    return found
+
+
 class Plan:
     """What switching the module needs: edits, or the names that have no counterpart."""
 
@@ -123,6 +169,8 @@ class Plan:
         # Uses of the SDK in statements marked ``cerebras-migrate: ignore``: they keep the
         # import, and so the whole module, where it is.
         self.ignored: list[Node] = []
+        # A test mocking the SDK by name: switched, its import would escape the mock.
+        self.mocked = mocks(ctx, sdk_name)
         self.found = False
         counterparts = COUNTERPARTS[sdk_name]
         target_class = js.CLIENT_CLASSES[ctx.options.target][0]
@@ -186,7 +234,7 @@ class Plan:
     def _import(
         self, ctx: Context, node: Node, counterparts: dict[str, str], renames: dict[str, str]
     ) -> None:
-        target_spec = _SPECIFIER_OF[ctx.options.target]
+        target_spec = SPECIFIER_OF[ctx.options.target]
         for inner in _walk(node):
             if inner.type == "string" and inner.named_children:
                 fragment = inner.named_children[0]
@@ -265,7 +313,7 @@ def blocked(ctx: Context, binding_sdk: str | None = None) -> bool:
     # A client kept on OpenAI for its unserved endpoints (``fixers/unserved_clients``) keeps
     # the import, and so the module.
     kept = any(client.sdk_name == sdk_name for client in ctx.module.kept)
-    return bool(plan.missing or plan.ignored or kept)
+    return bool(plan.missing or plan.ignored or plan.mocked or kept)
 
 
 def class_reference(ctx: Context) -> str | None:

@@ -35,11 +35,27 @@ if TYPE_CHECKING:
 
 
 class SwitchSdk(Fixer):
-    emits = (rules.CM111,)
+    emits = (rules.CM111, rules.CM120)
 
     def run(self, ctx: Context) -> None:
         sdk_name = sdk_switch.source_sdk(ctx)
         plan = sdk_switch.Plan(ctx, sdk_name)
+        if plan.mocked:
+            # Mocked by its specifier: modules switched to the other SDK import another one,
+            # which this mock does not reach (the test would call the real SDK).
+            other = "openai" if sdk_name == "cerebras" else "cerebras"
+            for node in plan.mocked:
+                function = node.child_by_field_name("function")
+                assert function is not None
+                ctx.report(
+                    node,
+                    rules.CM120,
+                    "js-mock",
+                    text=function.text.decode(errors="replace"),
+                    specifier=sdk_switch.SPECIFIER_OF[sdk_name],
+                    counterpart=sdk_switch.SPECIFIER_OF[other],
+                )
+            return
         if not plan.found:
             return
         target = "Cerebras TS" if ctx.options.target == "cerebras" else "openai-node"
