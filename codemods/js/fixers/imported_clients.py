@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 
 class ImportedClients(Fixer):
-    targets = frozenset({"openai"})
     emits = (rules.CM103,)
 
     def run(self, ctx: Context) -> None:
@@ -59,9 +58,16 @@ class ImportedClients(Fixer):
 
                     await groq.chat.completions.create({ model: "llama-3.1-8b-instant", messages: [] });
                     await openai.chat.completions.create({ model: "gpt-oss-120b", messages: [] });
-                    """
+                    """,
+                "cerebras": """
+                    import { groq } from "./lib/groq";
+                    import { openai } from "@/lib/openai";
+
+                    await groq.chat.completions.create({ model: "llama-3.1-8b-instant", messages: [] });
+                    await openai.chat.completions.create({ model: "gpt-oss-120b", messages: [] });
+                    """,
             },
-            codes={"openai": ("CM103", "CM301")},
+            codes={"openai": ("CM103", "CM301"), "cerebras": ("CM103", "CM411", "CM301")},
             imports={
                 "./lib/groq": {"groq": Exported("openai", "OpenAI", moves=False)},
                 "@/lib/openai": {"openai": Exported("openai", "OpenAI", moves=True)},
