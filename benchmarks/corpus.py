@@ -28,7 +28,9 @@ import random
 import re
 import shutil
 import subprocess
+import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 
 from codemods.facts.js import SUFFIXES as JS_SUFFIXES
@@ -522,3 +524,89 @@ def generate_js_module(index: int, typescript: bool) -> str:
             parts.append(_js_request(rng, "this.client", use_model, "    "))
             parts.append('    return response.choices[0].message.content ?? "";\n  }\n}\n')
     return "".join(parts)
+
+
+# Real code nobody here wrote (issue #17's "dense-real"): the modules that import openai in
+# these releases, pinned so that every run reads the same files. Only pure-Python wheels
+# (``py3-none-any``), so the same files come on any machine; ``pip download`` fetches them
+# into a cache (``.cache/bench-wheels``) the first time.
+DENSE_REAL_WHEELS = (
+    ("agno", "3.1.10"),
+    ("autogen-ext", "0.7.5"),
+    ("browser-use", "0.13.14"),
+    ("camel-ai", "0.2.90"),
+    ("deepeval", "4.3.1"),
+    ("dspy", "3.4.1"),
+    ("guidance", "0.3.1"),
+    ("haystack-ai", "3.4.1"),
+    ("instructor", "1.17.0"),
+    ("langchain-community", "0.4.2"),
+    ("langchain-openai", "1.7.4"),
+    ("llama-index-llms-openai", "0.8.3"),
+    ("mem0ai", "2.2.1"),
+    ("mirascope", "2.8.2"),
+    ("openai-agents", "0.24.0"),
+    ("opik", "2.2.122"),
+    ("pydantic-ai-slim", "2.68.0"),
+    ("ragas", "0.4.3"),
+    ("semantic-kernel", "1.45.0"),
+)
+_IMPORTS_OPENAI = re.compile(rb"^[ \t]*(?:import openai|from openai)\b", re.M)
+WHEEL_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "bench-wheels"
+
+
+def _wheel(name: str, version: str) -> Path | None:
+    stem = f"{re.sub(r'[-_.]+', '_', name).lower()}-{version}-"
+    return next(
+        (p for p in sorted(WHEEL_CACHE.glob("*.whl")) if p.name.lower().startswith(stem)), None
+    )
+
+
+def build_dense_real(
+    dest: Path, limit: int | None = None, wheels: tuple[tuple[str, str], ...] = DENSE_REAL_WHEELS
+) -> dict[str, object]:
+    """The ``.py`` files importing openai of ``wheels`` (the first ``limit``), under
+    ``dest/<wheel>/``, with a ``pyproject.toml`` at ``dest``: one project. RuntimeError when
+    the wheels cannot be fetched."""
+    missing = [f"{n}=={v}" for n, v in wheels if _wheel(n, v) is None]
+    if missing:
+        WHEEL_CACHE.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--no-deps",
+                "--only-binary",
+                ":all:",
+                "-d",
+                str(WHEEL_CACHE),
+                *missing,
+            ],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"pip download failed: {done.stderr.strip()[-500:]}")
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / "pyproject.toml").write_text("", encoding="utf-8")
+    files = size = 0
+    for name, version in wheels:
+        wheel = _wheel(name, version)
+        if wheel is None:
+            raise RuntimeError(f"no wheel for {name}=={version}")
+        with zipfile.ZipFile(wheel) as archive:
+            for member in sorted(archive.namelist()):
+                if not member.endswith(".py") or (limit is not None and files >= limit):
+                    continue
+                data = archive.read(member)
+                if _IMPORTS_OPENAI.search(data) is None:
+                    continue
+                target = dest / wheel.name.split("-")[0] / member
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                files += 1
+                size += len(data)
+    return {"files": files, "bytes": size, "wheels": [f"{n}=={v}" for n, v in wheels]}

@@ -47,6 +47,16 @@ with the same grammar wheels:
 - **js_dense**: ``--diff`` over 300 generated modules using the openai client (6 in
   ``--quick``), where the tool has real work.
 
+The **dense_real** rows (issue #17) read real code nobody here wrote: the 358 modules that
+import openai in 19 pinned pure-Python wheels (``corpus.DENSE_REAL_WHEELS``: instructor,
+langchain-openai, openai-agents, pydantic-ai-slim, semantic-kernel, ...; 7 MB), fetched
+once with ``pip download`` into ``.cache/bench-wheels``, as one project:
+
+- **dense_real**: ``--diff`` against the libcst parse+print loop (target <= 0.5);
+- **dense_real_j1**: the same with ``-j 1`` (target <= 1.0);
+- **peer_real**: LibCST's codemod CLI with the no-op codemod against ``--check`` (>= 20);
+- **parallel_real**: ``-j 1`` against ``-j 2`` (>= 1.7).
+
 The project and JavaScript rows are informational (no target). Without a checkout's
 history (no ``git``, or the baseline commit missing) the project rows are left out, and
 without npm (and no installed ``tests/js/node_modules``) the JavaScript rows, with a warning.
@@ -85,6 +95,11 @@ TARGETS = {
     # The project pass: "a warm one-file hook run stays within 1.5x of today's one-file
     # --check" (today's: the baseline, the code before the project pass).
     "hook": ("tool / baseline", "<=", 1.5),
+    # Issue #17, "Fast on real code": real modules that use the SDK (``dense_real``).
+    "dense_real": ("tool / reference", "<=", 0.5),
+    "dense_real_j1": ("tool / reference", "<=", 1.0),
+    "peer_real": ("peer / tool", ">=", 20.0),
+    "parallel_real": ("-j 1 / -j 2", ">=", 1.7),
 }
 _BASELINE = "57b2987"  # the last commit before the project pass
 # The project rows, informational: (name, corpus, cache warmed first).
@@ -102,6 +117,7 @@ _JS_ROWS = (
     ("js_dense", "js_dense", "--diff"),
 )
 _JS_KIND = ("tool / reference", None, None)
+_REAL_ROWS = ("dense_real", "dense_real_j1", "peer_real", "parallel_real")
 _CACHE_DIR = ".cerebras-migrate-cache"  # migrator/cache.py; the benchmark never imports it
 _PACKAGES = ("migrator", "codemods")  # the tool's code: copied, or extracted from git
 
@@ -358,6 +374,18 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         except RuntimeError as exc:
             js_error = str(exc)
             print(f"warning: no JavaScript rows: {exc}", file=sys.stderr)
+        real_error = None
+        if any(wanted(row) for row in _REAL_ROWS):
+            try:
+                # --quick: ten modules of the first wheel, fetched alone.
+                corpora["dense_real"] = corpus.build_dense_real(
+                    scratch / "dense_real",
+                    limit=10 if quick else None,
+                    wheels=corpus.DENSE_REAL_WHEELS[:1] if quick else corpus.DENSE_REAL_WHEELS,
+                )
+            except RuntimeError as exc:
+                real_error = str(exc)
+                print(f"warning: no dense_real rows: {exc}", file=sys.stderr)
         if wanted("big_file"):
             big = corpus.build_big_file(scratch / "big", 1 if quick else 50)
             corpora["big_file"] = {"files": 1, "bytes": big.stat().st_size}
@@ -446,6 +474,51 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                         "tool/other",
                     )
                 )
+        if real_error is None and any(wanted(row) for row in _REAL_ROWS):
+            real = str(scratch / "dense_real")
+            libcst_loop = [py, str(HERE / "ref_parse.py"), real]
+            pairs += [
+                Pair(
+                    "dense_real",
+                    "dense_real",
+                    Side("cerebras-migrate --diff", [*tool, "--diff", real]),
+                    Side("libcst parse+print loop", libcst_loop),
+                    "tool/other",
+                ),
+                Pair(
+                    "dense_real_j1",
+                    "dense_real",
+                    Side("cerebras-migrate --diff -j 1", [*tool, "--diff", "-j", "1", real]),
+                    Side("libcst parse+print loop", libcst_loop),
+                    "tool/other",
+                ),
+                Pair(
+                    "peer_real",
+                    "dense_real",
+                    Side("cerebras-migrate --check", [*tool, "--check", real]),
+                    Side(
+                        "libcst.tool codemod (no-op)",
+                        [
+                            py,
+                            "-m",
+                            "libcst.tool",
+                            "codemod",
+                            "--no-format",
+                            "--hide-progress",
+                            "noop_codemod.NoopCommand",
+                            real,
+                        ],
+                    ),
+                    "other/tool",
+                ),
+                Pair(
+                    "parallel_real",
+                    "dense_real",
+                    Side("cerebras-migrate --diff -j 2", [*tool, "--diff", "-j", "2", real]),
+                    Side("cerebras-migrate --diff -j 1", [*tool, "--diff", "-j", "1", real]),
+                    "other/tool",
+                ),
+            ]
         caches: dict[str, int] = {}
         loads: dict[str, tuple[float | None, float | None]] = {}
         if baseline_env is not None:
@@ -484,10 +557,10 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         pairs = [pair for pair in pairs if wanted(pair.name)]
         for pair in pairs:
             print(f"running {pair.name} ...", file=sys.stderr)
-            cwd = peer_dir if pair.name == "peer" else pair.cwd or scratch
+            cwd = peer_dir if pair.name in ("peer", "peer_real") else pair.cwd or scratch
             if pair.name == "hook" or pair.name.startswith("project_warm"):
                 caches[pair.name] = _warm_cache(pair.tool.command, cwd, env)
-            slow = pair.name in ("dense", "peer") or pair.corpus == "project_dense"
+            slow = pair.name in ("dense", "peer") or pair.corpus in ("project_dense", "dense_real")
             start_load = os.getloadavg()[0] if load_before else None
             rounds = slow_repeat if slow else repeat
             _measure([pair.tool, pair.other], rounds, cwd, env, warm_up=not quick)
@@ -528,6 +601,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "tool_revision": revision,
         "baseline": baseline,
         "javascript": {"error": js_error} if js_error else {"grammars": _js_grammars()},
+        "dense_real": {"error": real_error},
         "index_cache_files": caches,
         "corpora": corpora,
         "pairs": {},

@@ -38,9 +38,11 @@ def test_quick_benchmark_writes_well_formed_results(tmp_path: Path) -> None:
         "project_warm_dense",
     }
     js_rows = {"js", "js_check", "js_dense"}
+    real_rows = {"dense_real", "dense_real_j1", "peer_real", "parallel_real"}
     informational = project_rows - {"hook"} | js_rows
     assert (
-        set(results["pairs"]) == {"haystack", "dense", "peer", "one_file"} | project_rows | js_rows
+        set(results["pairs"])
+        == {"haystack", "dense", "peer", "one_file"} | project_rows | js_rows | real_rows
     )
     assert results["repeat"] == {"fast_pairs": 1, "slow_pairs": 1, "warm_up": False}
     for name, pair in results["pairs"].items():
@@ -84,3 +86,10 @@ def test_quick_benchmark_writes_well_formed_results(tmp_path: Path) -> None:
         assert results["pairs"][name]["reference"]["name"] == "tree-sitter parse loop", name
     assert "haystack" in proc.stdout and "project_warm_dense" in proc.stdout  # the table
     assert "js_dense" in proc.stdout
+    # The real modules of a pinned wheel (ten in --quick), read as one project: --diff
+    # rewrites some, against the libcst loop and LibCST's own codemod CLI.
+    real = results["corpora"]["dense_real"]
+    assert real["files"] == 10 and real["wheels"] == ["agno==3.1.10"], real
+    assert results["pairs"]["dense_real"]["reference"]["name"] == "libcst parse+print loop"
+    assert results["pairs"]["parallel_real"]["reference"]["command"][-3:-1] == ["-j", "1"]
+    assert "parallel_real" in proc.stdout
