@@ -739,6 +739,7 @@ def main(argv: list[str] | None = None) -> int:
         args.only = frozenset(name.strip() for name in args.only.split(",") if name.strip())
         rows = {"haystack", "dense", "peer", "one_file", "hook", "memory", "big_file"}
         rows |= {name for name, _, _ in _PROJECT_ROWS} | {name for name, _, _ in _JS_ROWS}
+        rows |= set(_REAL_ROWS)
         if not args.only or args.only - rows:
             parser.error(f"--only takes some of: {', '.join(sorted(rows))}")
     results = run(args)
