@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from codemods.facts import js, models
-from codemods.js.resolve import string_value
+from codemods.js.resolve import string_value, walk
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -136,16 +136,6 @@ def literal_node(node: Node) -> Node:
     return node
 
 
-def _walk(root: Node) -> list[Node]:
-    out: list[Node] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        stack.extend(reversed(node.children))
-    return out
-
-
 def _specifier(node: Node | None) -> str | None:
     """``x`` of ``require("x")`` or ``import("x")`` (awaited or not)."""
     while node is not None and node.type in ("await_expression", "parenthesized_expression"):
@@ -216,7 +206,7 @@ def analyse(module: Module, root: Node, options: Options) -> Analysis:
     scopes = module.scopes
     if scopes is None:  # a module a fixer left as it is (``v3_api`` on --target cerebras)
         return analysis
-    nodes = _walk(root)
+    nodes = walk(root)
     by_key: dict[Key, Local | Imported | _Namespace] = {}
     declared: set[int] = set()  # the identifiers that declare, rather than read
 

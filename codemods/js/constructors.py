@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 
 from codemods import rules
 from codemods.facts import js, sdk
-from codemods.js.resolve import Client
+from codemods.js import keys
+from codemods.js.resolve import Client, string_value
+from codemods.secrets import mask
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -29,17 +31,49 @@ def literal(node: Node | None) -> str | None:
     if node is None:
         return None
     if node.type == "string":
-        parts = node.named_children
-        if not parts:
-            return ""
-        if len(parts) == 1 and parts[0].type == "string_fragment":
-            return parts[0].text.decode()
-        return None
+        return string_value(node)
     if node.type == "template_string" and all(
         c.type == "string_fragment" for c in node.named_children
     ):
         return "".join(c.text.decode() for c in node.named_children)
     return None
+
+
+def strict_key(ctx: Context, pair: Node, expression: str) -> None:
+    """The ``apiKey`` entry ``pair`` of an openai-node client (v4 and later, or v3's
+    ``Configuration``) read so that it never falls back to OpenAI's key: a literal is
+    replaced by the Cerebras variable (CM101, masked), ``OPENAI_API_KEY`` (or its public
+    form, ``keys.key_variable``) becomes the Cerebras one, a project's own variable is kept
+    (CM107), each read strictly; a key from an expression is reported with the rule's
+    ``expression`` message."""
+    value = pair.child_by_field_name("value")
+    if value is None or keys.is_strict(value):
+        return
+    env = ctx.options.api_key_env
+    text = literal(keys.unwrap(value))
+    read = keys.env_read(value)
+    fallback = keys.with_fallback(value)
+    if fallback is not None:
+        # ``process.env.OPENAI_API_KEY || "sk-…"``: a key all the same, and the one sent
+        # whenever the variable is unset; the read then fails closed like any other.
+        read, default = fallback
+        default_text = literal(default)
+        if default_text:
+            ctx.secrets.append(default_text)
+            name = keys.key_variable(read.name, env)[0]
+            ctx.report(pair, rules.CM101, "env-default", masked=mask(default_text), variable=name)
+    if text is not None:
+        if text:
+            ctx.secrets.append(text)
+        ctx.report(pair, rules.CM101, masked=mask(text), env=env)
+        ctx.replace(value, keys.strict_read(ctx, env))
+    elif read is not None:
+        name, cerebras = keys.key_variable(read.name, env)
+        if not cerebras:
+            ctx.report(pair, rules.CM107, "js-env", env=name)
+        ctx.replace(value, keys.strict_read(ctx, name, read.style))
+    else:
+        ctx.report(pair, rules.CM107, expression)
 
 
 def known_url(ctx: Context, url: str) -> bool:

@@ -160,7 +160,7 @@ def _require_specifier(node: Node | None) -> str | None:
     return string_value(arguments.named_children[0])
 
 
-def _walk(root: Node) -> list[Node]:
+def walk(root: Node) -> list[Node]:
     """Every node below ``root``, in source order."""
     out: list[Node] = []
     stack = [root]
@@ -385,12 +385,14 @@ def shown(key: Key) -> str:
     return key[2] if key[0] == "var" else "this." + key[2]
 
 
-def _request_path(function: Node) -> tuple[Node, tuple[str, ...]] | None:
-    """What a call's function is called on, and the attribute path below it
+def receiver_path(function: Node) -> tuple[Node, tuple[str, ...], bool] | None:
+    """What a call's function is called on, the attribute path below it
     (``client.chat.completions.create``: ``client`` and ``("chat", "completions",
-    "create")``), looking through ``withOptions(...)``. The receiver is a node (an identifier,
-    a new_expression, ``this.name``)."""
+    "create")``), looking through ``withOptions(...)``, and whether no ``withOptions(...)``
+    stands between them. The receiver is a node (an identifier, a new_expression, the call
+    of a factory, ``this.name``)."""
     names: list[str] = []
+    direct = True
     node = function
     while True:
         if node.type == "member_expression":
@@ -411,7 +413,7 @@ def _request_path(function: Node) -> tuple[Node, tuple[str, ...]] | None:
             obj = inner.child_by_field_name("object")
             if prop is None or obj is None or prop.text.decode() not in js.CLIENT_WRAPPERS:
                 return None
-            node = obj
+            node, direct = obj, False
             continue
         break
     path = tuple(reversed(names))
@@ -425,7 +427,15 @@ def _request_path(function: Node) -> tuple[Node, tuple[str, ...]] | None:
         if receiver is None:
             return None
         path = path[1:]
-    return (receiver, path) if path in sdk.REQUEST_METHODS else None
+    return receiver, path, direct
+
+
+def _request_path(function: Node) -> tuple[Node, tuple[str, ...]] | None:
+    """The receiver and path of a call shaped like a request (``sdk.REQUEST_METHODS``)."""
+    found = receiver_path(function)
+    if found is None or found[1] not in sdk.REQUEST_METHODS:
+        return None
+    return found[0], found[1]
 
 
 # Scopes --------------------------------------------------------------------------------
@@ -620,7 +630,7 @@ def read_module(root: Node, imports: Imports | None = None) -> Module:
     """Bindings, clients and requests of one parsed module; ``imports``: the clients other
     modules of the project export, by the specifiers this one may import them with."""
     module = Module()
-    nodes = _walk(root)
+    nodes = walk(root)
     scopes = module.scopes = Scopes(nodes)
     for node in nodes:
         if node.type == "import_statement":
@@ -634,7 +644,7 @@ def read_module(root: Node, imports: Imports | None = None) -> Module:
     for node in module.imports:
         source = node.child_by_field_name("source")
         if source is None:
-            for inner in _walk(node):
+            for inner in walk(node):
                 if inner.type == "string":
                     source = inner
                     break

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from codemods.facts import js
-from codemods.js.resolve import bound, string_value
+from codemods.js.resolve import bound, string_value, walk
 from codemods.js.suppressions import within
 
 if TYPE_CHECKING:
@@ -37,16 +37,6 @@ def _root(node: Node) -> Node:
     while node.parent is not None:
         node = node.parent
     return node
-
-
-def _walk(root: Node) -> list[Node]:
-    out: list[Node] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        stack.extend(reversed(node.children))
-    return out
 
 
 def _member(node: Node) -> Node | None:
@@ -140,7 +130,7 @@ def mocks(ctx: Context, sdk_name: str) -> list[Node]:
     if b"jest." not in data and b"vi." not in data:
         return []
     found = []
-    for node in _walk(ctx.root):
+    for node in walk(ctx.root):
         if node.type != "call_expression":
             continue
         function = node.child_by_field_name("function")
@@ -179,7 +169,7 @@ class Plan:
         if not imports:
             return
         self.found = True
-        nodes = _walk(_root(imports[0]))
+        nodes = walk(_root(imports[0]))
         taken = {n.text.decode() for n in nodes if n.type in ("identifier", "type_identifier")}
         renames: dict[str, str] = {}  # local name -> new local name
         for name, binding in ctx.module.bindings.items():
@@ -235,13 +225,13 @@ class Plan:
         self, ctx: Context, node: Node, counterparts: dict[str, str], renames: dict[str, str]
     ) -> None:
         target_spec = SPECIFIER_OF[ctx.options.target]
-        for inner in _walk(node):
+        for inner in walk(node):
             if inner.type == "string" and inner.named_children:
                 fragment = inner.named_children[0]
                 if fragment.text.decode() in js.SPECIFIERS:
                     self.edits.append((fragment, target_spec))
                     break
-        for inner in _walk(node):
+        for inner in walk(node):
             kind = inner.type
             if kind == "import_specifier":
                 name = inner.child_by_field_name("name")
@@ -325,7 +315,7 @@ def class_reference(ctx: Context) -> str | None:
     imports = [n for n in ctx.module.imports if Plan.sdk_of(ctx, n) == sdk_name]
     if not imports:
         return None
-    nodes = _walk(_root(imports[0]))
+    nodes = walk(_root(imports[0]))
     taken = {n.text.decode() for n in nodes if n.type in ("identifier", "type_identifier")}
     for name, binding in ctx.module.bindings.items():
         if binding.sdk_name != sdk_name or binding.node.type != "import_statement":

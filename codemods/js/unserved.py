@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from codemods.facts import js
-from codemods.js.resolve import Client, Key, Module
+from codemods.js.resolve import Client, Key, Module, receiver_path
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -74,48 +74,6 @@ def may_have_requests(data: bytes) -> bool:
     return _RESOURCES.search(data) is not None
 
 
-def _path(function: Node) -> tuple[Node, tuple[str, ...], bool] | None:
-    """The receiver of a call's function, the attribute path below it, and whether no
-    ``withOptions(...)`` stands between them."""
-    names: list[str] = []
-    direct = True
-    node = function
-    while True:
-        if node.type == "member_expression":
-            prop = node.child_by_field_name("property")
-            obj = node.child_by_field_name("object")
-            if prop is None or obj is None or prop.type != "property_identifier":
-                return None
-            names.append(prop.text.decode())
-            node = obj
-            continue
-        if node.type == "call_expression":
-            inner = node.child_by_field_name("function")
-            if inner is not None and inner.type == "identifier":
-                break  # ``getClient().embeddings...``: a factory's call is the receiver
-            if inner is None or inner.type != "member_expression":
-                return None
-            prop = inner.child_by_field_name("property")
-            obj = inner.child_by_field_name("object")
-            if prop is None or obj is None or prop.text.decode() not in js.CLIENT_WRAPPERS:
-                return None
-            node, direct = obj, False
-            continue
-        break
-    path = tuple(reversed(names))
-    receiver = node
-    if node.type == "this":
-        if len(path) < 3:
-            return None
-        receiver = node.parent  # ``this.client``
-        while receiver is not None and receiver.child_by_field_name("object") != node:
-            receiver = receiver.parent
-        if receiver is None:
-            return None
-        path = path[1:]
-    return receiver, path, direct
-
-
 def requests(root: Node, data: bytes) -> list[UnservedRequest]:
     """Every call in the module (``data``, parsed as ``root``) shaped like a request on an
     unserved endpoint, in source order."""
@@ -137,7 +95,7 @@ def requests(root: Node, data: bytes) -> list[UnservedRequest]:
             continue
         if call.child_by_field_name("function") != top:
             continue
-        path = _path(top)
+        path = receiver_path(top)
         if path is None:
             continue
         receiver, names, direct = path

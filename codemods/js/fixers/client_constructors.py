@@ -38,7 +38,6 @@ from codemods.facts import js, sdk
 from codemods.js import constructors, keys, sdk_switch
 from codemods.js.fixers.base import Example, Fixer
 from codemods.js.resolve import Client, string_value
-from codemods.secrets import mask
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -55,18 +54,6 @@ def _key_name(pair: tree_sitter.Node) -> str | None:
     if key.type == "property_identifier":
         return key.text.decode()
     return string_value(key)
-
-
-def _url_value(node: tree_sitter.Node) -> str | None:
-    """A literal URL: a plain string, or a template string without substitutions."""
-    value = string_value(node)
-    if value is not None:
-        return value
-    if node.type == "template_string" and all(
-        c.type == "string_fragment" for c in node.named_children
-    ):
-        return "".join(c.text.decode() for c in node.named_children)
-    return None
 
 
 class ClientConstructors(Fixer):
@@ -118,7 +105,7 @@ class ClientConstructors(Fixer):
         base = pairs.get(js.BASE_URL_OPTION)
         if base is not None:
             value = base.child_by_field_name("value")
-            url = _url_value(value) if value is not None else None
+            url = constructors.literal(value) if value is not None else None
             if url is None:
                 ctx.report(node, rules.CM104, "js-client", base_url=ctx.options.base_url)
                 return
@@ -137,13 +124,13 @@ class ClientConstructors(Fixer):
         else:
             value = base.child_by_field_name("value")
             assert value is not None
-            if _url_value(value) != ctx.options.base_url:
+            if constructors.literal(value) != ctx.options.base_url:
                 ctx.replace(value, new_url)
         key = pairs.get(js.API_KEY_OPTION)
         if key is None:
             added.append(f"{js.API_KEY_OPTION}: {keys.strict_read(ctx, ctx.options.api_key_env)}")
         else:
-            self._key(ctx, key)
+            constructors.strict_key(ctx, key, "js-expression-openai")
         for option in js.ACCOUNT_OPTIONS:
             pair = pairs.get(option)
             if pair is None:
@@ -196,38 +183,6 @@ class ClientConstructors(Fixer):
             base_url=ctx.options.base_url,
             env=ctx.options.api_key_env,
         )
-
-    def _key(self, ctx: Context, pair: tree_sitter.Node) -> None:
-        value = pair.child_by_field_name("value")
-        if value is None or keys.is_strict(value):
-            return
-        env = ctx.options.api_key_env
-        literal = _url_value(keys.unwrap(value))
-        read = keys.env_read(value)
-        fallback = keys.with_fallback(value)
-        if fallback is not None:
-            # ``process.env.OPENAI_API_KEY || "sk-…"``: a key all the same, and the one sent
-            # whenever the variable is unset; the read then fails closed like any other.
-            read, default = fallback
-            default_text = _url_value(default)
-            if default_text:
-                ctx.secrets.append(default_text)
-                name = keys.key_variable(read.name, env)[0]
-                ctx.report(
-                    pair, rules.CM101, "env-default", masked=mask(default_text), variable=name
-                )
-        if literal is not None:
-            if literal:
-                ctx.secrets.append(literal)
-            ctx.report(pair, rules.CM101, masked=mask(literal), env=env)
-            ctx.replace(value, keys.strict_read(ctx, env))
-        elif read is not None:
-            name, cerebras = keys.key_variable(read.name, env)
-            if not cerebras:
-                ctx.report(pair, rules.CM107, "js-env", env=name)
-            ctx.replace(value, keys.strict_read(ctx, name, read.style))
-        else:
-            ctx.report(pair, rules.CM107, "js-expression-openai")
 
     examples = (
         Example(

@@ -31,12 +31,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from codemods import rules
-from codemods.facts import js, sdk
+from codemods.facts import js
 from codemods.js import constructors, keys
 from codemods.js.fixers.base import Example, Fixer
 from codemods.js.requests import key_name
-from codemods.js.resolve import Client, Key, Module, Request, Scopes, bound
-from codemods.secrets import mask
+from codemods.js.resolve import Client, Key, Module, Request, Scopes, bound, walk
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -44,16 +43,6 @@ if TYPE_CHECKING:
     from codemods.js.context import Context
 
     Node = tree_sitter.Node
-
-
-def _walk(root: Node) -> list[Node]:
-    out: list[Node] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        stack.extend(reversed(node.children))
-    return out
 
 
 def v3_class(module: Module, node: Node) -> str | None:
@@ -120,7 +109,7 @@ class V3Api(Fixer):
         root = module.imports[0] if module.imports else remote[0]
         while root.parent is not None:
             root = root.parent
-        nodes = _walk(root)
+        nodes = walk(root)
         news = [
             (n, cls) for n in nodes if n.type == "new_expression" and (cls := v3_class(module, n))
         ]
@@ -281,7 +270,7 @@ class V3Api(Fixer):
         if key is None:
             added.append(f"{js.API_KEY_OPTION}: {keys.strict_read(ctx, ctx.options.api_key_env)}")
         else:
-            self._key(ctx, key)
+            constructors.strict_key(ctx, key, "js-v3-expression")
         dropped = [pairs[name] for name in js.V3_ACCOUNT_OPTIONS if name in pairs]
         for pair in dropped:
             ctx.report(pair, rules.CM102, keyword=key_name(pair))
@@ -291,37 +280,6 @@ class V3Api(Fixer):
         if len(ctx.edits) > before:
             ctx.rewrote(node)
         return True
-
-    def _key(self, ctx: Context, pair: Node) -> None:
-        """The key read strictly, as ``client_constructors`` reads a v4 client's."""
-        value = pair.child_by_field_name("value")
-        if value is None or keys.is_strict(value):
-            return
-        env = ctx.options.api_key_env
-        literal = constructors.literal(keys.unwrap(value))
-        read = keys.env_read(value)
-        fallback = keys.with_fallback(value)
-        if fallback is not None:
-            read, default = fallback
-            default_text = constructors.literal(default)
-            if default_text:
-                ctx.secrets.append(default_text)
-                name = env if read.name in (sdk.OPENAI_API_KEY_ENV, env) else read.name
-                ctx.report(
-                    pair, rules.CM101, "env-default", masked=mask(default_text), variable=name
-                )
-        if literal is not None:
-            if literal:
-                ctx.secrets.append(literal)
-            ctx.report(pair, rules.CM101, masked=mask(literal), env=env)
-            ctx.replace(value, keys.strict_read(ctx, env))
-        elif read is not None:
-            name = env if read.name in (sdk.OPENAI_API_KEY_ENV, env) else read.name
-            if name != env:
-                ctx.report(pair, rules.CM107, "js-env", env=name)
-            ctx.replace(value, keys.strict_read(ctx, name, read.style))
-        else:
-            ctx.report(pair, rules.CM107, "js-v3-expression")
 
     examples = (
         Example(
@@ -402,5 +360,23 @@ class V3Api(Fixer):
                 "openai": ("CM408", "CM101", "CM103", "CM105", "CM301", "CM201"),
                 "cerebras": ("CM408",),
             },
+        ),
+        Example(
+            # A public variable holding the OpenAI key becomes the Cerebras one, prefix kept,
+            # as for a v4 client: kept, it would send the OpenAI key to Cerebras.
+            name="public-key",
+            before="""
+                const { Configuration, OpenAIApi } = require("openai");
+
+                const api = new OpenAIApi(new Configuration({ apiKey: process.env.NEXT_PUBLIC_OPENAI_API_KEY }));
+                """,
+            after={
+                "openai": """
+                    const { Configuration, OpenAIApi } = require("openai");
+
+                    const api = new OpenAIApi(new Configuration({ basePath: "https://api.cerebras.ai/v1", apiKey: process.env.NEXT_PUBLIC_CEREBRAS_API_KEY ?? (() => { throw new Error("NEXT_PUBLIC_CEREBRAS_API_KEY is not set"); })() }));
+                    """,
+            },
+            codes={"openai": ("CM408",), "cerebras": ("CM408",)},
         ),
     )
