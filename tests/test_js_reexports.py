@@ -196,10 +196,10 @@ def test_program_with_a_commonjs_reexport_runs_on_cerebras(tmp_path: Path, targe
         before = _node(program, _env(**DECOYS, OPENAI_BASE_URL=f"{server.url}/v1"))
         assert before.returncode == 0, before.stderr
         original = _api(server.take())
-        # As a hook runs it: one file named at a time, each seeing the whole project.
-        # (The client's module last: on --target cerebras a client already on the Cerebras
-        # SDK does not count as one that moves, so a run after it would keep the constant.)
-        for name in ("app.js", "config.js", "lib/index.js", "lib/client.js"):
+        # As a hook runs it: one file named at a time, each seeing the whole project. The
+        # client's module first: on --target cerebras the later runs see a client already on
+        # the Cerebras SDK, which counts as moved, so the constant is still mapped.
+        for name in ("lib/client.js", "app.js", "config.js", "lib/index.js"):
             migrate = subprocess.run(
                 [
                     sys.executable,
