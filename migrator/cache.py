@@ -26,7 +26,7 @@ from . import __version__
 
 CACHE_DIR = ".cerebras-migrate-cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# cerebras-migrate's cache\n"
-_FORMAT = 6  # bumped when what an entry holds changes
+_FORMAT = 7  # bumped when what an entry holds changes (7: each function's locals its own)
 
 
 # One file's entry: its size, its modification time, its module name, whether it was

@@ -23,6 +23,7 @@ from program_grammar import SdkProgram, plain_programs, sdk_programs
 from test_properties import examples
 
 from codemods.python import focus as focus_module
+from codemods.python import focus_inside
 from codemods.python.pipeline import reads_alone
 from codemods.python.source import migrate_source
 from codemods.result import SourceResult
@@ -39,6 +40,7 @@ from benchmarks.corpus import generate_module  # noqa: E402
 @pytest.fixture(autouse=True)
 def _every_hole(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(focus_module, "_MIN_HIDDEN_LINES", 1)
+    monkeypatch.setattr(focus_inside, "MIN_RUN_LINES", 1)
 
 
 def _outcome(result: SourceResult) -> tuple[Any, ...]:
@@ -106,6 +108,61 @@ def test_holes_are_made() -> None:
     """The comparisons above are not vacuous: (padded) fixtures get holes."""
     with_holes = [p for p, *_ in (param.values for param in INPUTS) if _holes(_text(p))]
     assert len(with_holes) >= len(INPUTS) - 3, with_holes
+
+
+def test_fixtures_get_holes_inside_functions() -> None:
+    """Statement-level holes (codemods/python/focus_inside.py) are made in the fixtures too:
+    inside the functions and classes that stay in view."""
+    inside = 0
+    for param in INPUTS:
+        text = _text(param.values[0])
+        made = focus_module.focus(text, ast.parse(text), reads_alone(make_options()))
+        inside += sum(1 for p in (made.holes if made else ()) if p.startswith((" ", "\t")))
+    assert inside >= 20, inside
+
+
+_CLASS = """\
+import json
+
+from openai import OpenAI
+
+
+class Service:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.client = OpenAI(api_key="sk-test-0123456789abcdef0123456789abcdef")
+        self.cache = {}
+        with open(path) as handle:
+            self.settings = json.load(handle)
+
+    def load(self) -> dict:
+        data = json.loads(open(self.path).read())
+        data = {key: value for key, value in data.items() if value}
+        return data
+
+    def ask(self, prompt: str) -> str:
+        words = prompt.split()
+        text = " ".join(words)
+        response = self.client.chat.completions.create(
+            model="gpt-4o", messages=[{"role": "user", "content": text}]
+        )
+        reply = response.choices[0].message.content
+        return reply
+"""
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_holes_inside_a_class_that_makes_the_client(target: str) -> None:
+    # The class stays in view; ``load`` and the statements around the request that touch
+    # neither the client nor what it returns become holes, the rest is kept.
+    made = focus_module.focus(_CLASS, ast.parse(_CLASS), reads_alone(make_options()))
+    assert made is not None
+    hidden = "".join(made.holes.values())
+    assert "def load" in hidden and "json.load(handle)" in hidden
+    for kept in ("self.client = OpenAI(", "response = self.client", "def ask", "words = prompt"):
+        assert kept in made.text
+    result = assert_same(_CLASS, target=target)
+    assert result.code != _CLASS
 
 
 @pytest.mark.parametrize("target", TARGETS)

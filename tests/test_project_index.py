@@ -336,3 +336,21 @@ def test_locals_rebound_from_each_other_are_read_once(monkeypatch) -> None:
         *[("param", f"a{i}") for i in range(4)],
         ("ref", "openai.api_base"),
     ]
+
+
+def test_each_function_reads_its_own_locals() -> None:
+    # The answers about a function's locals were keyed by the id of its scope, which is
+    # dropped once the function is read: the next function's scope could be given the same
+    # id and the first one's answers (browser-use's utils.py: a function returning groq's
+    # BadRequestError was taken to return openai's). Many functions alike make a reused id
+    # near certain.
+    functions = []
+    for i in range(50):
+        sdk = "openai" if i % 2 == 0 else "groq"
+        functions.append(
+            f"def error_{i}():\n    from {sdk} import BadRequestError as Error\n    return Error\n"
+        )
+    summary = summarize(ast.parse("\n\n".join(functions)), "m", "")
+    for i in range(50):
+        sdk = "openai" if i % 2 == 0 else "groq"
+        assert [v.qualname for v in summary.functions[f"error_{i}"]] == [f"{sdk}.BadRequestError"]

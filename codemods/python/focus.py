@@ -26,12 +26,14 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from codemods.facts import sdk
-from codemods.python import statements
+from codemods.python import focus_inside, statements
+from codemods.python.bindings import every_binding, resolver_bindings
 from codemods.python.syntax import Rejected
 
 _HOLE = "__cerebras_migrate_hole_"
@@ -139,13 +141,13 @@ class _Chunk:
     @cached_property
     def bindings(self) -> frozenset[str]:
         """Every name it binds, as codemods.python.resolve counts bindings (for ``Focus.hides``)."""
-        return frozenset(_resolver_bindings(self.node))
+        return frozenset(resolver_bindings(self.node))
 
     def binds(self) -> set[str]:
         """What other statements could reach of what this one binds (asked once it is
         relevant): module-level names, and attribute names (``self.client = ...``)."""
         if not self.is_def:
-            return _all_binds(self.node)
+            return every_binding(self.node)
         # Read off the text: walking the function's tree costs more than all the rest here.
         return self.defines | set(_ATTRIBUTE_TARGET.findall(self.segment))
 
@@ -169,19 +171,32 @@ class Focus:
         seen: dict[str, int] = {}
 
         def put_back(match: re.Match[str]) -> str:
+            # With the indentation before it: a hole moved to another depth is not put back.
             placeholder = match.group(0)
             seen[placeholder] = seen.get(placeholder, 0) + 1
             if match.start() and code[match.start() - 1] != "\n":
-                seen[placeholder] += 1  # moved off the top level: not put back
+                seen[placeholder] += 1  # moved off the start of a line: not put back
             return self.holes.get(placeholder, placeholder)
 
         restored = _PLACEHOLDER.sub(put_back, code)
-        if len(seen) != len(self.holes) or any(count != 1 for count in seen.values()):
+        if seen.keys() != self.holes.keys() or any(count != 1 for count in seen.values()):
             return None
         return restored
 
 
-_PLACEHOLDER = re.compile("def " + _HOLE + r'\d+__\(\):(?: |\r?\n[ \t\f]*)"""(?:\r?\n)*"""')
+_PLACEHOLDER = re.compile(
+    r"[ \t\f]*def " + _HOLE + r'\d+__\(\):(?: |\r?\n[ \t\f]*)"""(?:\r?\n)*"""'
+)
+# A request's shape (``x.chat.completions.create``, ``x.embeddings.create``): what the
+# resolver reports when it cannot tell the client (CM119), whatever the names around it.
+_IGNORE = re.compile("cerebras-migrate")
+_REQUEST = re.compile(
+    r"\.\s*(?:"
+    + "|".join(
+        sorted({path[0] for path in sdk.REQUEST_METHODS} | sdk.UNSERVED_RESOURCES | {"models"})
+    )
+    + r")\s*\."
+)
 
 
 def may_focus(text: str) -> bool:
@@ -244,27 +259,42 @@ def _focus(
 ) -> Focus | None:
     if sum(c.last - c.first + 1 for c in chunks if c.hideable) < _MIN_HIDDEN_LINES:
         return None
-    _mark_relevant(chunks, reads_alone, seeds)
-    hidden = [c for c in chunks if c.hidden]
-    if sum(c.last - c.first + 1 for c in hidden) < _MIN_HIDDEN_LINES:
-        return None
-    # Neighbouring hidden statements make one hole, with the blank lines and comments
-    # between them: each hole costs libcst a statement to parse, walk and print.
-    runs: list[tuple[int, int]] = []
+    names = _mark_relevant(chunks, reads_alone, seeds)
+    hidden: list[_Chunk | focus_inside.Leaf] = [c for c in chunks if c.hidden]
+    # (first line, last line, indentation) of each hole, in the order of the text.
+    spans: list[tuple[int, int, str]] = []
     previous_hidden = False
     for chunk in chunks:
+        # Neighbouring hidden statements make one hole, with the blank lines and comments
+        # between them: each hole costs libcst a statement to parse, walk and print.
         if chunk.hidden and previous_hidden:
-            runs[-1] = (runs[-1][0], chunk.last)
+            spans[-1] = (spans[-1][0], chunk.last, "")
         elif chunk.hidden:
-            runs.append((chunk.first, chunk.last))
+            spans.append((chunk.first, chunk.last, ""))
         previous_hidden = chunk.hidden
+    kept = [c for c in chunks if not c.hidden]
+    if any(c.is_def and c.kept is not None for c in kept):
+        inside = focus_inside.plan(
+            text,
+            starts,
+            [(c.node, c.first, c.last, c.is_def and c.kept is not None) for c in kept],
+            names,
+            seeds,
+            _trigger_lines(text, starts, reads_alone),
+        )
+        for first, last, indent, leaves in inside.runs:
+            spans.append((first, last, indent))
+            hidden.extend(leaves)
+        spans.sort()
+    if sum(last - first + 1 for first, last, _ in spans) < _MIN_HIDDEN_LINES:
+        return None
     parts: list[str] = []
     holes: dict[str, str] = {}
     position = 0
     indent = _first_indent(chunks)
     first_end = text.find("\n")
     newline = "\r\n" if first_end > 0 and text[first_end - 1] == "\r" else "\n"
-    for index, (first, last) in enumerate(runs):
+    for index, (first, last, margin) in enumerate(spans):
         begin = starts[first - 1]
         end = starts[last] - 1 if last < len(starts) else len(text)
         if last < len(starts) and text[end - 1] == "\r":
@@ -273,9 +303,10 @@ def _focus(
         # A function, as what it hides is functions and classes (the fixers lay out what
         # they add by what follows), whose body is one string token however many lines:
         # newlines between brackets would each be a node to build, walk and print. Its
-        # newlines are the file's, which libcst takes for the lines a rewrite adds.
-        placeholder = f'def {_HOLE}{index}__(): """' + newline * (last - first) + '"""'
-        if indent is not None and first <= indent[0] <= last:
+        # newlines are the file's, which libcst takes for the lines a rewrite adds. Inside
+        # a function or class it starts with the indentation of the statements it replaces.
+        placeholder = f'{margin}def {_HOLE}{index}__(): """' + newline * (last - first) + '"""'
+        if not margin and indent is not None and first <= indent[0] <= last:
             if not indent[1]:
                 return None
             # This hole holds the file's first indented block, whose indentation libcst
@@ -340,10 +371,13 @@ def _chunks(
 
 def _mark_relevant(
     chunks: list[_Chunk], reads_alone: Callable[[str], bool], seeds: frozenset[str]
-) -> None:
+) -> set[str]:
+    """Mark the top-level statements that matter; the names that matter to begin with (the
+    SDKs', what their imports bind, ``seeds``), for focus_inside."""
     names = set(_ROOTS) | seeds
     for chunk in chunks:
         names.update(chunk.sdk_imports)
+    start = set(names)
     used: set[str] = set()
 
     def relevant(chunk: _Chunk) -> None:
@@ -371,6 +405,31 @@ def _mark_relevant(
             else:
                 still.append(chunk)
         pending = still
+    return start
+
+
+def _trigger_lines(text: str, starts: list[int], reads_alone: Callable[[str], bool]) -> list[int]:
+    """The lines, in order, holding a string a fixer reads on its own, something shaped
+    like a request (not an import path) or an ignore comment: one pass over the text."""
+    found: set[int] = set()
+    for match in _QUOTED.finditer(text):
+        if reads_alone(match.group(2)):
+            found.add(bisect_right(starts, match.start()))
+    for pattern in (_REQUEST, _IGNORE):
+        for match in pattern.finditer(text):
+            line = bisect_right(starts, match.start())
+            if pattern is _IGNORE or not text.startswith(
+                ("from ", "import "), starts[line - 1] + _indent_width(text, starts[line - 1])
+            ):
+                found.add(line)
+    return sorted(found)
+
+
+def _indent_width(text: str, start: int) -> int:
+    end = start
+    while end < len(text) and text[end] in " \t\f":
+        end += 1
+    return end - start
 
 
 def _triggers(segment: str, reads_alone: Callable[[str], bool]) -> bool:
@@ -401,70 +460,3 @@ def _sdk_import_names(node: ast.Import | ast.ImportFrom) -> set[str]:
     elif node.module and node.module.split(".")[0] in _ROOTS:
         found.update(alias.asname or alias.name for alias in node.names)
     return found
-
-
-def _all_binds(node: ast.stmt) -> set[str]:
-    """Every name a statement binds anywhere inside it, and the attributes it assigns: more
-    than the module level sees, which only ever keeps more statements."""
-    binds: set[str] = set()
-    for inner in ast.walk(node):
-        if isinstance(inner, ast.Name) and not isinstance(inner.ctx, ast.Load):
-            binds.add(inner.id)
-        elif isinstance(inner, ast.Attribute) and not isinstance(inner.ctx, ast.Load):
-            binds.add(inner.attr)
-            for part in ast.walk(inner.value):
-                if isinstance(part, ast.Name):
-                    binds.add(part.id)
-        elif isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            binds.add(inner.name)
-        elif isinstance(inner, ast.alias):
-            binds.add(inner.asname or inner.name.split(".")[0])
-    return binds
-
-
-def _resolver_bindings(node: ast.AST) -> Iterator[str]:
-    """The names codemods.python.resolve's collector binds in ``node``, in any scope: definitions,
-    parameters, imports, and assignment, ``for``, ``with`` and ``:=`` targets
-    (lambdas are not entered; comprehension and ``except`` names are not bindings there)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, ast.Lambda):
-            continue
-        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            yield current.name
-            arguments = current.args
-            for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
-                yield arg.arg
-            for star in (arguments.vararg, arguments.kwarg):
-                if star is not None:
-                    yield star.arg
-        elif isinstance(current, ast.ClassDef):
-            yield current.name
-        elif isinstance(current, ast.Import):
-            for alias in current.names:
-                yield alias.asname or alias.name.split(".")[0]
-        elif isinstance(current, ast.ImportFrom):
-            if not any(a.name == "*" for a in current.names):
-                for alias in current.names:
-                    yield alias.asname or alias.name
-        elif isinstance(current, (ast.Assign, ast.For, ast.AsyncFor)):
-            targets = current.targets if isinstance(current, ast.Assign) else [current.target]
-            for target in targets:
-                yield from _target_names(target)
-        elif isinstance(current, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
-            if isinstance(current.target, ast.Name):
-                yield current.target.id
-        elif isinstance(current, ast.withitem) and current.optional_vars is not None:
-            yield from _target_names(current.optional_vars)
-        stack.extend(ast.iter_child_nodes(current))
-
-
-def _target_names(target: ast.expr) -> Iterator[str]:
-    if isinstance(target, ast.Name):
-        yield target.id
-    elif isinstance(target, (ast.Tuple, ast.List)):
-        for element in target.elts:
-            yield from _target_names(element)
-    elif isinstance(target, ast.Starred):
-        yield from _target_names(target.value)

@@ -82,8 +82,10 @@ class _Summarizer:
         self.params: dict[str, tuple[str, ...]] = {}
         self.param_types: dict[str, tuple[Value, ...]] = {}
         # ``_local``'s memo, and what each local's own bindings say, by (scope, name).
-        self._known: dict[tuple[int, str], Value | None] = {}
-        self._own: dict[tuple[int, str], tuple[list[Value], list[str]]] = {}
+        # Keyed by the scope itself, not its id: a function's scope may be gone once it is
+        # read, and a later one given the same id would find its answers.
+        self._known: dict[tuple[_Env, str], Value | None] = {}
+        self._own: dict[tuple[_Env, str], tuple[list[Value], list[str]]] = {}
 
     # Bindings -----------------------------------------------------------------------------
     def bind_statements(self, env: _Env, body: Iterable[ast.stmt]) -> None:
@@ -227,7 +229,7 @@ class _Summarizer:
         than by recursion: a long function rebinding names from each other (litellm's
         ``completion``: ``api_base = api_base or litellm.api_base or ...``, dozens of times)
         made the recursion exponential."""
-        key = (id(env), name)
+        key = (env, name)
         if key in self._known:
             return self._known[key]
         found: list[Value] = []
@@ -245,7 +247,7 @@ class _Summarizer:
 
     def _own_values(self, name: str, env: _Env) -> tuple[list[Value], list[str]]:
         """What the local ``name``'s own bindings say it is, and the locals they read."""
-        key = (id(env), name)
+        key = (env, name)
         if key in self._own:
             return self._own[key]
         leaves: list[Value] = []
@@ -392,14 +394,40 @@ def _blocks(node: ast.stmt) -> Iterator[list[ast.stmt]]:
         yield case.body
 
 
+# Fields whose values are never read as nodes of their own (``Load``, ``Add``, ``Eq``: a
+# third of a tree's nodes); the parent's field is read instead.
+_NOT_CHILDREN = frozenset({"ctx", "op", "ops"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """``ast.iter_child_nodes(node)``, in its order, without the nodes of ``_NOT_CHILDREN``
+    fields, as a list: about twice as fast on a whole tree."""
+    cls = type(node)
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _NOT_CHILDREN)
+    found: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if type(value) is list:
+            found.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            found.append(value)
+    return found
+
+
+_NOT_ENTERED = (*_DEFS, ast.ClassDef, ast.Lambda)
+
+
 def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
     """The nodes of a function's body, not entering nested functions, classes or lambdas."""
-    stack = list(ast.iter_child_nodes(node))
+    stack = _children(node)
     while stack:
         current = stack.pop()
         yield current
-        if not isinstance(current, (*_DEFS, ast.ClassDef, ast.Lambda)):
-            stack.extend(ast.iter_child_nodes(current))
+        if not isinstance(current, _NOT_ENTERED):
+            stack.extend(_children(current))
 
 
 def _exports(body: Iterable[ast.stmt]) -> tuple[str, ...]:
@@ -620,7 +648,7 @@ class _Flows:
                     if qualname is not None:
                         self.escapes.add(qualname)
             inner = inside or isinstance(node, scopes)
-            stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+            stack.extend([(child, inner) for child in _children(node)])
 
     def name(self, node: ast.Name) -> None:
         top = self.state.top
