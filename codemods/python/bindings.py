@@ -1,10 +1,48 @@
 """What a statement binds, read off CPython's ``ast``: for focus (codemods/python/focus.py,
-codemods/python/focus_inside.py), which must know the names the parts it hides bind."""
+codemods/python/focus_inside.py), which must know the names the parts it hides bind; and
+the fast child walk it and the project index (codemods/python/index.py) share."""
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+
+# Fields whose values are never read as nodes of their own (``Load``, ``Add``, ``Eq``: a
+# third of a tree's nodes); the parent's field is read instead.
+_NOT_CHILDREN = frozenset({"ctx", "op", "ops"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def children(node: ast.AST) -> list[ast.AST]:
+    """``ast.iter_child_nodes(node)``, in its order, without the nodes of ``_NOT_CHILDREN``
+    fields, as a list: about twice as fast on a whole tree."""
+    cls = type(node)
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _NOT_CHILDREN)
+    found: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if type(value) is list:
+            found.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            found.append(value)
+    return found
+
+
+_NOT_ENTERED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def own_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """The nodes inside ``node`` that belong to its own scope's code: nested functions,
+    classes and lambdas are given, not entered (their names bind where they stand, the
+    rest is theirs)."""
+    stack = children(node)
+    while stack:
+        current = stack.pop()
+        yield current
+        if not isinstance(current, _NOT_ENTERED):
+            stack.extend(children(current))
 
 
 def every_binding(node: ast.stmt) -> set[str]:
@@ -61,7 +99,7 @@ def resolver_bindings(node: ast.AST) -> Iterator[str]:
                 yield current.target.id
         elif isinstance(current, ast.withitem) and current.optional_vars is not None:
             yield from target_names(current.optional_vars)
-        stack.extend(ast.iter_child_nodes(current))
+        stack.extend(children(current))
 
 
 def target_names(target: ast.expr) -> Iterator[str]:

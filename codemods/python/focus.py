@@ -26,7 +26,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -187,9 +187,9 @@ class Focus:
 _PLACEHOLDER = re.compile(
     r"[ \t\f]*def " + _HOLE + r'\d+__\(\):(?: |\r?\n[ \t\f]*)"""(?:\r?\n)*"""'
 )
+_IGNORE = re.compile("cerebras-migrate")
 # A request's shape (``x.chat.completions.create``, ``x.embeddings.create``): what the
 # resolver reports when it cannot tell the client (CM119), whatever the names around it.
-_IGNORE = re.compile("cerebras-migrate")
 _REQUEST = re.compile(
     r"\.\s*(?:"
     + "|".join(
@@ -259,7 +259,8 @@ def _focus(
 ) -> Focus | None:
     if sum(c.last - c.first + 1 for c in chunks if c.hideable) < _MIN_HIDDEN_LINES:
         return None
-    names = _mark_relevant(chunks, reads_alone, seeds)
+    quoted = _quoted_lines(text, starts, reads_alone)
+    names = _mark_relevant(chunks, quoted, seeds)
     hidden: list[_Chunk | focus_inside.Leaf] = [c for c in chunks if c.hidden]
     # (first line, last line, indentation) of each hole, in the order of the text.
     spans: list[tuple[int, int, str]] = []
@@ -280,7 +281,7 @@ def _focus(
             [(c.node, c.first, c.last, c.is_def and c.kept is not None) for c in kept],
             names,
             seeds,
-            _trigger_lines(text, starts, reads_alone),
+            _trigger_lines(text, starts, quoted),
         )
         for first, last, indent, leaves in inside.runs:
             spans.append((first, last, indent))
@@ -369,11 +370,10 @@ def _chunks(
         yield _Chunk.of(node, first, last, text[starts[first - 1] : end], keep, first - after)
 
 
-def _mark_relevant(
-    chunks: list[_Chunk], reads_alone: Callable[[str], bool], seeds: frozenset[str]
-) -> set[str]:
-    """Mark the top-level statements that matter; the names that matter to begin with (the
-    SDKs', what their imports bind, ``seeds``), for focus_inside."""
+def _mark_relevant(chunks: list[_Chunk], quoted: list[int], seeds: frozenset[str]) -> set[str]:
+    """Mark the top-level statements that matter (``quoted``: the lines, in order, holding a
+    string a fixer reads on its own); the names that matter to begin with (the SDKs', what
+    their imports bind, ``seeds``), for focus_inside."""
     names = set(_ROOTS) | seeds
     for chunk in chunks:
         names.update(chunk.sdk_imports)
@@ -388,7 +388,8 @@ def _mark_relevant(
     # A string a fixer reads on its own makes a statement relevant whatever else it holds.
     pending = []
     for chunk in chunks:
-        if _triggers(chunk.segment, reads_alone):
+        at = bisect_left(quoted, chunk.first)
+        if at < len(quoted) and quoted[at] <= chunk.last:
             relevant(chunk)
         else:
             pending.append(chunk)
@@ -408,33 +409,28 @@ def _mark_relevant(
     return start
 
 
-def _trigger_lines(text: str, starts: list[int], reads_alone: Callable[[str], bool]) -> list[int]:
-    """The lines, in order, holding a string a fixer reads on its own, something shaped
-    like a request (not an import path) or an ignore comment: one pass over the text."""
-    found: set[int] = set()
-    for match in _QUOTED.finditer(text):
-        if reads_alone(match.group(2)):
-            found.add(bisect_right(starts, match.start()))
-    for pattern in (_REQUEST, _IGNORE):
-        for match in pattern.finditer(text):
-            line = bisect_right(starts, match.start())
-            if pattern is _IGNORE or not text.startswith(
-                ("from ", "import "), starts[line - 1] + _indent_width(text, starts[line - 1])
-            ):
-                found.add(line)
+def _quoted_lines(text: str, starts: list[int], reads_alone: Callable[[str], bool]) -> list[int]:
+    """The lines, in order, holding a string a fixer reads on its own: one pass over the
+    text, for both levels of focus."""
+    lines = {
+        bisect_right(starts, match.start())
+        for match in _QUOTED.finditer(text)
+        if reads_alone(match.group(2))
+    }
+    return sorted(lines)
+
+
+def _trigger_lines(text: str, starts: list[int], quoted: list[int]) -> list[int]:
+    """The lines, in order, that focus_inside keeps whatever names they hold: ``quoted``,
+    those shaped like a request (not an import path) and those with an ignore comment."""
+    found = set(quoted)
+    for match in _REQUEST.finditer(text):
+        line = bisect_right(starts, match.start())
+        end = starts[line] if line < len(starts) else len(text)
+        if not text[starts[line - 1] : end].lstrip(" \t\f").startswith(("from ", "import ")):
+            found.add(line)
+    found.update(bisect_right(starts, match.start()) for match in _IGNORE.finditer(text))
     return sorted(found)
-
-
-def _indent_width(text: str, start: int) -> int:
-    end = start
-    while end < len(text) and text[end] in " \t\f":
-        end += 1
-    return end - start
-
-
-def _triggers(segment: str, reads_alone: Callable[[str], bool]) -> bool:
-    """Whether ``segment`` holds a string a fixer acts on without resolving any name."""
-    return any(reads_alone(value) for _, value in _QUOTED.findall(segment))
 
 
 def _import_names(node: ast.Import | ast.ImportFrom) -> set[str]:

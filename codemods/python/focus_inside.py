@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from codemods.python.bindings import resolver_bindings
+from codemods.python.bindings import own_nodes, resolver_bindings
 
 _WORD = re.compile(r"\w+")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -46,6 +46,13 @@ _STICKY = (ast.Delete, ast.Global, ast.Nonlocal)
 _DECLARES = re.compile(r"^[ \t]*(?:global|nonlocal)[ \t]+\w", re.MULTILINE)
 # Below this many lines a hole costs libcst about what the statements it stands for do.
 MIN_RUN_LINES = 3
+
+# How far what a statement binds is followed (``_decide``): a name at level 0 is the SDK's
+# (an import, a module-level name, an attribute holding a client); what a statement naming
+# it binds is at 1 (``client = OpenAI()``), then 2 (``response = client.chat...``); names at
+# level 2 still keep the statements that name them (``response.parse()``), but what those
+# bind is not followed.
+_LAST_LEVEL = 2
 
 
 @dataclass(eq=False)
@@ -83,7 +90,8 @@ class Leaf:
     name: str | None = None  # a def's or class's
     blocks: list[list[Leaf]] = field(default_factory=list)
     kept: bool = False
-    forward: bool = False
+    # The lowest level it was reached at (``_decide``); above ``_LAST_LEVEL``: never.
+    reached: int = _LAST_LEVEL + 1
     segment: str = ""
 
     @cached_property
@@ -249,23 +257,9 @@ class _Builder:
     ) -> Leaf:
         """A statement decided as one: a simple one, or a compound one not entered."""
         leaf = self.leaf(node, first, last, last, scope=scope, parent=parent)
-        if isinstance(
-            node,
-            (
-                ast.Import,
-                ast.ImportFrom,
-                ast.Assign,
-                ast.AnnAssign,
-                ast.AugAssign,
-                ast.Expr,
-                ast.Return,
-            ),
-        ):
-            leaf.binds = frozenset(_targets(node))
-            leaf.attributes = frozenset(_attribute_targets(node))
-        else:
-            leaf.binds = frozenset(_whole_binds(node))
-            leaf.attributes = frozenset(_every_attribute(node))
+        leaf.binds = frozenset(_binds_of(node))
+        simple = isinstance(node, _SIMPLE)
+        leaf.attributes = frozenset(_attribute_targets(node) if simple else _every_attribute(node))
         leaf.hideable = not isinstance(node, _STICKY) and ":=" not in leaf.segment
         out.append(leaf)
         return leaf
@@ -372,21 +366,8 @@ def _expression_words(node: ast.expr) -> set[str]:
     return words
 
 
-def _inside_scope(node: ast.AST) -> Iterator[ast.AST]:
-    """The nodes of a statement that belong to its own scope: not those of the functions,
-    classes and lambdas inside it (their names are theirs)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        for child in ast.iter_child_nodes(current):
-            if isinstance(child, (*_DEFS, ast.Lambda)):
-                if not isinstance(child, ast.Lambda):
-                    yield child
-                continue
-            stack.append(child)
-
-
+# Statements whose targets are all they bind in their scope (``:=`` aside: such statements
+# are never hidden); any other is walked (``_whole_binds``).
 _SIMPLE = (
     ast.Import,
     ast.ImportFrom,
@@ -395,20 +376,11 @@ _SIMPLE = (
     ast.AugAssign,
     ast.Expr,
     ast.Return,
-    ast.Raise,
-    ast.Assert,
-    ast.Pass,
-    ast.Break,
-    ast.Continue,
-    ast.Delete,
-    ast.Global,
-    ast.Nonlocal,
 )
 
 
 def _binds_of(node: ast.AST) -> set[str]:
-    """What a statement taken whole binds in its own scope (``:=`` aside: such statements
-    are never hidden)."""
+    """What a statement taken whole binds in its own scope."""
     return _targets(node) if isinstance(node, _SIMPLE) else _whole_binds(node)
 
 
@@ -417,10 +389,10 @@ def _whole_binds(node: ast.AST) -> set[str]:
     if isinstance(node, _DEFS):
         return {node.name}
     found: set[str] = set()
-    for part in _inside_scope(node):
+    for part in own_nodes(node):
         if isinstance(part, ast.Name) and not isinstance(part.ctx, ast.Load):
             found.add(part.id)
-        elif isinstance(part, _DEFS) and part is not node:
+        elif isinstance(part, _DEFS):
             found.add(part.name)
         elif isinstance(part, (ast.Import, ast.ImportFrom)):
             found.update(_targets(part))
@@ -433,7 +405,7 @@ def _every_attribute(node: ast.AST) -> set[str]:
     found: set[str] = set()
     if isinstance(node, _DEFS):
         return found
-    for part in _inside_scope(node):
+    for part in own_nodes(node):
         if isinstance(part, ast.Attribute) and not isinstance(part.ctx, ast.Load):
             found.add(part.attr)
     return found
@@ -487,14 +459,6 @@ def _attribute_targets(node: ast.AST) -> set[str]:
     return found
 
 
-# How far what a statement binds is followed (``_decide``): a name at level 0 is the SDK's
-# (an import, a module-level name, an attribute holding a client); what a statement naming
-# it binds is at 1 (``client = OpenAI()``), then 2 (``response = client.chat...``); names at
-# level 2 still keep the statements that name them (``response.parse()``), but what those
-# bind is not followed.
-_LAST_LEVEL = 2
-
-
 def _decide(leaves: list[Leaf], module: _Scope, names: set[str]) -> None:
     """Mark what is kept, forward and backward, to a fixed point (one work list)."""
     by_bind: dict[str, list[Leaf]] = {}
@@ -514,7 +478,6 @@ def _decide(leaves: list[Leaf], module: _Scope, names: set[str]) -> None:
     # (kind, leaf or scope, name or None, level)
     work: list[tuple[int, object, object, int]] = []
     FORWARD, NAME, KEEP = 0, 1, 2
-    forward: dict[int, int] = {}  # id(leaf) -> the lowest level it was reached at
 
     def sees(leaf: Leaf, scope: _Scope) -> bool:
         return any(s is scope for s in leaf.scope.chain())
@@ -540,15 +503,14 @@ def _decide(leaves: list[Leaf], module: _Scope, names: set[str]) -> None:
                 continue
             scope.levels[name] = level
             for leaf in by_word.get(name, ()):
-                if forward.get(id(leaf), _LAST_LEVEL + 1) > level and sees(leaf, scope):
+                if leaf.reached > level and sees(leaf, scope):
                     work.append((FORWARD, leaf, None, level))
         elif kind == FORWARD:
             leaf = subject  # type: ignore[assignment]
             assert isinstance(leaf, Leaf)
-            if forward.get(id(leaf), _LAST_LEVEL + 1) <= level:
+            if leaf.reached <= level:
                 continue
-            forward[id(leaf)] = level
-            leaf.forward = True
+            leaf.reached = level
             work.append((KEEP, leaf, None, 0))
             # An import or a parameter names the same thing; an assignment, the next level.
             bound = (
