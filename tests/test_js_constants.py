@@ -9,16 +9,11 @@ follow. The tree-wide case is ``fixtures/projects/js_model_constants``; the prog
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import js_packages
 import pytest
 from helpers import invoke
-from loopback import LoopbackServer
-from test_js_e2e import CEREBRAS_KEY, DEAD_PROXY, DECOYS, _api, _env, _node
+from test_js_e2e import CEREBRAS_KEY, run_migrated_file_by_file
 
 from codemods.js.source import migrate_js
 from codemods.options import Options
@@ -231,43 +226,10 @@ def test_a_commonjs_reader_and_a_client_left_alone(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("target", ["openai", "cerebras"])
 def test_program_with_a_cross_module_constant_runs_on_cerebras(tmp_path: Path, target: str) -> None:
-    node_modules = js_packages.node_modules()
-    project = tmp_path / "model_constant"
-    shutil.copytree(js_packages.JS / "projects" / "model_constant", project)
-    (project / "node_modules").symlink_to(node_modules, target_is_directory=True)
-    program = project / "app.mjs"
-    with LoopbackServer() as server:
-        before = _node(program, _env(**DECOYS, OPENAI_BASE_URL=f"{server.url}/v1"))
-        assert before.returncode == 0, before.stderr
-        original = _api(server.take())
-        # As a hook runs it: one file named at a time, each seeing the whole project.
-        for name in ("app.mjs", "config.mjs", "lib/openai.mjs"):
-            migrate = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "migrator",
-                    "--target",
-                    target,
-                    "--base-url",
-                    f"{server.url}/v1",
-                    name,
-                ],
-                cwd=project,
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
-            assert migrate.returncode in (0, 1), migrate.stdout + migrate.stderr
-        after = _node(
-            program,
-            _env(**DECOYS, CEREBRAS_API_KEY=CEREBRAS_KEY, OPENAI_BASE_URL=f"{DEAD_PROXY}/v1"),
-        )
-        assert after.returncode == 0, after.stderr
-        assert after.stdout == before.stdout
-        wire = server.take()
-        migrated = _api(wire)
-        assert [r.path for r in wire] == [r.path for r in original]  # no /v1/v1, no warming
+    # As a hook runs it: one file named at a time, each seeing the whole project.
+    original, migrated = run_migrated_file_by_file(
+        tmp_path, "model_constant", "app.mjs", ["app.mjs", "config.mjs", "lib/openai.mjs"], target
+    )
     assert [r.body["model"] for r in original] == ["gpt-4o-mini", "gpt-4o-mini"]
     assert [r.body["model"] for r in migrated] == ["gpt-oss-120b", "gpt-oss-120b"]
     for new, old in zip(migrated, original, strict=True):

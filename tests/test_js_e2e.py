@@ -78,6 +78,50 @@ def _api(requests: list[Request]) -> list[Request]:
     return [r for r in requests if r.path.startswith("/v1/")]
 
 
+def run_migrated_file_by_file(
+    tmp_path: Path, project: str, program: str, names: list[str], target: str
+) -> tuple[list[Request], list[Request]]:
+    """Run ``tests/js/projects/<project>``'s ``program`` on the loopback server as if it
+    were OpenAI, migrate it for ``target`` as a hook would (one of ``names`` at a time, in
+    that order, each run seeing the whole project), and run it again on Cerebras with every
+    OpenAI setting a decoy. It must print the same and reach the same paths (no ``/v1/v1``);
+    the API requests of each run are returned, the first run's first."""
+    root = tmp_path / project
+    shutil.copytree(JS / "projects" / project, root)
+    (root / "node_modules").symlink_to(js_packages.node_modules(), target_is_directory=True)
+    with LoopbackServer() as server:
+        before = _node(root / program, _env(**DECOYS, OPENAI_BASE_URL=f"{server.url}/v1"))
+        assert before.returncode == 0, before.stderr
+        original = _api(server.take())
+        for name in names:
+            migrate = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "migrator",
+                    "--target",
+                    target,
+                    "--base-url",
+                    f"{server.url}/v1",
+                    name,
+                ],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert migrate.returncode in (0, 1), migrate.stdout + migrate.stderr
+        after = _node(
+            root / program,
+            _env(**DECOYS, CEREBRAS_API_KEY=CEREBRAS_KEY, OPENAI_BASE_URL=f"{DEAD_PROXY}/v1"),
+        )
+        assert after.returncode == 0, after.stderr
+        assert after.stdout == before.stdout
+        wire = server.take()
+        assert [r.path for r in wire] == [r.path for r in original]  # no /v1/v1, no warming
+    return original, _api(wire)
+
+
 @pytest.mark.parametrize("name", PROGRAMS)
 def test_program_runs_on_cerebras_after_migration(
     name: str, node_modules: Path, tmp_path: Path

@@ -12,16 +12,11 @@ runs with node before and after, migrated for each target."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import js_packages
 import pytest
 from helpers import invoke
-from loopback import LoopbackServer
-from test_js_e2e import CEREBRAS_KEY, DEAD_PROXY, DECOYS, _api, _env, _expected_body, _node
+from test_js_e2e import CEREBRAS_KEY, DECOYS, _expected_body, run_migrated_file_by_file
 
 ESM_CLIENT = (
     'import OpenAI from "openai";\n'
@@ -187,45 +182,16 @@ def test_a_model_constant_and_a_client_of_a_commonjs_module(tmp_path: Path) -> N
 
 @pytest.mark.parametrize("target", ["openai", "cerebras"])
 def test_program_with_a_commonjs_reexport_runs_on_cerebras(tmp_path: Path, target: str) -> None:
-    node_modules = js_packages.node_modules()
-    project = tmp_path / "commonjs_reexport"
-    shutil.copytree(js_packages.JS / "projects" / "commonjs_reexport", project)
-    (project / "node_modules").symlink_to(node_modules, target_is_directory=True)
-    program = project / "app.js"
-    with LoopbackServer() as server:
-        before = _node(program, _env(**DECOYS, OPENAI_BASE_URL=f"{server.url}/v1"))
-        assert before.returncode == 0, before.stderr
-        original = _api(server.take())
-        # As a hook runs it: one file named at a time, each seeing the whole project. The
-        # client's module first: on --target cerebras the later runs see a client already on
-        # the Cerebras SDK, which counts as moved, so the constant is still mapped.
-        for name in ("lib/client.js", "app.js", "config.js", "lib/index.js"):
-            migrate = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "migrator",
-                    "--target",
-                    target,
-                    "--base-url",
-                    f"{server.url}/v1",
-                    name,
-                ],
-                cwd=project,
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
-            assert migrate.returncode in (0, 1), migrate.stdout + migrate.stderr
-        after = _node(
-            program,
-            _env(**DECOYS, CEREBRAS_API_KEY=CEREBRAS_KEY, OPENAI_BASE_URL=f"{DEAD_PROXY}/v1"),
-        )
-        assert after.returncode == 0, after.stderr
-        assert after.stdout == before.stdout
-        wire = server.take()
-        migrated = _api(wire)
-        assert [r.path for r in wire] == [r.path for r in original]  # no /v1/v1, no warming
+    # As a hook runs it: one file named at a time, each seeing the whole project. The
+    # client's module first: on --target cerebras the later runs see a client already on
+    # the Cerebras SDK, which counts as moved, so the constant is still mapped.
+    original, migrated = run_migrated_file_by_file(
+        tmp_path,
+        "commonjs_reexport",
+        "app.js",
+        ["lib/client.js", "app.js", "config.js", "lib/index.js"],
+        target,
+    )
     assert len(migrated) == len(original) == 2
     for new, old in zip(migrated, original, strict=True):
         assert new.headers.get("authorization") == f"Bearer {CEREBRAS_KEY}"
