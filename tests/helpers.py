@@ -12,6 +12,8 @@ import dataclasses
 import difflib
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -155,3 +157,14 @@ def invoke(
     finally:
         os.chdir(old)
     return result.exit_code, result.stdout, result.stderr
+
+
+def run_migrator(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real command line (``python -m migrator``) in ``cwd``, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "migrator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -38,3 +38,12 @@ def node_modules() -> Path:
             [npm, "ci", "--no-audit", "--no-fund"], cwd=JS, check=True, capture_output=True
         )
     return JS / "node_modules"
+
+
+def copy_program(source: Path, folder: Path) -> Path:
+    """``source`` copied into ``folder``, beside a link to the locked packages: a program
+    node can run and the tool can rewrite without touching the repository's copy."""
+    program = folder / source.name
+    shutil.copyfile(source, program)
+    (folder / "node_modules").symlink_to(node_modules(), target_is_directory=True)
+    return program

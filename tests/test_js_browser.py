@@ -15,13 +15,11 @@ a value of its own. Node and npm are required (``tests/js_packages.py``).
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import js_packages
 import pytest
+from helpers import run_migrator
 from loopback import LoopbackServer
 from test_js_e2e import DEAD_PROXY, DECOYS, JS, _env, _node
 
@@ -40,28 +38,11 @@ def node_modules() -> Path:
     return js_packages.node_modules()
 
 
-def _copy(name: str, tmp_path: Path, node_modules: Path) -> Path:
-    program = tmp_path / name
-    shutil.copyfile(JS / "programs" / name, program)
-    (tmp_path / "node_modules").symlink_to(node_modules, target_is_directory=True)
-    return program
-
-
-def _migrate(program: Path, target: str, base_url: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "migrator", "--target", target, "--base-url", base_url],
-        cwd=program.parent,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 @pytest.mark.parametrize("target", ["openai", "cerebras"])
 def test_the_public_cerebras_variable_is_what_is_sent(
     target: str, node_modules: Path, tmp_path: Path
 ) -> None:
-    program = _copy("browser_key.mjs", tmp_path, node_modules)
+    program = js_packages.copy_program(JS / "programs" / "browser_key.mjs", tmp_path)
     with LoopbackServer() as server:
         before = _node(
             program,
@@ -75,7 +56,7 @@ def test_the_public_cerebras_variable_is_what_is_sent(
         (sent,) = server.take()
         assert sent.headers["authorization"] == f"Bearer {PUBLIC_OPENAI}"
 
-        migrate = _migrate(program, target, f"{server.url}/v1")
+        migrate = run_migrator(program.parent, "--target", target, "--base-url", f"{server.url}/v1")
         assert migrate.returncode == 1, migrate.stderr
         assert "CM123" in migrate.stderr and "NEXT_PUBLIC_CEREBRAS_API_KEY" in migrate.stderr
         code = program.read_text().split("await import")[1]  # past the stand-ins
@@ -114,14 +95,16 @@ def test_the_public_cerebras_variable_is_what_is_sent(
 def test_cerebras_sdk_code_in_a_browser_gets_the_option_on_openai_node(
     node_modules: Path, tmp_path: Path
 ) -> None:
-    program = _copy("cerebras_sdk_browser.mjs", tmp_path, node_modules)
+    program = js_packages.copy_program(JS / "programs" / "cerebras_sdk_browser.mjs", tmp_path)
     with LoopbackServer() as server:
         env = _env(NEXT_PUBLIC_CEREBRAS_API_KEY=PUBLIC_CEREBRAS, CEREBRAS_BASE_URL=server.url)
         before = _node(program, env)
         assert before.returncode == 0, before.stderr  # that SDK runs in the browser as it is
         original = [r for r in server.take() if not r.is_warming]
 
-        migrate = _migrate(program, "openai", f"{server.url}/v1")
+        migrate = run_migrator(
+            program.parent, "--target", "openai", "--base-url", f"{server.url}/v1"
+        )
         assert migrate.returncode == 1, migrate.stderr
         assert "`dangerouslyAllowBrowser: true` added" in migrate.stderr
         source = program.read_text()

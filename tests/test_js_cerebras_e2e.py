@@ -20,13 +20,11 @@ Node and npm are required (``tests/js_packages.py``).
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import js_packages
 import pytest
+from helpers import run_migrator
 from loopback import LoopbackServer, Request
 from test_js_e2e import CEREBRAS_KEY, DEAD_PROXY, DECOYS, JS, _env, _expected_body, _node
 
@@ -44,23 +42,6 @@ def node_modules() -> Path:
     return js_packages.node_modules()
 
 
-def _copy(name: str, tmp_path: Path, node_modules: Path) -> Path:
-    program = tmp_path / name
-    shutil.copyfile(JS / "programs" / name, program)
-    (tmp_path / "node_modules").symlink_to(node_modules, target_is_directory=True)
-    return program
-
-
-def _migrate(program: Path, target: str, base_url: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "migrator", "--target", target, "--base-url", base_url],
-        cwd=program.parent,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def _check_wire(old: Request, new: Request) -> None:
     assert "/v1/v1" not in new.path
     assert new.headers.get("authorization") == f"Bearer {CEREBRAS_KEY}"
@@ -75,14 +56,16 @@ def _check_wire(old: Request, new: Request) -> None:
 def test_openai_program_runs_on_the_cerebras_sdk(
     name: str, node_modules: Path, tmp_path: Path
 ) -> None:
-    program = _copy(name, tmp_path, node_modules)
+    program = js_packages.copy_program(JS / "programs" / name, tmp_path)
     with LoopbackServer() as server:
         before = _node(program, _env(**DECOYS, OPENAI_BASE_URL=f"{server.url}/v1"))
         assert before.returncode == 0, before.stderr
         original = server.take()
         assert original and all(r.path.startswith("/v1/") for r in original)
 
-        migrate = _migrate(program, "cerebras", f"{server.url}/v1")
+        migrate = run_migrator(
+            program.parent, "--target", "cerebras", "--base-url", f"{server.url}/v1"
+        )
         assert migrate.returncode == 1, migrate.stderr
         source = program.read_text()
         assert '"@cerebras/cerebras_cloud_sdk"' in source and '"openai"' not in source
@@ -112,7 +95,7 @@ def test_openai_program_runs_on_the_cerebras_sdk(
 def test_cerebras_sdk_program_runs_on_openai_node(
     name: str, node_modules: Path, tmp_path: Path
 ) -> None:
-    program = _copy(name, tmp_path, node_modules)
+    program = js_packages.copy_program(JS / "programs" / name, tmp_path)
     with LoopbackServer() as server:
         before = _node(
             program, _env(**DECOYS, CEREBRAS_API_KEY=CEREBRAS_KEY, CEREBRAS_BASE_URL=server.url)
@@ -121,7 +104,9 @@ def test_cerebras_sdk_program_runs_on_openai_node(
         original = [r for r in server.take() if not r.is_warming]
         assert original
 
-        migrate = _migrate(program, "openai", f"{server.url}/v1")
+        migrate = run_migrator(
+            program.parent, "--target", "openai", "--base-url", f"{server.url}/v1"
+        )
         assert migrate.returncode == 1, migrate.stderr
         source = program.read_text()
         assert '"openai"' in source and "@cerebras/cerebras_cloud_sdk" not in source

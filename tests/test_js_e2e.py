@@ -19,12 +19,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import js_packages
 import pytest
+from helpers import run_migrator
 from loopback import LoopbackServer, Request
 
 JS = js_packages.JS
@@ -79,13 +79,19 @@ def _api(requests: list[Request]) -> list[Request]:
 
 
 def run_migrated_file_by_file(
-    tmp_path: Path, project: str, program: str, names: list[str], target: str
+    tmp_path: Path,
+    project: str,
+    program: str,
+    names: list[str],
+    target: str,
+    exit_codes: tuple[int, ...] = (0, 1),
 ) -> tuple[list[Request], list[Request]]:
     """Run ``tests/js/projects/<project>``'s ``program`` on the loopback server as if it
     were OpenAI, migrate it for ``target`` as a hook would (one of ``names`` at a time, in
     that order, each run seeing the whole project), and run it again on Cerebras with every
-    OpenAI setting a decoy. It must print the same and reach the same paths (no ``/v1/v1``);
-    the API requests of each run are returned, the first run's first."""
+    OpenAI setting a decoy. Each migration must exit with one of ``exit_codes``; the program
+    must print the same and reach the same paths (no ``/v1/v1``). The API requests of each
+    run are returned, the first run's first."""
     root = tmp_path / project
     shutil.copytree(JS / "projects" / project, root)
     (root / "node_modules").symlink_to(js_packages.node_modules(), target_is_directory=True)
@@ -94,23 +100,8 @@ def run_migrated_file_by_file(
         assert before.returncode == 0, before.stderr
         original = _api(server.take())
         for name in names:
-            migrate = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "migrator",
-                    "--target",
-                    target,
-                    "--base-url",
-                    f"{server.url}/v1",
-                    name,
-                ],
-                cwd=root,
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
-            assert migrate.returncode in (0, 1), migrate.stdout + migrate.stderr
+            migrate = run_migrator(root, "--target", target, "--base-url", f"{server.url}/v1", name)
+            assert migrate.returncode in exit_codes, migrate.stdout + migrate.stderr
         after = _node(
             root / program,
             _env(**DECOYS, CEREBRAS_API_KEY=CEREBRAS_KEY, OPENAI_BASE_URL=f"{DEAD_PROXY}/v1"),
@@ -126,22 +117,14 @@ def run_migrated_file_by_file(
 def test_program_runs_on_cerebras_after_migration(
     name: str, node_modules: Path, tmp_path: Path
 ) -> None:
-    program = tmp_path / name
-    shutil.copyfile(JS / "programs" / name, program)
-    (tmp_path / "node_modules").symlink_to(node_modules, target_is_directory=True)
+    program = js_packages.copy_program(JS / "programs" / name, tmp_path)
     with LoopbackServer() as server:
         before = _node(program, _env(**DECOYS, OPENAI_BASE_URL=f"{server.url}/v1"))
         assert before.returncode == 0, before.stderr
         original = _api(server.take())
         assert original
 
-        migrate = subprocess.run(
-            [sys.executable, "-m", "migrator", "--base-url", f"{server.url}/v1", name],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        migrate = run_migrator(tmp_path, "--base-url", f"{server.url}/v1", name)
         assert migrate.returncode == 1, migrate.stderr
         source = program.read_text()
         for secret in ("sk-proj-e2eHardCodedKey0123456789abcdef",):

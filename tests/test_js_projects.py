@@ -9,16 +9,16 @@ cases are ``fixtures/projects/js_*`` (tests/test_projects.py); the program of
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import js_packages
 import pytest
 from helpers import invoke
-from loopback import LoopbackServer
-from test_js_e2e import CEREBRAS_KEY, DEAD_PROXY, DECOYS, _api, _env, _expected_body, _node
+from test_js_e2e import (
+    CEREBRAS_KEY,
+    DECOYS,
+    _expected_body,
+    run_migrated_file_by_file,
+)
 
 LIB = 'import OpenAI from "openai";\nexport const openai = new OpenAI();\n'
 USE = 'import {{ openai }} from "{spec}";\nopenai.chat.completions.create({{ model: "gpt-4o" }});\n'
@@ -120,35 +120,13 @@ def test_a_lookalike_specifier_or_an_unrelated_file_is_not_followed(tmp_path: Pa
 
 
 def test_program_across_modules_runs_on_cerebras(tmp_path: Path) -> None:
-    node_modules = js_packages.node_modules()
-    project = tmp_path / "across_modules"
-    shutil.copytree(js_packages.JS / "projects" / "across_modules", project)
-    (project / "node_modules").symlink_to(node_modules, target_is_directory=True)
-    program = project / "app.mjs"
-    with LoopbackServer() as server:
-        before = _node(program, _env(**DECOYS, OPENAI_BASE_URL=f"{server.url}/v1"))
-        assert before.returncode == 0, before.stderr
-        original = _api(server.take())
-        # As a hook runs it: one file named at a time, each seeing the whole project.
-        for name in ("app.mjs", "lib/openai.mjs"):
-            migrate = subprocess.run(
-                [sys.executable, "-m", "migrator", "--base-url", f"{server.url}/v1", name],
-                cwd=project,
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
-            assert migrate.returncode == 1, migrate.stdout + migrate.stderr
-        after = _node(
-            program,
-            _env(**DECOYS, CEREBRAS_API_KEY=CEREBRAS_KEY, OPENAI_BASE_URL=f"{DEAD_PROXY}/v1"),
-        )
-        assert after.returncode == 0, after.stderr
-        assert after.stdout == before.stdout
-        migrated = _api(server.take())
-        assert len(migrated) == len(original) == 1
-        new, old = migrated[0], original[0]
-        assert new.headers.get("authorization") == f"Bearer {CEREBRAS_KEY}"
-        assert not any(decoy in json.dumps([new.headers, new.body]) for decoy in DECOYS.values())
-        assert new.body["model"] == "gpt-oss-120b"
-        assert {k: v for k, v in new.body.items() if k != "model"} == _expected_body(old.body)
+    # As a hook runs it: one file named at a time, each seeing the whole project.
+    original, migrated = run_migrated_file_by_file(
+        tmp_path, "across_modules", "app.mjs", ["app.mjs", "lib/openai.mjs"], "openai", (1,)
+    )
+    assert len(migrated) == len(original) == 1
+    new, old = migrated[0], original[0]
+    assert new.headers.get("authorization") == f"Bearer {CEREBRAS_KEY}"
+    assert not any(decoy in json.dumps([new.headers, new.body]) for decoy in DECOYS.values())
+    assert new.body["model"] == "gpt-oss-120b"
+    assert {k: v for k, v in new.body.items() if k != "model"} == _expected_body(old.body)

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import js_packages
 import pytest
+from helpers import run_migrator
 from loopback import LoopbackServer
 from test_js_e2e import _env, _node
 
@@ -58,25 +56,8 @@ def test_resource_lists_match_the_installed_package(node_modules: Path) -> None:
     assert beta_resources == js.UNSERVED_BETA_RESOURCES
 
 
-def _copy(tmp_path: Path, node_modules: Path) -> Path:
-    program = tmp_path / PROGRAM.name
-    shutil.copyfile(PROGRAM, program)
-    (tmp_path / "node_modules").symlink_to(node_modules, target_is_directory=True)
-    return program
-
-
-def _migrate(program: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "migrator", *args, program.name],
-        cwd=program.parent,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_embeddings_client_stays_on_openai(node_modules: Path, tmp_path: Path) -> None:
-    program = _copy(tmp_path, node_modules)
+    program = js_packages.copy_program(PROGRAM, tmp_path)
     with LoopbackServer() as openai, LoopbackServer() as cerebras:
         openai_env = {"OPENAI_API_KEY": OPENAI_KEY, "OPENAI_BASE_URL": f"{openai.url}/v1"}
         before = _node(program, _env(**openai_env))
@@ -84,7 +65,7 @@ def test_embeddings_client_stays_on_openai(node_modules: Path, tmp_path: Path) -
         original = {r.path: r for r in openai.take()}
         assert set(original) == {"/v1/embeddings", "/v1/chat/completions"}
 
-        migrate = _migrate(program, "--base-url", f"{cerebras.url}/v1")
+        migrate = run_migrator(program.parent, "--base-url", f"{cerebras.url}/v1", program.name)
         assert migrate.returncode == 1, migrate.stderr
         assert "CM121" in migrate.stderr
 
@@ -115,8 +96,8 @@ def test_embeddings_client_stays_on_openai(node_modules: Path, tmp_path: Path) -
 def test_cerebras_target_leaves_the_module(node_modules: Path, tmp_path: Path) -> None:
     """Its one import serves the kept client too: nothing is switched, and the report says
     so at the kept client."""
-    program = _copy(tmp_path, node_modules)
-    migrate = _migrate(program, "--target", "cerebras")
+    program = js_packages.copy_program(PROGRAM, tmp_path)
+    migrate = run_migrator(program.parent, "--target", "cerebras", program.name)
     assert migrate.returncode == 0, migrate.stderr  # nothing rewritten
     assert program.read_bytes() == PROGRAM.read_bytes()
     assert re.search(r":6:\d+ CM121 `embedder` .* and so does this module", migrate.stderr)

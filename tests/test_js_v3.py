@@ -20,12 +20,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import js_packages
 import pytest
-from helpers import invoke
+from helpers import invoke, run_migrator
 from loopback import LoopbackServer
 from test_js_typecheck import TSCONFIG
 
@@ -96,16 +95,6 @@ def _node(program: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str
     )
 
 
-def _migrate(program: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "migrator", *args, program.name],
-        cwd=program.parent,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 @pytest.mark.parametrize("name", ["chat.cjs", "esm.mjs"])
 def test_v3_program_runs_on_cerebras_after_migration(
     name: str, node_modules: Path, tmp_path: Path
@@ -125,7 +114,7 @@ def test_v3_program_runs_on_cerebras_after_migration(
         assert sent_org == ("organization:" in written)
 
         program.write_text(written)
-        migrate = _migrate(program, "--base-url", f"{server.url}/v1")
+        migrate = run_migrator(program.parent, "--base-url", f"{server.url}/v1", program.name)
         assert migrate.returncode == 1, migrate.stderr
         assert "CM408" in migrate.stderr
         assert "sk-proj-v3HardCoded" not in program.read_text() + migrate.stdout + migrate.stderr
@@ -155,7 +144,7 @@ def test_v3_program_runs_on_cerebras_after_migration(
 def test_v3_program_is_left_alone_on_the_cerebras_target(tmp_path: Path) -> None:
     program = tmp_path / "chat.cjs"
     shutil.copyfile(PROGRAMS / "chat.cjs", program)
-    migrate = _migrate(program, "--target", "cerebras")
+    migrate = run_migrator(program.parent, "--target", "cerebras", program.name)
     assert migrate.returncode == 0, migrate.stderr  # nothing rewritten
     assert program.read_bytes() == (PROGRAMS / "chat.cjs").read_bytes()
     assert re.search(r"chat\.cjs:2:\d+ CM408 .*v4 shape only", migrate.stderr)
