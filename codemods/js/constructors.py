@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     Node = tree_sitter.Node
 
-_OPENAI_URLS = frozenset({f"https://{sdk.OPENAI_HOST}/v1", f"https://{sdk.OPENAI_HOST}"})
+OPENAI_URLS = frozenset({f"https://{sdk.OPENAI_HOST}/v1", f"https://{sdk.OPENAI_HOST}"})
 CEREBRAS_URLS = frozenset({sdk.CEREBRAS_BASE_URL, js.CEREBRAS_SDK_BASE_URL})
 
 
@@ -76,9 +76,34 @@ def strict_key(ctx: Context, pair: Node, expression: str) -> None:
         ctx.report(pair, rules.CM107, expression)
 
 
+def point_at_cerebras(
+    ctx: Context, pairs: dict[str, Node], url_option: str, key_expression: str
+) -> list[str]:
+    """Point an openai-node client's options at Cerebras: the URL entry ``url_option``
+    (``baseURL``, v3's ``basePath``) set to ``--base-url``, the ``apiKey`` entry read
+    strictly (``strict_key``, reporting an expression with ``key_expression``). The entries
+    to add, for those the options lack."""
+    added: list[str] = []
+    new_url = ctx.layout.string(ctx.options.base_url)
+    base = pairs.get(url_option)
+    if base is None:
+        added.append(f"{url_option}: {new_url}")
+    else:
+        value = base.child_by_field_name("value")
+        assert value is not None
+        if literal(value) != ctx.options.base_url:
+            ctx.replace(value, new_url)
+    key = pairs.get(js.API_KEY_OPTION)
+    if key is None:
+        added.append(f"{js.API_KEY_OPTION}: {keys.strict_read(ctx, ctx.options.api_key_env)}")
+    else:
+        strict_key(ctx, key, key_expression)
+    return added
+
+
 def known_url(ctx: Context, url: str) -> bool:
     """An OpenAI or Cerebras URL, or the ``--base-url`` given: one a migration may replace."""
-    return url.rstrip("/") in _OPENAI_URLS | CEREBRAS_URLS | ctx.options.own_urls
+    return url.rstrip("/") in OPENAI_URLS | CEREBRAS_URLS | ctx.options.own_urls
 
 
 def remove_entries(ctx: Context, entries: list[Node]) -> None:

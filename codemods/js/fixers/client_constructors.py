@@ -34,7 +34,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from codemods import rules
-from codemods.facts import js, sdk
+from codemods.facts import js
 from codemods.js import constructors, keys, sdk_switch
 from codemods.js.fixers.base import Example, Fixer
 from codemods.js.resolve import Client, string_value
@@ -43,8 +43,6 @@ if TYPE_CHECKING:
     import tree_sitter
 
     from codemods.js.context import Context
-
-_OPENAI_URLS = frozenset({f"https://{sdk.OPENAI_HOST}/v1", f"https://{sdk.OPENAI_HOST}"})
 
 
 def _key_name(pair: tree_sitter.Node) -> str | None:
@@ -109,7 +107,7 @@ class ClientConstructors(Fixer):
             if url is None:
                 ctx.report(node, rules.CM104, "js-client", base_url=ctx.options.base_url)
                 return
-            known = _OPENAI_URLS | ctx.options.own_urls
+            known = constructors.OPENAI_URLS | ctx.options.own_urls
             if client.sdk_name == "cerebras":
                 known = known | constructors.CEREBRAS_URLS
             if url.rstrip("/") not in known:
@@ -117,20 +115,9 @@ class ClientConstructors(Fixer):
                 return
         client.moves = True
         before = len(ctx.edits)
-        added: list[str] = []
-        new_url = ctx.layout.string(ctx.options.base_url)
-        if base is None:
-            added.append(f"{js.BASE_URL_OPTION}: {new_url}")
-        else:
-            value = base.child_by_field_name("value")
-            assert value is not None
-            if constructors.literal(value) != ctx.options.base_url:
-                ctx.replace(value, new_url)
-        key = pairs.get(js.API_KEY_OPTION)
-        if key is None:
-            added.append(f"{js.API_KEY_OPTION}: {keys.strict_read(ctx, ctx.options.api_key_env)}")
-        else:
-            constructors.strict_key(ctx, key, "js-expression-openai")
+        added = constructors.point_at_cerebras(
+            ctx, pairs, js.BASE_URL_OPTION, "js-expression-openai"
+        )
         for option in js.ACCOUNT_OPTIONS:
             pair = pairs.get(option)
             if pair is None:
@@ -140,7 +127,9 @@ class ClientConstructors(Fixer):
             if value is not None and value.type != "null":
                 ctx.report(pair, rules.CM102, "js-null", keyword=option)
                 ctx.replace(value, "null")
-        self._browser(ctx, client, key, pairs.get(js.BROWSER_OPTION), added)
+        self._browser(
+            ctx, client, pairs.get(js.API_KEY_OPTION), pairs.get(js.BROWSER_OPTION), added
+        )
         if client.sdk_name == "cerebras":
             dropped = [p for n, p in pairs.items() if n not in js.CLIENT_OPTIONS["openai"]]
             for pair in dropped:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from codemods import rules
-from codemods.facts import js, sdk
+from codemods.facts import js
 from codemods.js import constructors, unserved
 from codemods.js.fixers.base import Example, Fixer
 from codemods.js.requests import key_name
@@ -32,8 +32,6 @@ from codemods.js.resolve import Client
 
 if TYPE_CHECKING:
     from codemods.js.context import Context
-
-_OPENAI_URLS = frozenset({f"https://{sdk.OPENAI_HOST}/v1", f"https://{sdk.OPENAI_HOST}"})
 
 
 def _on_openai(client: Client) -> bool:
@@ -46,7 +44,7 @@ def _on_openai(client: Client) -> bool:
     for entry in options.named_children if options is not None else []:
         if entry.type == "pair" and key_name(entry) == js.BASE_URL_OPTION:
             url = constructors.literal(entry.child_by_field_name("value"))
-            return url is not None and url.rstrip("/") in _OPENAI_URLS
+            return url is not None and url.rstrip("/") in constructors.OPENAI_URLS
     return True
 
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from codemods import rules
 from codemods.facts import js
-from codemods.js import constructors, keys
+from codemods.js import constructors
 from codemods.js.fixers.base import Example, Fixer
 from codemods.js.requests import key_name
 from codemods.js.resolve import Client, Key, Module, Request, Scopes, bound, walk
@@ -257,20 +257,9 @@ class V3Api(Fixer):
                 ctx.report(node, rules.CM103, "client", url=url)
                 return False
         before = len(ctx.edits)
-        added: list[str] = []
-        new_url = ctx.layout.string(ctx.options.base_url)
-        if base is None:
-            added.append(f"{js.V3_BASE_PATH_OPTION}: {new_url}")
-        else:
-            value = base.child_by_field_name("value")
-            assert value is not None
-            if constructors.literal(value) != ctx.options.base_url:
-                ctx.replace(value, new_url)
-        key = pairs.get(js.API_KEY_OPTION)
-        if key is None:
-            added.append(f"{js.API_KEY_OPTION}: {keys.strict_read(ctx, ctx.options.api_key_env)}")
-        else:
-            constructors.strict_key(ctx, key, "js-v3-expression")
+        added = constructors.point_at_cerebras(
+            ctx, pairs, js.V3_BASE_PATH_OPTION, "js-v3-expression"
+        )
         dropped = [pairs[name] for name in js.V3_ACCOUNT_OPTIONS if name in pairs]
         for pair in dropped:
             ctx.report(pair, rules.CM102, keyword=key_name(pair))
