@@ -26,6 +26,7 @@ import js_packages
 import pytest
 from helpers import invoke, run_migrator
 from loopback import LoopbackServer
+from test_js_e2e import CEREBRAS_KEY, DEAD_PROXY, _node
 from test_js_typecheck import TSCONFIG
 
 from codemods.facts import js
@@ -36,8 +37,6 @@ JS = js_packages.JS
 PROGRAMS = JS / "programs_v3"
 OPENAI_URL = "https://api.openai.com/v1"
 OPENAI_KEY = "sk-proj-v3OpenAIKey0123456789abcdefgh"
-CEREBRAS_KEY = "csk-test"
-DEAD_PROXY = "http://127.0.0.1:9"  # nothing listens: a request that leaves 127.0.0.1 fails
 _ERROR = re.compile(r"^(?P<file>[^(\s]+)\((?P<line>\d+),\d+\): error (?P<code>TS\d+)", re.M)
 
 
@@ -82,17 +81,6 @@ def _env(**extra: str) -> dict[str, str]:
     # host through a proxy that does not exist.
     proxies = {"HTTP_PROXY": DEAD_PROXY, "HTTPS_PROXY": DEAD_PROXY, "NO_PROXY": "127.0.0.1"}
     return {**env, **proxies, **extra}
-
-
-def _node(program: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["node", program.name],
-        cwd=program.parent,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 @pytest.mark.parametrize("name", ["chat.cjs", "esm.mjs"])

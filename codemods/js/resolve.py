@@ -104,7 +104,7 @@ class Module:
     requests: list[Request] = field(default_factory=list)
     untraced: list[Untraced] = field(default_factory=list)
     scopes: Scopes | None = None
-    # Where each client is kept (``_holder``), and what each new_expression (or call of an
+    # Where each client is kept (``holder``), and what each new_expression (or call of an
     # imported factory) makes: what ``project.exports`` reads.
     held: dict[Key, list[Client]] = field(default_factory=dict)
     made: dict[int, Client] = field(default_factory=dict)
@@ -351,7 +351,7 @@ def constructed_class(module: Module, node: Node) -> tuple[str, str] | None:
     return None
 
 
-def _holder(scopes: Scopes, node: Node) -> Key | None:
+def holder(scopes: Scopes, node: Node) -> Key | None:
     """The key a client made by ``node`` (a new_expression) is kept under: a variable or
     ``this.client``; None when it is used where it is made."""
     parent = node.parent
@@ -669,7 +669,7 @@ def read_module(root: Node, imports: Imports | None = None) -> Module:
             if remote is None:
                 continue
             made[node.id] = remote  # ``getClient()``: what that module's factory returns
-            key = _holder(scopes, node)
+            key = holder(scopes, node)
             if key is not None:
                 held.setdefault(key, []).append(remote)
         elif node.type == "new_expression":
@@ -679,7 +679,7 @@ def read_module(root: Node, imports: Imports | None = None) -> Module:
             client = Client(node, found[0], found[1])
             module.clients.append(client)
             made[node.id] = client
-            key = _holder(scopes, node)
+            key = holder(scopes, node)
             if key is not None:
                 held.setdefault(key, []).append(client)
     # A key also bound to anything but a client (``client = pick()`` beside ``client = new

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from codemods.python.bindings import own_nodes, resolver_bindings
+from codemods.python.bindings import own_nodes, resolver_bindings, target_names
 
 _WORD = re.compile(r"\w+")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -411,16 +411,6 @@ def _every_attribute(node: ast.AST) -> set[str]:
     return found
 
 
-def _names_in(target: ast.AST) -> Iterator[str]:
-    if isinstance(target, ast.Name):
-        yield target.id
-    elif isinstance(target, (ast.Tuple, ast.List)):
-        for element in target.elts:
-            yield from _names_in(element)
-    elif isinstance(target, ast.Starred):
-        yield from _names_in(target.value)
-
-
 def _target_nodes(node: ast.AST) -> list[ast.AST]:
     if isinstance(node, ast.Assign):
         return list(node.targets)
@@ -441,7 +431,7 @@ def _targets(node: ast.AST) -> set[str]:
         return {node.name}
     found: set[str] = set()
     for target in _target_nodes(node):
-        found.update(_names_in(target))
+        found.update(target_names(target))
     return found
 
 

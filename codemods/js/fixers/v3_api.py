@@ -35,7 +35,7 @@ from codemods.facts import js
 from codemods.js import constructors
 from codemods.js.fixers.base import Example, Fixer
 from codemods.js.requests import key_name
-from codemods.js.resolve import Client, Key, Module, Request, Scopes, bound, walk
+from codemods.js.resolve import Client, Key, Module, Request, bound, holder, walk
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -64,22 +64,6 @@ def v3_class(module: Module, node: Node) -> str | None:
         if binding is None or binding.sdk_name != "openai" or binding.kind == "class":
             return None
         return prop.text.decode() if prop.text.decode() in js.V3_CLASSES else None
-    return None
-
-
-def _holder(scopes: Scopes, node: Node) -> Key | None:
-    """Where a ``new`` is kept: a variable, ``this.x`` or a class field (as ``resolve``)."""
-    parent = node.parent
-    if parent is None:
-        return None
-    if parent.type == "variable_declarator" and parent.child_by_field_name("value") == node:
-        return scopes.key(parent.child_by_field_name("name"))
-    if parent.type == "assignment_expression" and parent.child_by_field_name("right") == node:
-        return scopes.key(parent.child_by_field_name("left"))
-    if parent.type in ("field_definition", "public_field_definition"):
-        name = parent.child_by_field_name("property") or parent.child_by_field_name("name")
-        if name is not None and name.type == "property_identifier":
-            return scopes.this_key(parent, name.text.decode())
     return None
 
 
@@ -128,7 +112,7 @@ class V3Api(Fixer):
         configurations: dict[int, bool] = {}  # new Configuration -> whether it moves
         held: dict[Key, list[Node]] = {}  # where each v3 new is kept
         for node, cls in news:
-            key = _holder(scopes, node)
+            key = holder(scopes, node)
             if key is not None:
                 held.setdefault(key, []).append(node)
             if cls == js.V3_CONFIGURATION:
@@ -141,7 +125,7 @@ class V3Api(Fixer):
             client = module.made.get(node.id) or Client(node, "openai", js.V3_CLIENT)
             client.moves = self._moves(ctx, node, configurations, held)
             made[node.id] = client
-            key = _holder(scopes, node)
+            key = holder(scopes, node)
             if key is not None:
                 clients.setdefault(key, []).append(client)
         for key, found in module.held.items():  # ``import { openai } from "./lib/openai"``
