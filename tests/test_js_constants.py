@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import invoke
 from test_js_e2e import CEREBRAS_KEY, run_migrated_file_by_file
+from test_js_projects import write_project
 
 from codemods.js.source import migrate_js
 from codemods.options import Options
@@ -156,12 +157,9 @@ USE = (
 
 
 def _project(root: Path, files: dict[str, str]) -> None:
-    (root / "package.json").write_text('{ "name": "app" }\n')
+    """``write_project``, with tsconfig paths mapping ``@/`` to the root."""
     (root / "tsconfig.json").write_text('{ "compilerOptions": { "paths": { "@/*": ["./*"] } } }')
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+    write_project(root, files)
 
 
 @pytest.mark.parametrize("spec", ["./config", "./config.js", "@/config"])

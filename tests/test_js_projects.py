@@ -29,7 +29,8 @@ TSCONFIG = """{
 """
 
 
-def _project(root: Path, files: dict[str, str]) -> None:
+def write_project(root: Path, files: dict[str, str]) -> None:
+    """A JS project in ``root``: a ``package.json`` and ``files`` (path -> text)."""
     (root / "package.json").write_text('{ "name": "app" }\n')
     for name, text in files.items():
         path = root / name
@@ -53,7 +54,7 @@ def _project(root: Path, files: dict[str, str]) -> None:
 def test_an_imported_client_is_followed_from_the_one_file_a_hook_names(
     tmp_path: Path, lib: str, user: str, spec: str
 ) -> None:
-    _project(tmp_path, {"tsconfig.json": TSCONFIG, lib: LIB, user: USE.format(spec=spec)})
+    write_project(tmp_path, {"tsconfig.json": TSCONFIG, lib: LIB, user: USE.format(spec=spec)})
     code, out, _ = invoke("--no-cache", user, cwd=tmp_path)
     assert code == 1, out
     assert 'model: "gpt-oss-120b"' in (tmp_path / user).read_text()
@@ -73,7 +74,7 @@ def test_default_and_renamed_exports(tmp_path: Path, lib: str) -> None:
     user = (
         'import { openai } from "./lib";\n' if name == "openai" else 'import openai from "./lib";\n'
     ) + 'openai.chat.completions.create({ model: "gpt-4o" });\n'
-    _project(tmp_path, {"lib.ts": 'import OpenAI from "openai";\n' + lib, "app.ts": user})
+    write_project(tmp_path, {"lib.ts": 'import OpenAI from "openai";\n' + lib, "app.ts": user})
     invoke("--no-cache", ".", cwd=tmp_path)
     assert 'model: "gpt-oss-120b"' in (tmp_path / "app.ts").read_text()
 
@@ -95,7 +96,9 @@ def test_factories(tmp_path: Path, lib: str, call: str) -> None:
         f'const client = {call};\nclient.chat.completions.create({{ model: "gpt-4o" }});\n'
         f'{call}.chat.completions.create({{ model: "gpt-4o" }});\n'
     )
-    _project(tmp_path, {"lib.js": 'import OpenAI from "openai";\n' + lib + "\n", "app.js": user})
+    write_project(
+        tmp_path, {"lib.js": 'import OpenAI from "openai";\n' + lib + "\n", "app.js": user}
+    )
     invoke("--no-cache", ".", cwd=tmp_path)
     assert (tmp_path / "app.js").read_text().count('model: "gpt-oss-120b"') == 2
 
@@ -106,7 +109,7 @@ def test_a_client_left_alone_leaves_its_importers_requests_alone(tmp_path: Path)
         'export const openai = new OpenAI({ baseURL: "https://api.groq.com/openai/v1" });\n'
     )
     user = USE.format(spec="./lib")
-    _project(tmp_path, {"lib.ts": lib, "app.ts": user})
+    write_project(tmp_path, {"lib.ts": lib, "app.ts": user})
     _, out, err = invoke("--no-cache", "--check", "app.ts", cwd=tmp_path)
     assert (tmp_path / "app.ts").read_text() == user
     assert "CM103" in out + err
@@ -114,7 +117,9 @@ def test_a_client_left_alone_leaves_its_importers_requests_alone(tmp_path: Path)
 
 def test_a_lookalike_specifier_or_an_unrelated_file_is_not_followed(tmp_path: Path) -> None:
     user = USE.format(spec="./other")
-    _project(tmp_path, {"lib.ts": LIB, "other.ts": "export const openai = {};\n", "app.ts": user})
+    write_project(
+        tmp_path, {"lib.ts": LIB, "other.ts": "export const openai = {};\n", "app.ts": user}
+    )
     invoke("--no-cache", ".", cwd=tmp_path)
     assert (tmp_path / "app.ts").read_text() == user
 

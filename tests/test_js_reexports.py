@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from helpers import invoke
 from test_js_e2e import CEREBRAS_KEY, DECOYS, _expected_body, run_migrated_file_by_file
+from test_js_projects import write_project
 
 ESM_CLIENT = (
     'import OpenAI from "openai";\n'
@@ -25,14 +26,6 @@ ESM_CLIENT = (
     'export const groq = new OpenAI({ baseURL: "https://api.groq.com/openai/v1" });\n'
 )
 REQUEST = '{name}.chat.completions.create({{ model: "gpt-4o", messages: [] }});\n'
-
-
-def _project(root: Path, files: dict[str, str]) -> None:
-    (root / "package.json").write_text('{ "name": "app" }\n')
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
 
 
 def _migrated(root: Path, named: str = ".") -> tuple[str, str]:
@@ -64,7 +57,7 @@ def test_a_client_passed_on_by_a_barrel_is_followed(
 ) -> None:
     spec = "ai" if imported == "default" else f"{{ {imported} as ai }}"
     app = f'import {spec} from "./index";\n' + REQUEST.format(name="ai")
-    _project(tmp_path, {"lib/client.ts": ESM_CLIENT, "index.ts": barrel, "app.ts": app})
+    write_project(tmp_path, {"lib/client.ts": ESM_CLIENT, "index.ts": barrel, "app.ts": app})
     out, text = _migrated(tmp_path, named)
     assert 'model: "gpt-oss-120b"' in text, out
 
@@ -79,7 +72,7 @@ def test_chains_of_barrels_and_cycles_end(tmp_path: Path) -> None:
         + REQUEST.format(name="openai")
         + REQUEST.format(name="groq"),
     }
-    _project(tmp_path, files)
+    write_project(tmp_path, files)
     out, text = _migrated(tmp_path)
     openai_line, groq_line = text.splitlines()[1:3]
     assert 'model: "gpt-oss-120b"' in openai_line
@@ -92,7 +85,7 @@ def test_chains_of_barrels_and_cycles_end(tmp_path: Path) -> None:
 def test_export_star_does_not_pass_on_the_default(tmp_path: Path) -> None:
     app = 'import ai from "./index";\n' + REQUEST.format(name="ai")
     files = {"lib/client.ts": ESM_CLIENT, "index.ts": 'export * from "./lib/client";\n'}
-    _project(tmp_path, {**files, "app.ts": app})
+    write_project(tmp_path, {**files, "app.ts": app})
     _, text = _migrated(tmp_path)
     assert text == app  # an ``export *`` has no default: ``ai`` is not the client
 
@@ -140,7 +133,7 @@ def test_export_star_does_not_pass_on_the_default(tmp_path: Path) -> None:
 def test_commonjs_exports_and_requires(tmp_path: Path, client: str, user: str) -> None:
     app = user + REQUEST.format(name="openai")
     barrel = 'module.exports = require("./client");\n'
-    _project(tmp_path, {"client.js": client, "barrel.js": barrel, "app.js": app})
+    write_project(tmp_path, {"client.js": client, "barrel.js": barrel, "app.js": app})
     invoke("--no-cache", ".", cwd=tmp_path)
     assert (tmp_path / "app.js").read_text() == app.replace("gpt-4o", "gpt-oss-120b")
 
@@ -156,7 +149,7 @@ def test_a_commonjs_client_left_alone_leaves_its_importers_alone(tmp_path: Path)
         REQUEST.format(name="openai") + REQUEST.format(name="groq")
     )
     index = 'const lib = require("./client");\nmodule.exports = lib;\n'
-    _project(tmp_path, {"client.js": client, "index.js": index, "app.js": app})
+    write_project(tmp_path, {"client.js": client, "index.js": index, "app.js": app})
     _, out, err = invoke("--no-cache", ".", cwd=tmp_path)
     lines = (tmp_path / "app.js").read_text().splitlines()
     assert 'model: "gpt-oss-120b"' in lines[1] and 'model: "gpt-4o"' in lines[2]
@@ -175,7 +168,7 @@ def test_a_model_constant_and_a_client_of_a_commonjs_module(tmp_path: Path) -> N
         'const { openai } = require("./lib");\nconst { MODEL } = require("./config");\n'
         "openai.chat.completions.create({ model: MODEL, messages: [] });\n"
     )
-    _project(tmp_path, {"config.js": config, "lib.js": lib, "app.js": fine})
+    write_project(tmp_path, {"config.js": config, "lib.js": lib, "app.js": fine})
     invoke("--no-cache", ".", cwd=tmp_path)
     assert (tmp_path / "config.js").read_text() == config.replace("gpt-4o", "gpt-oss-120b")
 

@@ -12,7 +12,6 @@ are the fixtures ``extra_body_old_release`` (type-checks on 6.8.1) and
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import js_packages
 import pytest
 from helpers import invoke
 from packaging.version import Version
+from test_js_typecheck import _ERROR, TSCONFIG
 
 from codemods.facts import js
 from codemods.js import version
@@ -27,18 +27,6 @@ from codemods.js.source import migrate_js
 from codemods.options import Options
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "js"
-_ERROR = re.compile(r"^(?P<file>[^(\s]+)\(\d+,\d+\): error (?P<code>TS\d+)", re.MULTILINE)
-TSCONFIG = {
-    "compilerOptions": {
-        "strict": True,
-        "noEmit": True,
-        "target": "es2022",
-        "module": "nodenext",
-        "moduleResolution": "nodenext",
-        "types": ["node"],
-        "skipLibCheck": True,
-    }
-}
 REQUEST = """\
 import OpenAI from "openai";
 
