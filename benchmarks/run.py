@@ -320,6 +320,12 @@ def _version(package: str) -> str | None:
         return None
 
 
+def _peer(py: str, folder: str) -> Side:
+    """LibCST's codemod CLI running the no-op codemod over ``folder``."""
+    command = [py, "-m", "libcst.tool", "codemod", "--no-format", "--hide-progress"]
+    return Side("libcst.tool codemod (no-op)", [*command, "noop_codemod.NoopCommand", folder])
+
+
 def _peer_config(folder: Path) -> None:
     """A LibCST codemod config that finds ``benchmarks/noop_codemod.py`` and formats nothing."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -437,19 +443,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                 "peer",
                 "dense",
                 Side("cerebras-migrate --check", [*tool, "--check", str(scratch / "dense")]),
-                Side(
-                    "libcst.tool codemod (no-op)",
-                    [
-                        py,
-                        "-m",
-                        "libcst.tool",
-                        "codemod",
-                        "--no-format",
-                        "--hide-progress",
-                        "noop_codemod.NoopCommand",
-                        str(scratch / "dense"),
-                    ],
-                ),
+                _peer(py, str(scratch / "dense")),
                 "other/tool",
             ),
             Pair(
@@ -496,19 +490,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                     "peer_real",
                     "dense_real",
                     Side("cerebras-migrate --check", [*tool, "--check", real]),
-                    Side(
-                        "libcst.tool codemod (no-op)",
-                        [
-                            py,
-                            "-m",
-                            "libcst.tool",
-                            "codemod",
-                            "--no-format",
-                            "--hide-progress",
-                            "noop_codemod.NoopCommand",
-                            real,
-                        ],
-                    ),
+                    _peer(py, real),
                     "other/tool",
                 ),
                 Pair(
